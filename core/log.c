@@ -1,0 +1,77 @@
+/* log.c — one line per message on stderr, written whole under a lock so that
+ * worker threads never interleave. */
+#include "log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+static bg_log_level log_max_level = BG_LOG_INFO;
+static int log_json;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void bg_log_configure(bg_log_level max_level, int json)
+{
+    log_max_level = max_level;
+    log_json = json;
+}
+
+bg_log_level bg_log_max_level(void) { return log_max_level; }
+
+static const char *level_name(bg_log_level level)
+{
+    switch (level) {
+    case BG_LOG_ERROR: return "error";
+    case BG_LOG_WARN: return "warn";
+    case BG_LOG_INFO: return "info";
+    case BG_LOG_DEBUG: return "debug";
+    }
+    return "info";
+}
+
+void bg_logv(bg_log_level level, const char *origin, const char *format, va_list ap)
+{
+    if (level > log_max_level)
+        return;
+    char message[2048];
+    vsnprintf(message, sizeof message, format, ap);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct tm tm;
+    localtime_r(&now.tv_sec, &tm);
+    char stamp[40];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", &tm);
+
+    pthread_mutex_lock(&log_lock);
+    if (log_json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "time", stamp);
+        cJSON_AddStringToObject(o, "level", level_name(level));
+        if (origin)
+            cJSON_AddStringToObject(o, "plugin", origin);
+        cJSON_AddStringToObject(o, "message", message);
+        char *text = cJSON_PrintUnformatted(o);
+        if (text) {
+            fprintf(stderr, "%s\n", text);
+            cJSON_free(text);
+        }
+        cJSON_Delete(o);
+    } else if (origin) {
+        fprintf(stderr, "%s %-5s [%s] %s\n", stamp, level_name(level), origin, message);
+    } else {
+        fprintf(stderr, "%s %-5s %s\n", stamp, level_name(level), message);
+    }
+    fflush(stderr);
+    pthread_mutex_unlock(&log_lock);
+}
+
+void bg_log(bg_log_level level, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    bg_logv(level, NULL, format, ap);
+    va_end(ap);
+}

@@ -1,0 +1,21 @@
+/* problems.h — a list of validation problems, each one line that starts with
+ * the JSON path it is about. Validation collects all of them before failing. */
+#ifndef BAOGAO_PROBLEMS_H
+#define BAOGAO_PROBLEMS_H
+
+#include <stddef.h>
+
+typedef struct bg_problems {
+    char **items;
+    size_t count, capacity;
+} bg_problems;
+
+void bg_problems_add(bg_problems *p, const char *format, ...) __attribute__((format(printf, 2, 3)));
+void bg_problems_free(bg_problems *p);
+
+/* Levenshtein distance over bytes, for "did you mean" hints. */
+size_t bg_edit_distance(const char *a, const char *b);
+/* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
+const char *bg_nearest(const char *word, const char *const *candidates, size_t count);
+
+#endif

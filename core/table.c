@@ -1,0 +1,258 @@
+/* table.c — the built-in table schemas (column names are a contract with
+ * every exporter and every user's notebook) and the per-document row store. */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define T BG_TYPE_TEXT
+#define I BG_TYPE_INTEGER
+#define R BG_TYPE_REAL
+#define D BG_TYPE_DATE
+#define KEY BG_COLUMN_KEY
+#define CODE BG_COLUMN_CODE
+#define IDX BG_COLUMN_INDEXED
+#define LONG BG_COLUMN_LONG
+
+static const bg_column documents_columns[] = {
+    {"doc_id", T, "文档编号", "document id (first 16 hex digits of the XXH3 content hash)", KEY | CODE | IDX},
+    {"source", T, "来源", "source path, or path#row for a CSV container", LONG},
+    {"title", T, "标题", "title line, when the document starts with one", LONG},
+    {"region", T, "地区", "region as the report names it (city + district when both)", 0},
+    {"region_code", T, "行政区划代码", "six-digit GB/T 2260 code", CODE | IDX},
+    {"province", T, "省份", "province the region belongs to", IDX},
+    {"city", T, "地级市", "prefecture, for a district or county", 0},
+    {"level", T, "行政级别", "province, city, district, county or unknown", 0},
+    {"report_year", I, "报告年份", "year the report was delivered", 0},
+    {"plan_year", I, "计划年份", "year the plan and targets are for", 0},
+    {"report_date", D, "报告日期", "date of the session, when stated", 0},
+    {"doc_type", T, "文档类型", "work_report, interpretation or other", 0},
+    {"encoding", T, "编码", "encoding the text was decoded from", 0},
+    {"encoding_reason", T, "编码依据", "how the encoding was decided (bom, utf-8 valid, meta, config, fallback)", 0},
+    {"format", T, "格式", "text, html or csv", 0},
+    {"chars", I, "字符数", "characters of cleaned text", 0},
+    {"targets_found", I, "目标数", "rows in targets for this document", 0},
+    {"content_hash", T, "内容哈希", "XXH3-64 of the source bytes, hex", CODE},
+};
+
+static const bg_column targets_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"seq", I, "序号", "order within the document", KEY},
+    {"plan_year", I, "计划年份", "year the target is for", 0},
+    {"indicator", T, "指标", "canonical indicator key (other when unknown)", IDX},
+    {"indicator_text", T, "指标原文", "the words the report uses", 0},
+    {"kind", T, "类型", "growth, level, relation or change", 0},
+    {"value", R, "数值", "the figure (negative for a decline)", 0},
+    {"value_max", R, "上限", "upper end of a range", 0},
+    {"unit", T, "单位", "unit of value (%, pp, 亿元, 万人 ...)", 0},
+    {"qualifier", T, "限定", "exact, at_least, about, at_most, above, below, in_line or range", 0},
+    {"qualifier_text", T, "限定原文", "the qualifying words used", 0},
+    {"reference", T, "参照", "what a relation is measured against", 0},
+    {"aspiration", T, "力争", "力争/争取/确保 when said", 0},
+    {"sentence", T, "原句", "the clause exactly as in the source", LONG},
+    {"offset", I, "位置", "character offset of the clause in the cleaned text", 0},
+};
+
+static const bg_column commitments_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"seq", I, "序号", "order within the document", KEY},
+    {"part", T, "部分", "plan (this year), review (past years) or outlook (multi-year)", 0},
+    {"section", T, "章节", "title of the enclosing heading", 0},
+    {"verb", T, "动词", "the action (新增, 完成, 达到 ...)", 0},
+    {"object", T, "对象", "what is counted", 0},
+    {"value", R, "数值", "the figure as written", 0},
+    {"value_max", R, "上限", "upper end of a range", 0},
+    {"unit", T, "单位", "unit as written", 0},
+    {"base_value", R, "基准数值", "value in the base unit (万/亿 resolved)", 0},
+    {"base_unit", T, "基准单位", "base unit", 0},
+    {"qualifier", T, "限定", "exact, at_least, about, at_most, above, below or range", 0},
+    {"qualifier_text", T, "限定原文", "the qualifying words used", 0},
+    {"sentence", T, "原句", "the sentence exactly as in the source", LONG},
+    {"offset", I, "位置", "character offset in the cleaned text", 0},
+};
+
+static const bg_column list_items_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"list_seq", I, "清单序号", "order of the list within the document", KEY},
+    {"list", T, "清单", "name of the list (十大产业项目 ...)", 0},
+    {"declared_count", I, "声明数量", "number the list's name announces", 0},
+    {"found_count", I, "实际数量", "items the text lists", 0},
+    {"item_seq", I, "条目序号", "order of the item in the list", KEY},
+    {"item", T, "条目", "the item", LONG},
+};
+
+static const bg_column sections_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"seq", I, "序号", "order within the document", KEY},
+    {"level", I, "层级", "0 for 一、, 1 for (一) and 1.", 0},
+    {"number", T, "编号", "the heading's number as written", 0},
+    {"title", T, "标题", "heading without number or trailing 。", LONG},
+    {"part", T, "部分", "plan, review or outlook", 0},
+    {"offset", I, "位置", "character offset in the cleaned text", 0},
+};
+
+static const bg_column keywords_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"keyword", T, "关键词", "policy term from the ruleset", KEY | IDX},
+    {"category", T, "类别", "the term's category", 0},
+    {"count", I, "次数", "occurrences in the cleaned text", 0},
+    {"per_10k", R, "每万字", "occurrences per 10,000 characters", 0},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define SCHEMA(i, nm, lb, en, cols)                                                         \
+    {sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols}
+
+static const bg_table_schema builtin_tables[BG_BUILTIN_TABLE_COUNT] = {
+    SCHEMA(0, "documents", "文档", "one row per report", documents_columns),
+    SCHEMA(1, "targets", "主要预期目标", "the year's main targets", targets_columns),
+    SCHEMA(2, "commitments", "量化任务", "other numeric commitments", commitments_columns),
+    SCHEMA(3, "list_items", "项目清单", "items of named lists (十大产业项目 ...)", list_items_columns),
+    SCHEMA(4, "sections", "章节", "headings", sections_columns),
+    SCHEMA(5, "keywords", "政策关键词", "policy-term frequencies", keywords_columns),
+};
+
+const bg_table_schema *bg_builtin_table(size_t i)
+{
+    return i < BG_BUILTIN_TABLE_COUNT ? &builtin_tables[i] : NULL;
+}
+
+int bg_builtin_table_index(const char *name)
+{
+    for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
+        if (strcmp(builtin_tables[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int bg_column_index(const bg_table_schema *schema, const char *name)
+{
+    for (size_t i = 0; i < schema->column_count; i++)
+        if (strcmp(schema->columns[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bg_rowset *bg_rowset_new(size_t table_count, const bg_table_schema *const *schemas)
+{
+    bg_rowset *set = calloc(1, sizeof *set);
+    if (!set)
+        return NULL;
+    set->tables = calloc(table_count ? table_count : 1, sizeof *set->tables);
+    if (!set->tables) {
+        free(set);
+        return NULL;
+    }
+    set->table_count = table_count;
+    for (size_t i = 0; i < table_count; i++)
+        set->tables[i].column_count = schemas[i]->column_count;
+    return set;
+}
+
+void bg_rowset_free(bg_rowset *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->table_count; i++)
+        free(set->tables[i].cells);
+    for (size_t i = 0; i < set->chunk_count; i++)
+        free(set->chunks[i]);
+    free(set->chunks);
+    free(set->tables);
+    free(set);
+}
+
+bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
+{
+    bg_rows *rows = &set->tables[table];
+    if (rows->row_count == rows->capacity) {
+        size_t capacity = rows->capacity ? rows->capacity * 2 : 16;
+        bg_cell *cells = realloc(rows->cells, capacity * rows->column_count * sizeof *cells);
+        if (!cells)
+            return NULL;
+        rows->cells = cells;
+        rows->capacity = capacity;
+    }
+    bg_cell *row = rows->cells + rows->row_count * rows->column_count;
+    memset(row, 0, rows->column_count * sizeof *row);
+    for (size_t c = 0; c < rows->column_count; c++)
+        row[c].type = BG_TYPE_NULL;
+    rows->row_count++;
+    return row;
+}
+
+bg_cell *bg_rowset_row(bg_rowset *set, size_t table, size_t row)
+{
+    return set->tables[table].cells + row * set->tables[table].column_count;
+}
+
+size_t bg_rowset_count(const bg_rowset *set, size_t table) { return set->tables[table].row_count; }
+
+void bg_cell_set_null(bg_cell *cell) { cell->type = BG_TYPE_NULL; }
+
+void bg_cell_set_integer(bg_cell *cell, int64_t value)
+{
+    cell->type = BG_TYPE_INTEGER;
+    cell->as.integer = value;
+}
+
+void bg_cell_set_real(bg_cell *cell, double value)
+{
+    cell->type = BG_TYPE_REAL;
+    cell->as.real = value;
+}
+
+void bg_cell_set_date(bg_cell *cell, int year, int month, int day)
+{
+    cell->type = BG_TYPE_DATE;
+    cell->as.date.year = year;
+    cell->as.date.month = month;
+    cell->as.date.day = day;
+}
+
+/* Copies length bytes plus a NUL into the rowset's chunk storage. */
+static char *rowset_strdup(bg_rowset *set, const char *text, size_t length)
+{
+    if (!set->chunk_count || set->chunk_used + length + 1 > set->chunk_size) {
+        size_t size = length + 1 > 8192 ? length + 1 : 8192;
+        if (set->chunk_count == set->chunk_capacity) {
+            size_t capacity = set->chunk_capacity ? set->chunk_capacity * 2 : 8;
+            char **chunks = realloc(set->chunks, capacity * sizeof *chunks);
+            if (!chunks)
+                return NULL;
+            set->chunks = chunks;
+            set->chunk_capacity = capacity;
+        }
+        char *chunk = malloc(size);
+        if (!chunk)
+            return NULL;
+        set->chunks[set->chunk_count++] = chunk;
+        set->chunk_size = size;
+        set->chunk_used = 0;
+    }
+    char *out = set->chunks[set->chunk_count - 1] + set->chunk_used;
+    memcpy(out, text, length);
+    out[length] = '\0';
+    set->chunk_used += length + 1;
+    return out;
+}
+
+bool bg_cell_set_text(bg_rowset *set, bg_cell *cell, const char *text, size_t length)
+{
+    char *copy = rowset_strdup(set, text ? text : "", text ? length : 0);
+    if (!copy)
+        return false;
+    cell->type = BG_TYPE_TEXT;
+    cell->as.text.data = copy;
+    cell->as.text.length = text ? length : 0;
+    return true;
+}
+
+bool bg_cell_set_cstr(bg_rowset *set, bg_cell *cell, const char *text)
+{
+    if (!text) {
+        cell->type = BG_TYPE_NULL;
+        return true;
+    }
+    return bg_cell_set_text(set, cell, text, strlen(text));
+}

@@ -1,0 +1,71 @@
+/* table.h — result tables: their schemas (the column contract) and the rows
+ * one document produces. A bg_rowset owns every string in its cells; it lives
+ * from extraction until the exporters have seen it, then it is freed. */
+#ifndef BAOGAO_TABLE_H
+#define BAOGAO_TABLE_H
+
+#include "baogao/exporter.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The built-in tables, in the order exporters see them. */
+enum {
+    BG_TABLE_DOCUMENTS = 0,
+    BG_TABLE_TARGETS,
+    BG_TABLE_COMMITMENTS,
+    BG_TABLE_LIST_ITEMS,
+    BG_TABLE_SECTIONS,
+    BG_TABLE_KEYWORDS,
+    BG_BUILTIN_TABLE_COUNT
+};
+
+/* A table definition: the schema plus storage for its column array. */
+typedef struct bg_table_def {
+    bg_table_schema schema;
+    bg_column *columns; /* owned when dynamic, else points at static data */
+    bool dynamic;       /* columns and names were allocated (custom rules) */
+} bg_table_def;
+
+/* The schema of built-in table i (static, never freed). */
+const bg_table_schema *bg_builtin_table(size_t i);
+/* Index of the built-in table called name, or -1. */
+int bg_builtin_table_index(const char *name);
+/* Column index by name in a schema, or -1. */
+int bg_column_index(const bg_table_schema *schema, const char *name);
+
+/* Rows for several tables. */
+typedef struct bg_rows {
+    size_t column_count;
+    size_t row_count;
+    size_t capacity;
+    bg_cell *cells; /* row_count * column_count */
+} bg_rows;
+
+typedef struct bg_rowset {
+    size_t table_count;
+    bg_rows *tables;
+    /* strings are copied into chunks owned by the rowset */
+    char **chunks;
+    size_t chunk_count, chunk_capacity;
+    size_t chunk_used, chunk_size;
+} bg_rowset;
+
+/* schemas: table_count schemas (borrowed; must outlive the rowset). */
+bg_rowset *bg_rowset_new(size_t table_count, const bg_table_schema *const *schemas);
+void bg_rowset_free(bg_rowset *set);
+/* Appends a row of NULL cells to table t; returns its cells or NULL (no memory). */
+bg_cell *bg_rowset_add(bg_rowset *set, size_t table);
+/* Cell setters; text is copied into the rowset. */
+void bg_cell_set_null(bg_cell *cell);
+void bg_cell_set_integer(bg_cell *cell, int64_t value);
+void bg_cell_set_real(bg_cell *cell, double value);
+void bg_cell_set_date(bg_cell *cell, int year, int month, int day);
+bool bg_cell_set_text(bg_rowset *set, bg_cell *cell, const char *text, size_t length);
+bool bg_cell_set_cstr(bg_rowset *set, bg_cell *cell, const char *text); /* NULL -> null */
+/* Row r of table t. */
+bg_cell *bg_rowset_row(bg_rowset *set, size_t table, size_t row);
+size_t bg_rowset_count(const bg_rowset *set, size_t table);
+
+#endif

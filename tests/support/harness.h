@@ -1,0 +1,47 @@
+/* harness.h — drives one exporter plugin through the real host code
+ * (core/plugin.c) without the rest of the pipeline, for plugin tests. */
+#ifndef BG_TEST_HARNESS_H
+#define BG_TEST_HARNESS_H
+
+#include "baogao/exporter.h"
+#include "plugin.h"
+
+typedef struct bg_harness {
+    bg_plugin *plugin;
+    cJSON *options;
+    bg_context *ctx;
+    char message[BG_MESSAGE_MAX];
+} bg_harness;
+
+/* Path of a built plugin: BUILD/plugins/NAME.so (static buffer). */
+const char *harness_plugin_path(const char *name);
+/* Loads the plugin, parses options_json (may be NULL), validates options.
+ * Returns 0 or an error with h->message set. */
+int harness_load(bg_harness *h, const char *plugin_path, const char *output_path, const char *options_json);
+/* open + begin_table for each schema. */
+int harness_begin(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas);
+int harness_document(bg_harness *h, const char *doc_id, const char *source);
+int harness_row(bg_harness *h, const bg_table_schema *schema, const bg_cell *cells);
+/* end_table for each, finish (summary may be NULL), close(commit) and, when
+ * committed, publish the temporary files. */
+int harness_end(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas,
+                const bg_run_summary *summary, int commit);
+void harness_free(bg_harness *h);
+
+/* Cell constructors for tests. */
+bg_cell cell_text(const char *s);
+bg_cell cell_int(int64_t v);
+bg_cell cell_real(double v);
+bg_cell cell_null(void);
+bg_cell cell_date(int y, int m, int d);
+
+/* Builds a small two-document sample through every built-in table and a run
+ * summary; used by several plugin tests. */
+int harness_write_sample(bg_harness *h);
+
+/* Reads a file into a malloc'ed NUL-terminated string (NULL when missing). */
+char *harness_read(const char *path);
+/* A fresh empty temporary folder (malloc'ed path). */
+char *harness_tempdir(void);
+
+#endif
