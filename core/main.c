@@ -1,2 +1,435 @@
+/* main.c — the baogao command line: run, check, plugins, extract, eval.
+ * Parses arguments with getopt_long, sets up logging and signals, and hands
+ * over to run.c; the only place that decides exit codes. */
+#define _GNU_SOURCE
+#include "config.h"
+#include "decode.h"
+#include "eval.h"
+#include "extract.h"
+#include "log.h"
+#include "paths.h"
+#include "plugin.h"
+#include "run.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int signo)
+{
+    (void)signo;
+    interrupted = 1;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: baogao COMMAND [OPTIONS]\n"
+          "\n"
+          "Turns government work reports (政府工作报告) into typed tables through exporter plugins.\n"
+          "\n"
+          "commands:\n"
+          "  run      [-c FILE] [-j N] [--only PLUGIN] [--dry-run] [-q|-v] [--log-json]\n"
+          "           run the job: read the sources, extract, write every exporter's output\n"
+          "  check    [-c FILE]   validate the config, its plugins and rules; exit 0 or 2\n"
+          "  plugins  [-c FILE]   list the exporter plugins found and their options\n"
+          "  extract  FILE...     print the tables of ad-hoc files as JSON on stdout\n"
+          "  eval     --gold FILE [-c FILE] [--docs DIR] [--min-precision P] [--min-recall R]\n"
+          "           [--min-field F] [--verbose]   score extraction against hand-checked gold\n"
+          "\n"
+          "options:\n"
+          "  -c, --config FILE   the job config (default: baogao.json)\n"
+          "  -j, --jobs N        worker threads (default: the config's jobs, else the CPU count)\n"
+          "      --only PLUGIN   run only the exporters of this plugin\n"
+          "      --dry-run       extract everything, write nothing\n"
+          "  -q, --quiet         only warnings and errors\n"
+          "  -v, --verbose       debug messages\n"
+          "      --log-json      one JSON object per log line\n"
+          "      --no-progress   no progress bar even on a terminal\n"
+          "  -h, --help          this help\n"
+          "      --version       print the version\n"
+          "\n"
+          "exit codes: 0 success; 1 some sources failed, outputs written; 2 usage or config error;\n"
+          "            3 export failed, previous outputs untouched; 75 another run holds the lock;\n"
+          "            130 interrupted, previous outputs untouched\n",
+          out);
+}
+
+enum { OPT_ONLY = 256, OPT_DRY_RUN, OPT_LOG_JSON, OPT_VERSION, OPT_GOLD, OPT_DOCS, OPT_MIN_P, OPT_MIN_R,
+       OPT_MIN_F, OPT_NO_PROGRESS };
+
+typedef struct cli {
+    const char *config;
+    int jobs;
+    const char *only;
+    bool dry_run;
+    int verbosity; /* -1 quiet, 0 normal, 1 verbose */
+    bool log_json;
+    bool no_progress;
+    const char *gold;
+    const char *docs;
+    double min_precision, min_recall, min_field;
+    bool eval_verbose;
+} cli;
+
+static void print_problems(const bg_problems *problems)
+{
+    for (size_t i = 0; i < problems->count; i++)
+        bg_error_log("%s", problems->items[i]);
+    if (problems->count > 1)
+        bg_error_log("%zu problems", problems->count);
+}
+
+static bool parse_fraction(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || *end || v < 0 || v > 1)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int command_run(const cli *o, bool check_only)
+{
+    bg_plugin_dirs dirs;
+    bg_problems problems = {0};
+    bg_job *job = NULL;
+    char *plugin_dir = NULL;
+    /* plugin_dir comes from the config; read it first without plugins. */
+    bg_config *peek = bg_config_load(o->config, &problems);
+    if (peek) {
+        plugin_dir = peek->plugin_dir ? strdup(peek->plugin_dir) : NULL;
+        bg_config_free(peek);
+    }
+    if (problems.count) {
+        print_problems(&problems);
+        bg_problems_free(&problems);
+        return BG_EXIT_USAGE;
+    }
+    bg_plugin_dirs_init(&dirs, plugin_dir);
+    free(plugin_dir);
+    job = bg_job_check(o->config, &dirs, o->only, &problems);
+    bg_plugin_dirs_free(&dirs);
+    if (!job) {
+        print_problems(&problems);
+        bg_problems_free(&problems);
+        return BG_EXIT_USAGE;
+    }
+    if (check_only) {
+        printf("%s: ok (job %s, %zu sources, %zu exporters, %zu tables)\n", o->config, job->config->job,
+               job->config->source_count, job->config->exporter_count, bg_rules_table_count(job->rules));
+        bg_job_free(job);
+        return BG_EXIT_OK;
+    }
+    bg_run_options options = {.dry_run = o->dry_run,
+                              .jobs = o->jobs,
+                              .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 && isatty(2),
+                              .interrupted = &interrupted};
+    int code = bg_run(job, &options);
+    bg_job_free(job);
+    return code;
+}
+
+static const char *option_type_name(bg_option_type t)
+{
+    switch (t) {
+    case BG_OPTION_BOOL: return "bool";
+    case BG_OPTION_INTEGER: return "integer";
+    case BG_OPTION_REAL: return "number";
+    case BG_OPTION_TEXT: return "text";
+    case BG_OPTION_CHOICE: return "choice";
+    }
+    return "?";
+}
+
+static int command_plugins(const cli *o)
+{
+    char *plugin_dir = NULL;
+    if (access(o->config, R_OK) == 0) {
+        bg_problems problems = {0};
+        bg_config *c = bg_config_load(o->config, &problems);
+        if (c && c->plugin_dir)
+            plugin_dir = strdup(c->plugin_dir);
+        bg_config_free(c);
+        bg_problems_free(&problems);
+    }
+    bg_plugin_dirs dirs;
+    bg_plugin_dirs_init(&dirs, plugin_dir);
+    free(plugin_dir);
+    printf("exporter ABI %d.%d; plugin folders, in search order:\n", BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
+    for (size_t i = 0; i < dirs.count; i++)
+        printf("  %s%s\n", dirs.dirs[i], access(dirs.dirs[i], R_OK) == 0 ? "" : "  (missing)");
+    size_t count = 0;
+    char **names = bg_plugin_names(&dirs, &count);
+    int code = BG_EXIT_OK;
+    for (size_t i = 0; i < count; i++) {
+        bg_plugin *p = NULL;
+        char msg[BG_MESSAGE_MAX];
+        if (bg_plugin_load(&dirs, names[i], &p, msg, sizeof msg) != BG_E_OK) {
+            printf("\n%s: cannot load: %s\n", names[i], msg);
+            code = BG_EXIT_USAGE;
+        } else {
+            const bg_exporter *e = &p->descriptor;
+            printf("\n%s %s (ABI %u.%u, writes a %s) — %s\n  %s\n", e->name, e->version ? e->version : "",
+                   e->abi_major, e->abi_minor, e->output_kind == BG_OUTPUT_DIRECTORY ? "folder" : "file",
+                   e->description ? e->description : "", p->path);
+            for (size_t k = 0; k < e->option_count; k++) {
+                const bg_option_spec *s = &e->options[k];
+                printf("    %-16s %-8s default %-10s %s%s%s%s\n", s->name, option_type_name(s->type),
+                       s->default_value ? s->default_value : "-", s->help ? s->help : "",
+                       s->choices ? " (one of " : "", s->choices ? s->choices : "", s->choices ? ")" : "");
+            }
+        }
+        bg_plugin_unload(p);
+        free(names[i]);
+    }
+    free(names);
+    if (!count)
+        printf("\nno plugins found\n");
+    bg_plugin_dirs_free(&dirs);
+    return code;
+}
+
+/* `extract`: JSON on stdout with the same column names as every exporter. */
+static cJSON *cell_json(const bg_cell *cell)
+{
+    switch (cell->type) {
+    case BG_TYPE_NULL: return cJSON_CreateNull();
+    case BG_TYPE_INTEGER: return cJSON_CreateNumber((double)cell->as.integer);
+    case BG_TYPE_REAL: return cJSON_CreateNumber(cell->as.real);
+    case BG_TYPE_TEXT: {
+        char *s = strndup(cell->as.text.data, cell->as.text.length);
+        cJSON *v = cJSON_CreateString(s ? s : "");
+        free(s);
+        return v;
+    }
+    case BG_TYPE_DATE: {
+        char s[16];
+        snprintf(s, sizeof s, "%04d-%02d-%02d", (int)cell->as.date.year, (int)cell->as.date.month,
+                 (int)cell->as.date.day);
+        return cJSON_CreateString(s);
+    }
+    }
+    return cJSON_CreateNull();
+}
+
+static int command_extract(const cli *o, int argc, char **argv)
+{
+    if (argc == 0) {
+        fprintf(stderr, "baogao extract: name at least one file\n");
+        return BG_EXIT_USAGE;
+    }
+    bg_problems problems = {0};
+    bg_config *c = NULL;
+    if (o->config && access(o->config, R_OK) == 0 && strcmp(o->config, "baogao.json") != 0)
+        c = bg_config_load(o->config, &problems);
+    if (!c && !problems.count)
+        c = bg_config_default();
+    bg_rules *rules = c ? bg_rules_load(c->rules_path, c->divisions_path, c->extract, "extract", &problems) : NULL;
+    if (!rules) {
+        print_problems(&problems);
+        bg_problems_free(&problems);
+        bg_config_free(c);
+        return BG_EXIT_USAGE;
+    }
+    size_t table_count = bg_rules_table_count(rules);
+    const bg_table_schema *const *tables = bg_rules_tables(rules);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "baogao_version", BAOGAO_VERSION);
+    cJSON *out_tables = cJSON_AddObjectToObject(root, "tables");
+    cJSON **arrays = calloc(table_count, sizeof *arrays);
+    for (size_t t = 0; t < table_count; t++)
+        arrays[t] = cJSON_AddArrayToObject(out_tables, tables[t]->name);
+    int code = BG_EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        char msg[1024];
+        size_t size;
+        char *bytes = bg_read_file(argv[i], &size);
+        if (!bytes) {
+            bg_error_log("%s: cannot read: %s", argv[i], strerror(errno));
+            code = BG_EXIT_SOURCES_FAILED;
+            continue;
+        }
+        bg_decoded decoded;
+        char hash[17];
+        bg_content_hash(bytes, size, hash);
+        bg_error e = bg_decode(bytes, size, argv[i], "auto", "auto", &decoded, msg, sizeof msg);
+        free(bytes);
+        if (e != BG_E_OK) {
+            bg_error_log("%s", msg);
+            code = BG_EXIT_SOURCES_FAILED;
+            continue;
+        }
+        bg_rowset *rows = bg_rowset_new(table_count, tables);
+        bg_doc_input input = {.doc_id = hash, .source = argv[i], .content_hash = hash,
+                              .encoding = decoded.encoding, .encoding_reason = decoded.reason,
+                              .format = decoded.format, .utf8 = decoded.utf8, .length = decoded.length};
+        if (!rows || bg_extract_document(rules, &input, rows, msg, sizeof msg) != BG_E_OK) {
+            bg_error_log("%s", rows ? msg : "out of memory");
+            code = BG_EXIT_SOURCES_FAILED;
+        } else {
+            for (size_t t = 0; t < table_count; t++)
+                for (size_t r = 0; r < bg_rowset_count(rows, t); r++) {
+                    const bg_cell *cells = bg_rowset_row(rows, t, r);
+                    cJSON *o_row = cJSON_CreateObject();
+                    for (size_t col = 0; col < tables[t]->column_count; col++)
+                        cJSON_AddItemToObject(o_row, tables[t]->columns[col].name, cell_json(&cells[col]));
+                    cJSON_AddItemToArray(arrays[t], o_row);
+                }
+        }
+        bg_rowset_free(rows);
+        bg_decoded_free(&decoded);
+    }
+    char *text = cJSON_Print(root);
+    if (text) {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        cJSON_free(text);
+    }
+    cJSON_Delete(root);
+    free(arrays);
+    bg_rules_free(rules);
+    bg_config_free(c);
+    return code;
+}
+
+static int command_eval(const cli *o)
+{
+    if (!o->gold) {
+        fprintf(stderr, "baogao eval: --gold FILE is required\n");
+        return BG_EXIT_USAGE;
+    }
+    bg_problems problems = {0};
+    bg_config *c = NULL;
+    if (access(o->config, R_OK) == 0)
+        c = bg_config_load(o->config, &problems);
+    else if (strcmp(o->config, "baogao.json") != 0)
+        bg_problems_add(&problems, "%s: %s", o->config, strerror(errno));
+    if (!c && !problems.count)
+        c = bg_config_default();
+    bg_rules *rules = c ? bg_rules_load(c->rules_path, c->divisions_path, c->extract, "extract", &problems) : NULL;
+    if (!rules) {
+        print_problems(&problems);
+        bg_problems_free(&problems);
+        bg_config_free(c);
+        return BG_EXIT_USAGE;
+    }
+    char *docs = NULL;
+    if (o->docs)
+        docs = strdup(o->docs);
+    else if (c->source_count && c->sources[0].path && !c->sources[0].is_glob)
+        docs = strdup(c->sources[0].path);
+    else
+        docs = bg_dirname(o->gold);
+    bg_eval_thresholds th = {.min_precision = o->min_precision, .min_recall = o->min_recall,
+                             .min_field = o->min_field, .verbose = o->eval_verbose};
+    int passed = 0;
+    char msg[1024];
+    bg_error e = bg_eval_run(rules, o->gold, docs, &th, stdout, &passed, msg, sizeof msg);
+    free(docs);
+    bg_rules_free(rules);
+    bg_config_free(c);
+    if (e != BG_E_OK) {
+        bg_error_log("%s", msg);
+        return BG_EXIT_USAGE;
+    }
+    return passed ? BG_EXIT_OK : BG_EXIT_SOURCES_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"config", required_argument, NULL, 'c'},   {"jobs", required_argument, NULL, 'j'},
+        {"only", required_argument, NULL, OPT_ONLY}, {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
+        {"log-json", no_argument, NULL, OPT_LOG_JSON}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION}, {"gold", required_argument, NULL, OPT_GOLD},
+        {"docs", required_argument, NULL, OPT_DOCS}, {"min-precision", required_argument, NULL, OPT_MIN_P},
+        {"min-recall", required_argument, NULL, OPT_MIN_R}, {"min-field", required_argument, NULL, OPT_MIN_F},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {NULL, 0, NULL, 0}};
+    cli o = {.config = "baogao.json"};
+    const char *command = NULL;
+    if (argc > 1 && argv[1][0] != '-') {
+        command = argv[1];
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
+    int opt;
+    while ((opt = getopt_long(argc, argv, "c:j:qvh", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'c': o.config = optarg; break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "baogao: -j expects a number from 1 to 256, got '%s'\n", optarg);
+                return BG_EXIT_USAGE;
+            }
+            o.jobs = (int)n;
+            break;
+        }
+        case 'q': o.verbosity = -1; break;
+        case 'v': o.verbosity = 1; break;
+        case 'h': usage(stdout); return BG_EXIT_OK;
+        case OPT_ONLY: o.only = optarg; break;
+        case OPT_DRY_RUN: o.dry_run = true; break;
+        case OPT_LOG_JSON: o.log_json = true; break;
+        case OPT_NO_PROGRESS: o.no_progress = true; break;
+        case OPT_VERSION: printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR,
+                                 BG_EXPORTER_ABI_MINOR); return BG_EXIT_OK;
+        case OPT_GOLD: o.gold = optarg; break;
+        case OPT_DOCS: o.docs = optarg; break;
+        case OPT_MIN_P:
+        case OPT_MIN_R:
+        case OPT_MIN_F: {
+            double *target = opt == OPT_MIN_P ? &o.min_precision : opt == OPT_MIN_R ? &o.min_recall : &o.min_field;
+            if (!parse_fraction(optarg, target)) {
+                fprintf(stderr, "baogao: %s expects a number from 0 to 1, got '%s'\n",
+                        opt == OPT_MIN_P ? "--min-precision" : opt == OPT_MIN_R ? "--min-recall" : "--min-field",
+                        optarg);
+                return BG_EXIT_USAGE;
+            }
+            break;
+        }
+        default: usage(stderr); return BG_EXIT_USAGE;
+        }
+    }
+    if (!strcmp(argv[0], "eval") || (command && !strcmp(command, "eval")))
+        o.eval_verbose = o.verbosity > 0;
+    bg_log_configure(o.verbosity < 0 ? BG_LOG_WARN : o.verbosity > 0 ? BG_LOG_DEBUG : BG_LOG_INFO, o.log_json);
+    if (!command) {
+        usage(stderr);
+        return BG_EXIT_USAGE;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    if (!strcmp(command, "run"))
+        return command_run(&o, false);
+    if (!strcmp(command, "check"))
+        return command_run(&o, true);
+    if (!strcmp(command, "plugins"))
+        return command_plugins(&o);
+    if (!strcmp(command, "extract"))
+        return command_extract(&o, argc - optind, argv + optind);
+    if (!strcmp(command, "eval"))
+        return command_eval(&o);
+    if (!strcmp(command, "help")) {
+        usage(stdout);
+        return BG_EXIT_OK;
+    }
+    fprintf(stderr, "baogao: unknown command '%s' (run, check, plugins, extract, eval)\n", command);
+    return BG_EXIT_USAGE;
+}

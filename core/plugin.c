@@ -311,18 +311,20 @@ bg_error bg_plugin_load_file(const char *path, bg_plugin **out, char *msg, size_
         return bg_fail(msg, msg_size, BG_E_PLUGIN, "plugin %s: exporter ABI %u, this baogao speaks ABI %d", path,
                        major, BG_EXPORTER_ABI_MAJOR);
     }
-    if (d->abi_minor > BG_EXPORTER_ABI_MINOR) {
+    /* Copy what the messages need: d points into the library. */
+    unsigned major = d->abi_major, minor = d->abi_minor, size = d->struct_size;
+    if (minor > BG_EXPORTER_ABI_MINOR) {
         dlclose(handle);
         return bg_fail(msg, msg_size, BG_E_PLUGIN,
-                       "plugin %s: needs exporter ABI %u.%u, this baogao speaks %d.%d (upgrade baogao)", path,
-                       d->abi_major, d->abi_minor, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
+                       "plugin %s: needs exporter ABI %u.%u, this baogao speaks %d.%d (upgrade baogao)", path, major,
+                       minor, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
     }
     const size_t required = offsetof(bg_exporter, close) + sizeof(d->close);
-    if (d->struct_size < required) {
+    if (size < required) {
         dlclose(handle);
         return bg_fail(msg, msg_size, BG_E_PLUGIN,
-                       "plugin %s: descriptor of %u bytes is too small for ABI %d.%d (needs %zu)", path,
-                       d->struct_size, d->abi_major, d->abi_minor, required);
+                       "plugin %s: descriptor of %u bytes is too small for ABI %u.%u (needs %zu)", path, size, major,
+                       minor, required);
     }
     bg_plugin *p = calloc(1, sizeof *p);
     if (!p) {

@@ -1,0 +1,68 @@
+/* config.h — the job config: one JSON file read with cJSON, validated before
+ * any work, every problem reported at once with its JSON path. Relative paths
+ * resolve against the config file's folder so cron can run it from anywhere. */
+#ifndef BAOGAO_CONFIG_H
+#define BAOGAO_CONFIG_H
+
+#include "error.h"
+#include "problems.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <time.h>
+
+typedef struct bg_source_config {
+    char *json_path;    /* "sources[0]" */
+    char *path;         /* resolved file, folder or glob */
+    bool is_glob;
+    bool recursive;     /* folders: descend into subfolders */
+    char **include;     /* globs on the file name; NULL = defaults */
+    size_t include_count;
+    char **exclude;
+    size_t exclude_count;
+    char *encoding;     /* auto | utf-8 | gb18030 */
+    char *format;       /* auto | text | html | csv */
+    char *text_column;  /* csv: column holding the report text */
+    char *title_column, *region_column, *year_column, *url_column; /* csv: optional */
+    char *delimiter;    /* csv: one character, default "," */
+} bg_source_config;
+
+typedef struct bg_exporter_config {
+    char *json_path;       /* "exporters[1]" */
+    char *plugin;          /* plugin name */
+    char *output_template; /* resolved, still with {job} and strftime fields */
+    cJSON *options;        /* owned; NULL when absent */
+} bg_exporter_config;
+
+typedef struct bg_config {
+    char *path;        /* the config file */
+    char *dir;         /* its folder */
+    char *config_hash; /* XXH3-64 of its bytes, hex */
+    char *job;
+    bg_source_config *sources;
+    size_t source_count;
+    bg_exporter_config *exporters;
+    size_t exporter_count;
+    char *plugin_dir;     /* resolved or NULL */
+    char *lock_path;      /* resolved */
+    char *state_path;     /* resolved */
+    int jobs;             /* worker threads */
+    char *rules_path;     /* resolved; default: the data folder's rules */
+    char *divisions_path; /* resolved; default: the data folder's list */
+    cJSON *extract;       /* owned copy of the "extract" object, or NULL */
+} bg_config;
+
+/* Reads and checks the config's shape (keys, types, values, paths). Problems
+ * are added to `problems`; returns NULL if there were any. Plugins and rules
+ * are checked separately (bg_config_check_plugins, bg_rules_load). */
+bg_config *bg_config_load(const char *path, bg_problems *problems);
+void bg_config_free(bg_config *config);
+
+/* A config with defaults for ad-hoc use (`baogao extract`): no sources or
+ * exporters, default rules. */
+bg_config *bg_config_default(void);
+
+/* Expands {job} and strftime fields (%Y%m%d …) of an output template. */
+char *bg_config_expand_output(const char *template_path, const char *job, time_t when);
+
+#endif

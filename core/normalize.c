@@ -1,0 +1,658 @@
+/* normalize.c — cleaning decoded text for matching (clean.h, text.h).
+ * Works line by line: fold full-width forms, drop boilerplate lines, then
+ * join line breaks that cut a sentence; every output byte remembers the
+ * original byte it came from so rows can quote the source as written. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "clean.h"
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Chrome of the sample pages (a report-archive site) and of Chinese
+ * government and newspaper pages. Used when the rules have no
+ * "boilerplate" key; config/rules/gov_work_report.json ships the same list.
+ * Matched against the folded, trimmed line, so one pattern covers full- and
+ * half-width punctuation. */
+static const char *const default_boilerplate[] = {
+    "^导航菜单$",
+    "^本文仅代表作者观点",
+    "^本文地址\\s*:",
+    "^收藏此文",
+    "打赏(本站|方法)",
+    "^[•·\\s]*(支付宝|微信)(扫描|扫码)?打赏",
+    "^如果本文对你有所?帮助",
+    "^留言与评论",
+    "^验证码\\s*:?$",
+    "^网站地图$",
+    "(pp电子|电子娱乐|真人娱乐|百家乐|娱乐城|棋牌游戏)",
+    "^(当前位置|您的位置|您现在的位置|所在位置)\\s*:",
+    "^首页\\s*(>|»|>>)",
+    "字号\\s*:?\\s*[\\[【]?\\s*大\\s*[\\]】]?\\s*[\\[【]?\\s*中\\s*[\\]】]?\\s*[\\[【]?\\s*小",
+    "^([\\[【]?\\s*(打印(本页|此页)?|关闭(窗口|本页)?|分享到\\s*:?|返回顶部|收藏本页|我要纠错|纠错)\\s*[\\]】]?\\s*)+$",
+    "^分享到\\s*:",
+    "^(责任编辑|美术编辑|编辑|校对|审核|审校|来源|信息来源|文章来源|发布时间|发布日期|发布机构|浏览次数|点击数|作者)\\s*[:/]",
+    "^本版(制图|编辑|责编)",
+    "^(上一篇|下一篇)\\s*:",
+    "(^Copyright|^版权所有|ICP备\\d*号)",
+};
+
+typedef struct bg_pattern {
+    pcre2_code *code;
+} bg_pattern;
+
+struct bg_clean_rules {
+    bg_pattern *patterns;
+    size_t count;
+};
+
+unsigned bg_utf8_next(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t at = *i;
+    unsigned c = u[at];
+    size_t need;
+    unsigned cp;
+    if (c < 0x80) {
+        *i = at + 1;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        need = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        need = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        need = 3;
+        cp = c & 0x07;
+    } else {
+        *i = at + 1;
+        return 0xFFFD;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if (at + k >= n || (u[at + k] & 0xC0) != 0x80) {
+            *i = at + 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (u[at + k] & 0x3F);
+    }
+    *i = at + need + 1;
+    return cp;
+}
+
+int bg_is_cjk(unsigned cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* ---- patterns ---------------------------------------------------------- */
+
+static bool add_pattern(bg_clean_rules *r, const char *pattern, const char *where, size_t index, bg_problems *p)
+{
+    int code;
+    PCRE2_SIZE offset;
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
+    if (!re) {
+        PCRE2_UCHAR text[256];
+        pcre2_get_error_message(code, text, sizeof text);
+        bg_problems_add(p, "%s[%zu]: pattern does not compile at offset %zu: %s", where, index, (size_t)offset,
+                        (const char *)text);
+        return false;
+    }
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* an interpreter fallback is fine */
+    bg_pattern *grown = realloc(r->patterns, (r->count + 1) * sizeof *grown);
+    if (!grown) {
+        pcre2_code_free(re);
+        bg_problems_add(p, "%s: out of memory", where);
+        return false;
+    }
+    r->patterns = grown;
+    r->patterns[r->count++].code = re;
+    return true;
+}
+
+static bool add_pattern_array(bg_clean_rules *r, const cJSON *array, const char *where, bg_problems *p)
+{
+    if (!cJSON_IsArray(array)) {
+        bg_problems_add(p, "%s: must be an array of PCRE2 patterns", where);
+        return false;
+    }
+    bool ok = true;
+    size_t i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, array)
+    {
+        if (!cJSON_IsString(item)) {
+            bg_problems_add(p, "%s[%zu]: must be a string (a PCRE2 pattern)", where, i);
+            ok = false;
+        } else if (!add_pattern(r, item->valuestring, where, i, p)) {
+            ok = false;
+        }
+        i++;
+    }
+    return ok;
+}
+
+bg_clean_rules *bg_clean_rules_load(const cJSON *rules_root, const char *rules_file, const cJSON *extra_patterns,
+                                    const char *extra_json_path, bg_problems *p)
+{
+    bg_clean_rules *r = calloc(1, sizeof *r);
+    if (!r) {
+        bg_problems_add(p, "%s: out of memory", rules_file ? rules_file : "rules");
+        return NULL;
+    }
+    bool ok = true;
+    const cJSON *list = rules_root ? cJSON_GetObjectItemCaseSensitive(rules_root, "boilerplate") : NULL;
+    if (list) {
+        char where[512];
+        snprintf(where, sizeof where, "%s: boilerplate", rules_file ? rules_file : "rules");
+        ok = add_pattern_array(r, list, where, p);
+    } else {
+        for (size_t i = 0; i < sizeof default_boilerplate / sizeof *default_boilerplate; i++)
+            ok = add_pattern(r, default_boilerplate[i], "default boilerplate", i, p) && ok;
+    }
+    if (extra_patterns)
+        ok = add_pattern_array(r, extra_patterns, extra_json_path ? extra_json_path : "extract.boilerplate", p) &&
+             ok;
+    if (!ok) {
+        bg_clean_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void bg_clean_rules_free(bg_clean_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->count; i++)
+        pcre2_code_free(r->patterns[i].code);
+    free(r->patterns);
+    free(r);
+}
+
+/* ---- output buffer with its map ---------------------------------------- */
+
+typedef struct out_buffer {
+    char *text;
+    size_t *map;
+    size_t length, capacity;
+    bool failed;
+} out_buffer;
+
+static void out_put(out_buffer *o, char byte, size_t origin)
+{
+    if (o->failed)
+        return;
+    if (o->length + 1 >= o->capacity) {
+        size_t capacity = o->capacity ? o->capacity * 2 : 1024;
+        char *text = realloc(o->text, capacity);
+        if (!text) {
+            o->failed = true;
+            return;
+        }
+        o->text = text;
+        size_t *map = realloc(o->map, capacity * sizeof *map);
+        if (!map) {
+            o->failed = true;
+            return;
+        }
+        o->map = map;
+        o->capacity = capacity;
+    }
+    o->text[o->length] = byte;
+    o->map[o->length] = origin;
+    o->length++;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+typedef struct line_info {
+    size_t start, length; /* folded bytes in the fold buffer */
+    size_t newline;       /* original offset of the '\n' ending it, or SIZE_MAX */
+    bool removed;         /* boilerplate */
+    bool blank;           /* only whitespace */
+} line_info;
+
+static bool is_space_cp(unsigned cp) { return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v'; }
+
+/* Folds one original line into o; returns false on no memory. */
+static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
+{
+    size_t i = from;
+    while (i < to) {
+        size_t at = i;
+        unsigned cp = bg_utf8_next(s, to, &i);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            out_put(o, (char)(cp - 0xFEE0), at);
+        } else if (cp == 0x3000 || cp == 0xA0) {
+            out_put(o, ' ', at);
+        } else if (cp == '\r') {
+            continue;
+        } else {
+            for (size_t k = at; k < i; k++)
+                out_put(o, s[k], k);
+        }
+    }
+}
+
+/* Code points at the trimmed ends of a folded line. */
+static unsigned first_cp(const char *s, size_t n, size_t *indent)
+{
+    size_t i = 0, spaces = 0;
+    while (i < n) {
+        size_t at = i;
+        unsigned cp = bg_utf8_next(s, n, &i);
+        if (!is_space_cp(cp)) {
+            if (indent)
+                *indent = spaces;
+            i = at;
+            return bg_utf8_next(s, n, &i);
+        }
+        spaces++;
+    }
+    if (indent)
+        *indent = spaces;
+    return 0;
+}
+
+/* Last code point, skipping trailing spaces; *before gets the one before it. */
+static unsigned last_cp(const char *s, size_t n, unsigned *before)
+{
+    size_t end = n;
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
+        end--;
+    unsigned last = 0, previous = 0;
+    size_t i = 0;
+    while (i < end) {
+        previous = last;
+        last = bg_utf8_next(s, end, &i);
+    }
+    if (before)
+        *before = previous;
+    return last;
+}
+
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static bool is_chinese_numeral(unsigned cp)
+{
+    return cp == 0x4E00 /*一*/ || cp == 0x4E8C /*二*/ || cp == 0x4E09 /*三*/ || cp == 0x56DB /*四*/ ||
+           cp == 0x4E94 /*五*/ || cp == 0x516D /*六*/ || cp == 0x4E03 /*七*/ || cp == 0x516B /*八*/ ||
+           cp == 0x4E5D /*九*/ || cp == 0x5341 /*十*/;
+}
+
+static bool is_bullet(unsigned cp)
+{
+    return cp == 0x25C6 || cp == 0x25C7 || cp == 0x25CF || cp == 0x25CB || cp == 0x25A0 || cp == 0x25A1 ||
+           cp == 0x25B2 || cp == 0x25B3 || cp == 0x2605 || cp == 0x2606 || cp == 0x2022 || cp == 0x00B7 ||
+           cp == 0x25BA || cp == 0x2714 || cp == 0x2713 || cp == '-' || cp == '*' || cp == 0x2014 /* —— */;
+}
+
+/* A line that starts a heading (一、 (一) 1. 1、 第一部分) or a bullet: it is
+ * never glued to the line before, nor the next line to it when it has no
+ * sentence inside. */
+static bool starts_block(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= n)
+        return false;
+    size_t at = i;
+    unsigned cp = bg_utf8_next(s, n, &i);
+    if (is_bullet(cp))
+        return true;
+    if (cp == '(') {
+        size_t k = i;
+        unsigned c = bg_utf8_next(s, n, &k);
+        if (is_chinese_numeral(c) || (c >= '0' && c <= '9'))
+            return true;
+        return false;
+    }
+    if (cp >= '0' && cp <= '9') {
+        size_t k = i;
+        while (k < n && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (k - at > 2 || k >= n)
+            return false;
+        if (s[k] == '.' && (k + 1 >= n || !(s[k + 1] >= '0' && s[k + 1] <= '9')))
+            return true;
+        return contains(s + k, n - k > 3 ? 3 : n - k, "、");
+    }
+    if (cp == 0x7B2C /*第*/) {
+        size_t k = i;
+        unsigned c = bg_utf8_next(s, n, &k);
+        return is_chinese_numeral(c);
+    }
+    if (is_chinese_numeral(cp)) {
+        size_t k = i;
+        unsigned c = 0;
+        while (k < n && is_chinese_numeral(c = bg_utf8_next(s, n, &k)))
+            ;
+        return c == 0x3001 /*、*/ || c == '.';
+    }
+    return false;
+}
+
+static bool has_sentence_punctuation(const char *s, size_t n)
+{
+    return contains(s, n, "。") || contains(s, n, ",") || contains(s, n, "，") || contains(s, n, ";") ||
+           contains(s, n, "、");
+}
+
+static bool terminal(unsigned cp)
+{
+    return cp == 0x3002 /*。*/ || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == 0xFF01 ||
+           cp == 0xFF1F || cp == 0x2026 /*…*/;
+}
+
+static bool join_left(unsigned cp) { return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C; }
+static bool join_right(unsigned cp) { return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == 0x201C || cp == '('; }
+
+/* Whether the break after line p (folded text a) and before line q (b)
+ * cuts a sentence. blanks: empty lines between them. */
+static bool should_join(const char *a, size_t an, const char *b, size_t bn, size_t blanks, bool p_is_first)
+{
+    if (p_is_first)
+        return false; /* a title line */
+    unsigned before;
+    unsigned last = last_cp(a, an, &before);
+    if (last == 0x201D || last == 0x2019 || last == ')' || last == 0x300D || last == 0x300F) {
+        if (terminal(before))
+            return false;
+    }
+    if (terminal(last) || !join_left(last))
+        return false;
+    size_t indent;
+    unsigned first = first_cp(b, bn, &indent);
+    if (!join_right(first))
+        return false;
+    if (starts_block(b, bn))
+        return false;
+    bool a_sentence = has_sentence_punctuation(a, an);
+    if (starts_block(a, an) && !a_sentence)
+        return false;
+    if (indent >= 2)
+        return false; /* an indented line starts a paragraph */
+    if (blanks > 0)
+        return a_sentence; /* a paragraph cut mid-sentence across an empty line */
+    if (!a_sentence && cp_count(a, an) <= 30) {
+        /* a short line that reads as a heading */
+        static const char *const heading_ends[] = {"安排", "回顾", "思路", "任务", "报告", "要求", "工作"};
+        for (size_t i = 0; i < sizeof heading_ends / sizeof *heading_ends; i++)
+            if (ends_with(a, an, heading_ends[i]))
+                return false;
+    }
+    return true;
+}
+
+static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const char *s, size_t n)
+{
+    size_t from = 0, to = n;
+    while (from < to && (s[from] == ' ' || s[from] == '\t'))
+        from++;
+    while (to > from && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+        to--;
+    if (from == to)
+        return false;
+    for (size_t i = 0; i < r->count; i++) {
+        if (pcre2_match(r->patterns[i].code, (PCRE2_SPTR)(s + from), to - from, 0, PCRE2_NO_UTF_CHECK, md, NULL) >=
+            0)
+            return true;
+    }
+    return false;
+}
+
+bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length, bg_text *out, char *msg, size_t n)
+{
+    memset(out, 0, sizeof *out);
+    out_buffer fold = {0};
+    line_info *lines = NULL;
+    size_t line_count = 0, line_capacity = 0;
+    pcre2_match_data *md = NULL;
+    if (r && r->count) {
+        md = pcre2_match_data_create(16, NULL);
+        if (!md)
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
+    }
+    /* Invalid UTF-8 would make PCRE2_NO_UTF_CHECK unsafe; decode.c hands us
+     * valid text, but guard anyway by checking each folded line. */
+    size_t at = 0;
+    while (at <= length) {
+        size_t end = at;
+        while (end < length && utf8[end] != '\n')
+            end++;
+        if (line_count == line_capacity) {
+            size_t capacity = line_capacity ? line_capacity * 2 : 256;
+            line_info *grown = realloc(lines, capacity * sizeof *grown);
+            if (!grown)
+                goto nomem;
+            lines = grown;
+            line_capacity = capacity;
+        }
+        line_info *li = &lines[line_count++];
+        li->start = fold.length;
+        fold_line(utf8, at, end, &fold);
+        if (fold.failed)
+            goto nomem;
+        li->length = fold.length - li->start;
+        li->newline = end < length ? end : (size_t)-1;
+        li->removed = false;
+        li->blank = true;
+        for (size_t k = 0; k < li->length; k++)
+            if (fold.text[li->start + k] != ' ' && fold.text[li->start + k] != '\t') {
+                li->blank = false;
+                break;
+            }
+        if (!li->blank && md) {
+            pcre2_match_data *use = md;
+            /* PCRE2 needs valid UTF-8; an invalid line is simply not matched */
+            int valid = 1;
+            {
+                size_t k = 0;
+                while (k < li->length) {
+                    unsigned cp = bg_utf8_next(fold.text + li->start, li->length, &k);
+                    if (cp == 0xFFFD) {
+                        valid = 0;
+                        break;
+                    }
+                }
+            }
+            if (valid && is_boilerplate(r, use, fold.text + li->start, li->length))
+                li->removed = true;
+        }
+        if (end >= length)
+            break;
+        at = end + 1;
+    }
+    pcre2_match_data_free(md);
+    md = NULL;
+
+    out_buffer o = {0};
+    bool seen_text = false;
+    size_t first_text_line = (size_t)-1;
+    for (size_t i = 0; i < line_count; i++)
+        if (!lines[i].blank && !lines[i].removed) {
+            first_text_line = i;
+            break;
+        }
+    size_t i = 0;
+    bool skip_leading = false;
+    while (i < line_count) {
+        line_info *li = &lines[i];
+        if (li->removed) {
+            i++;
+            continue;
+        }
+        size_t from = li->start, to = li->start + li->length;
+        if (skip_leading) {
+            while (from < to && (fold.text[from] == ' ' || fold.text[from] == '\t'))
+                from++;
+            skip_leading = false;
+        }
+        for (size_t k = from; k < to; k++)
+            out_put(&o, fold.text[k], fold.map[k]);
+        if (li->blank) {
+            if (li->newline != (size_t)-1)
+                out_put(&o, '\n', li->newline);
+            i++;
+            continue;
+        }
+        seen_text = true;
+        /* next text line, counting blank lines; a removed line is a hard break */
+        size_t j = i + 1, blanks = 0;
+        bool hard = false;
+        while (j < line_count && (lines[j].blank || lines[j].removed)) {
+            if (lines[j].removed)
+                hard = true;
+            blanks++;
+            j++;
+        }
+        if (li->newline != (size_t)-1 && j < line_count && !hard &&
+            should_join(fold.text + li->start, li->length, fold.text + lines[j].start, lines[j].length, blanks,
+                        i == first_text_line)) {
+            while (o.length > 0 && (o.text[o.length - 1] == ' ' || o.text[o.length - 1] == '\t'))
+                o.length--;
+            skip_leading = true;
+            i = j;
+            continue;
+        }
+        if (li->newline != (size_t)-1)
+            out_put(&o, '\n', li->newline);
+        i++;
+    }
+    (void)seen_text;
+    out_put(&o, '\0', length);
+    if (o.failed || fold.failed) {
+        free(o.text);
+        free(o.map);
+        goto nomem;
+    }
+    o.length--; /* the NUL */
+    o.map[o.length] = length;
+    /* map[length]: the end of the last mapped original character */
+    if (o.length > 0) {
+        size_t last = o.map[o.length - 1];
+        size_t k = last;
+        (void)bg_utf8_next(utf8, length, &k);
+        o.map[o.length] = k;
+    }
+    out->text = o.text;
+    out->length = o.length;
+    out->map = o.map;
+    out->original = utf8;
+    out->original_length = length;
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    return BG_E_OK;
+nomem:
+    pcre2_match_data_free(md);
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
+}
+
+/* ---- bg_text ------------------------------------------------------------ */
+
+static bool is_trim_space(const char *s, size_t n, size_t at, size_t *width)
+{
+    unsigned char c = (unsigned char)s[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        *width = 1;
+        return true;
+    }
+    if (at + 3 <= n && memcmp(s + at, "\xE3\x80\x80", 3) == 0) {
+        *width = 3;
+        return true;
+    }
+    if (at + 2 <= n && memcmp(s + at, "\xC2\xA0", 2) == 0) {
+        *width = 2;
+        return true;
+    }
+    return false;
+}
+
+char *bg_text_quote(const bg_text *t, size_t start, size_t end)
+{
+    if (end > t->length)
+        end = t->length;
+    if (start > end)
+        start = end;
+    size_t from = t->map[start], to = t->map[end];
+    if (to > t->original_length)
+        to = t->original_length;
+    if (from > to)
+        from = to;
+    size_t width;
+    while (from < to && is_trim_space(t->original, to, from, &width))
+        from += width;
+    /* trailing: step back over ASCII space and the 3-byte U+3000 / 2-byte NBSP */
+    for (;;) {
+        if (to > from && strchr(" \t\r\n", t->original[to - 1]) && t->original[to - 1] != '\0') {
+            to--;
+        } else if (to >= from + 3 && memcmp(t->original + to - 3, "\xE3\x80\x80", 3) == 0) {
+            to -= 3;
+        } else if (to >= from + 2 && memcmp(t->original + to - 2, "\xC2\xA0", 2) == 0) {
+            to -= 2;
+        } else {
+            break;
+        }
+    }
+    char *copy = malloc(to - from + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, t->original + from, to - from);
+    copy[to - from] = '\0';
+    return copy;
+}
+
+size_t bg_text_char_offset(const bg_text *t, size_t at)
+{
+    if (at > t->length)
+        at = t->length;
+    return cp_count(t->text, at);
+}
+
+size_t bg_text_char_count(const bg_text *t) { return cp_count(t->text, t->length); }
+
+void bg_text_free(bg_text *t)
+{
+    if (!t)
+        return;
+    free(t->text);
+    free(t->map);
+    t->text = NULL;
+    t->map = NULL;
+    t->length = 0;
+}

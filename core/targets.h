@@ -1,0 +1,22 @@
+/* targets.h — the year's main targets (主要预期目标) of one document.
+ * Written by extraction B; this header is the interface extract.c calls.
+ * Rules load once from the rules JSON and are shared read-only by threads. */
+#ifndef BAOGAO_TARGETS_H
+#define BAOGAO_TARGETS_H
+
+#include "outline.h"
+#include "problems.h"
+#include "table.h"
+#include "text.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct bg_targets_rules bg_targets_rules;
+
+bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
+void bg_targets_rules_free(bg_targets_rules *r);
+/* appends rows to out's table index `table` (the targets table); returns rows added or -1 on no memory */
+long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
+                        const char *doc_id, bg_rowset *out, size_t table);
+
+#endif
