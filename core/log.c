@@ -32,10 +32,25 @@ static const char *level_name(bg_log_level level)
     return "info";
 }
 
+static void log_write(bg_log_level level, const char *origin, const char *format, va_list ap);
+
 void bg_logv(bg_log_level level, const char *origin, const char *format, va_list ap)
 {
     if (level > log_max_level)
         return;
+    log_write(level, origin, format, ap);
+}
+
+void bg_log_always(bg_log_level level, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    log_write(level, NULL, format, ap);
+    va_end(ap);
+}
+
+static void log_write(bg_log_level level, const char *origin, const char *format, va_list ap)
+{
     char message[2048];
     vsnprintf(message, sizeof message, format, ap);
     struct timespec now;

@@ -12,6 +12,8 @@ void bg_log_configure(bg_log_level max_level, int json);
 bg_log_level bg_log_max_level(void);
 
 void bg_log(bg_log_level level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Logs whatever the configured level (the run's summary line, even with -q). */
+void bg_log_always(bg_log_level level, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* origin: a plugin name or NULL for the core. */
 void bg_logv(bg_log_level level, const char *origin, const char *format, va_list ap);
 

@@ -654,7 +654,7 @@ int bg_run(bg_job *job, const bg_run_options *options)
         snprintf(part, sizeof part, "%s%s %llu", t ? ", " : "", tables[t]->name, (unsigned long long)row_counts[t]);
         strncat(per_table, part, sizeof per_table - strlen(per_table) - 1);
     }
-    bg_log(exit_code <= BG_EXIT_SOURCES_FAILED ? BG_LOG_INFO : BG_LOG_ERROR,
+    bg_log_always(exit_code <= BG_EXIT_SOURCES_FAILED ? BG_LOG_INFO : BG_LOG_ERROR,
            "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s", c->job, sources.count,
            (unsigned long long)documents, (unsigned long long)failed, per_table, (long)(time(NULL) - started),
            exit_code == BG_EXIT_OK || exit_code == BG_EXIT_SOURCES_FAILED ? "" : " (outputs not replaced)");
