@@ -102,6 +102,7 @@ typedef struct sqlite_state {
     const char *path;        /* the temporary file we write (host's) */
     char prefix[PREFIX_MAX + 1];
     int prune;
+    int busy_timeout_ms;
     int in_transaction;
     int views_done;
     result_table *tables;
@@ -432,7 +433,7 @@ static bg_status copy_existing(sqlite_state *s)
     sqlite3 *old = NULL;
     int rc = sqlite3_open_v2(s->destination, &old, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(old, sqlite3_busy_timeout(s->db, 0) == SQLITE_OK ? 0 : 0);
+        sqlite3_busy_timeout(old, s->busy_timeout_ms);
         rc = sqlite3_exec(old, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK) {
@@ -459,6 +460,10 @@ static bg_status copy_existing(sqlite_state *s)
                                 sqlite3_errstr(rc));
     }
     sqlite3_close(old);
+    /* The copy replaces the original: keep who may read it. */
+    if (!status && chmod(s->path, st.st_mode & 07777) != 0)
+        host->log(s->ctx, BG_LOG_WARN, "%s: cannot keep the file's permissions: %s", s->destination,
+                  strerror(errno));
     if (!status)
         host->log(s->ctx, BG_LOG_DEBUG, "%s: updating a copy of the existing database", s->destination);
     return status;
@@ -479,7 +484,7 @@ static void free_state(sqlite_state *s)
     free(s->deletes);
     free(s->delete_tables);
     if (s->db)
-        sqlite3_close(s->db);
+        sqlite3_close_v2(s->db);
     if (s->path)
         remove_sidecars(s->path);
     free(s);
@@ -524,7 +529,8 @@ static bg_status sqlite_open(bg_context *ctx, void **state)
         return status;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, (int)busy_timeout);
+    s->busy_timeout_ms = (int)busy_timeout;
+    sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     bg_status status = copy_existing(s);
     if (!status) {
         /* WAL while writing; close() switches back to a self-contained file. */
@@ -929,7 +935,7 @@ static bg_status prune(sqlite_state *s)
     uint64_t rows = 0;
     for (size_t i = 0; i < s->delete_count && !status; i++) {
         sql_text sql = {0};
-        sql_add(&sql, "DELETE FROM \"%s\" WHERE doc_id IS NULL OR doc_id NOT IN (SELECT doc_id FROM temp.baogao_keep_docs)",
+        sql_add(&sql, "DELETE FROM \"%s\" WHERE doc_id NOT IN (SELECT doc_id FROM temp.baogao_keep_docs)",
                 s->delete_tables[i]);
         char what[160];
         snprintf(what, sizeof what, "table %s: pruning vanished documents", s->delete_tables[i]);
@@ -978,10 +984,7 @@ static bg_status record_sources(sqlite_state *s, const bg_run_summary *summary)
             status = host->fail(s->ctx, BG_ERR_IO, "%s: table %s, source %s: %s", s->destination, sources, r->source,
                                 sqlite3_errmsg(s->db));
     }
-    if (!status)
-        sqlite3_finalize(stmt);
-    else if (stmt)
-        sqlite3_finalize(stmt);
+    sqlite3_finalize(stmt);
     return status;
 }
 
@@ -1099,6 +1102,12 @@ static bg_status create_target_matrix(sqlite_state *s, const char *documents, co
                 kind, column);
         columns++;
     }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        host->log(s->ctx, BG_LOG_WARN, "%s: view %s not created: %s", s->destination, view, sqlite3_errmsg(s->db));
+        sqlite3_finalize(stmt);
+        free(sql.data);
+        return BG_OK;
+    }
     sqlite3_finalize(stmt);
     sql_add(&sql, " FROM \"%s\" d LEFT JOIN \"%s\" t ON t.doc_id = d.doc_id GROUP BY d.doc_id", documents, targets);
     host->log(s->ctx, BG_LOG_DEBUG, "%s: view %s with %zu indicator columns", s->destination, view, columns);
@@ -1109,7 +1118,7 @@ static bg_status create_views(sqlite_state *s)
 {
     s->views_done = 1;
     char documents[PREFIX_MAX + NAME_MAX_LENGTH + 1], targets[PREFIX_MAX + NAME_MAX_LENGTH + 1];
-    char type_documents[16], type_targets[16];
+    char type_documents[16] = "", type_targets[16] = "";
     sql_name(s, "documents", documents);
     sql_name(s, "targets", targets);
     bg_status status = object_type(s, documents, type_documents);

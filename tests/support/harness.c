@@ -146,7 +146,9 @@ static int sample_row(bg_harness *h, size_t t, size_t n, const char *const *name
             return rc;                                                                                 \
     } while (0)
 
-int harness_write_sample(bg_harness *h)
+int harness_write_sample(bg_harness *h) { return harness_write_sample_docs(h, "20221231T000000-1", 3u); }
+
+int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_mask)
 {
     const bg_table_schema *schemas[BG_BUILTIN_TABLE_COUNT];
     for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
@@ -159,6 +161,8 @@ int harness_write_sample(bg_harness *h)
         {"00000000000000b2", "reports/b.txt", "=cmd|' /C calc'!A0", "澧县", "430723", "county"},
     };
     for (int d = 0; d < 2; d++) {
+        if (!(doc_mask & (1u << d)))
+            continue;
         if ((rc = harness_document(h, docs[d][0], docs[d][1])))
             return rc;
         {
@@ -210,15 +214,21 @@ int harness_write_sample(bg_harness *h)
             ROW(BG_TABLE_KEYWORDS, "doc_id", "keyword", "category", "count", "per_10k");
         }
     }
-    bg_table_count counts[BG_BUILTIN_TABLE_COUNT] = {
-        {"documents", 2}, {"targets", 4}, {"commitments", 2}, {"list_items", 4}, {"sections", 2}, {"keywords", 2}};
-    bg_source_result sources[2] = {
+    uint64_t n = (doc_mask & 1u) + ((doc_mask >> 1) & 1u);
+    bg_table_count counts[BG_BUILTIN_TABLE_COUNT] = {{"documents", n},   {"targets", 2 * n},  {"commitments", n},
+                                                     {"list_items", 2 * n}, {"sections", n}, {"keywords", n}};
+    const bg_source_result all_sources[2] = {
         {"reports/a.txt", docs[0][0], "0123456789abcdef", "ok", NULL},
         {"reports/b.txt", docs[1][0], "0123456789abcdee", "ok", NULL},
     };
-    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, "20221231T000000-1", "testjob",
-                              1672444800, 1672444801, "feedfacefeedface", 2, 2, 0, BG_BUILTIN_TABLE_COUNT, counts,
-                              2, sources};
+    bg_source_result sources[2];
+    size_t source_count = 0;
+    for (int d = 0; d < 2; d++)
+        if (doc_mask & (1u << d))
+            sources[source_count++] = all_sources[d];
+    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, run_id, "testjob",
+                              1672444800, 1672444801, "feedfacefeedface", n, n, 0, BG_BUILTIN_TABLE_COUNT, counts,
+                              source_count, sources};
     return harness_end(h, BG_BUILTIN_TABLE_COUNT, schemas, &summary, 1);
 }
 

@@ -38,6 +38,10 @@ bg_cell cell_date(int y, int m, int d);
 /* Builds a small two-document sample through every built-in table and a run
  * summary; used by several plugin tests. */
 int harness_write_sample(bg_harness *h);
+/* The same sample with another run_id, writing only the documents whose bit
+ * is set in doc_mask (bit 0: document a, bit 1: document b); the summary's
+ * counts and sources cover only those. */
+int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_mask);
 
 /* Reads a file into a malloc'ed NUL-terminated string (NULL when missing). */
 char *harness_read(const char *path);
