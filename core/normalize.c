@@ -30,10 +30,13 @@ static const char *const default_boilerplate[] = {
     "(pp电子|电子娱乐|真人娱乐|百家乐|娱乐城|棋牌游戏)",
     "^(当前位置|您的位置|您现在的位置|所在位置)\\s*:",
     "^首页\\s*(>|»|>>)",
-    "字号\\s*:?\\s*[\\[【]?\\s*大\\s*[\\]】]?\\s*[\\[【]?\\s*中\\s*[\\]】]?\\s*[\\[【]?\\s*小",
-    "^([\\[【]?\\s*(打印(本页|此页)?|关闭(窗口|本页)?|分享到\\s*:?|返回顶部|收藏本页|我要纠错|纠错)\\s*[\\]】]?\\s*)+$",
+    "字号\\s*:?\\s*[\\[【]?\\s*大\\s*[\\]】]?\\s*[\\[【]?\\s*中\\s*[\\]】]?\\s*"
+    "[\\[【]?\\s*小",
+    "^([\\[【]?\\s*(打印(本页|此页)?|关闭(窗口|本页)?|分享到\\s*:?|返回顶部|"
+    "收藏本页|我要纠错|纠错)\\s*[\\]】]?\\s*)+$",
     "^分享到\\s*:",
-    "^(责任编辑|美术编辑|编辑|校对|审核|审校|来源|信息来源|文章来源|发布时间|发布日期|发布机构|浏览次数|点击数|作者)\\s*[:/]",
+    "^(责任编辑|美术编辑|编辑|校对|审核|审校|来源|信息来源|文章来源|发布时间|"
+    "发布日期|发布机构|浏览次数|点击数|作者)\\s*[:/]",
     "^本版(制图|编辑|责编)",
     "^(上一篇|下一篇)\\s*:",
     "(^Copyright|^版权所有|ICP备\\d*号)",
@@ -156,8 +159,7 @@ bg_clean_rules *bg_clean_rules_load(const cJSON *rules_root, const char *rules_f
             ok = add_pattern(r, default_boilerplate[i], "default boilerplate", i, p) && ok;
     }
     if (extra_patterns)
-        ok = add_pattern_array(r, extra_patterns, extra_json_path ? extra_json_path : "extract.boilerplate", p) &&
-             ok;
+        ok = add_pattern_array(r, extra_patterns, extra_json_path ? extra_json_path : "extract.boilerplate", p) && ok;
     if (!ok) {
         bg_clean_rules_free(r);
         return NULL;
@@ -371,12 +373,18 @@ static bool has_sentence_punctuation(const char *s, size_t n)
 
 static bool terminal(unsigned cp)
 {
-    return cp == 0x3002 /*。*/ || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == 0xFF01 ||
-           cp == 0xFF1F || cp == 0x2026 /*…*/;
+    return cp == 0x3002 /*。*/ || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == 0xFF01 || cp == 0xFF1F ||
+           cp == 0x2026 /*…*/;
 }
 
-static bool join_left(unsigned cp) { return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C; }
-static bool join_right(unsigned cp) { return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == 0x201C || cp == '('; }
+static bool join_left(unsigned cp)
+{
+    return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C;
+}
+static bool join_right(unsigned cp)
+{
+    return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == 0x201C || cp == '(';
+}
 
 /* Whether the break after line p (folded text a) and before line q (b)
  * cuts a sentence. blanks: empty lines between them. */
@@ -399,12 +407,14 @@ static bool should_join(const char *a, size_t an, const char *b, size_t bn, size
     if (starts_block(b, bn))
         return false;
     bool a_sentence = has_sentence_punctuation(a, an);
-    if (starts_block(a, an) && !a_sentence)
+    /* a heading line (一、…) that holds no sentence of its own */
+    if (starts_block(a, an) && !contains(a, an, "。") && !contains(a, an, ",") && !contains(a, an, ";"))
         return false;
     if (indent >= 2)
         return false; /* an indented line starts a paragraph */
-    if (blanks > 0)
-        return a_sentence; /* a paragraph cut mid-sentence across an empty line */
+    if (blanks > 0)   /* a paragraph cut mid-sentence across an empty line: both
+                         halves are prose */
+        return a_sentence && has_sentence_punctuation(b, bn);
     if (!a_sentence && cp_count(a, an) <= 30) {
         /* a short line that reads as a heading */
         static const char *const heading_ends[] = {"安排", "回顾", "思路", "任务", "报告", "要求", "工作"};
@@ -425,8 +435,7 @@ static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const 
     if (from == to)
         return false;
     for (size_t i = 0; i < r->count; i++) {
-        if (pcre2_match(r->patterns[i].code, (PCRE2_SPTR)(s + from), to - from, 0, PCRE2_NO_UTF_CHECK, md, NULL) >=
-            0)
+        if (pcre2_match(r->patterns[i].code, (PCRE2_SPTR)(s + from), to - from, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0)
             return true;
     }
     return false;

@@ -3,8 +3,11 @@
 #ifndef BAOGAO_OUTLINE_H
 #define BAOGAO_OUTLINE_H
 
+#include "error.h"
+#include "problems.h"
 #include "text.h"
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 typedef struct bg_heading {
@@ -33,5 +36,17 @@ const char *bg_outline_part_at(const bg_outline *outline, size_t offset);
 /* Title of the nearest heading before offset (deepest level), or NULL. */
 const char *bg_outline_section_at(const bg_outline *outline, size_t offset);
 void bg_outline_free(bg_outline *outline);
+
+/* Heading and part-marker patterns: the rules JSON keys "headings" (array of
+ * {"level": 0|1, "pattern": PCRE2 with named groups number and title}) and
+ * "parts" ({"review"|"plan"|"outlook": [PCRE2 matched at a line's start]});
+ * built-in defaults for a key that is absent. rules_root may be NULL.
+ * Problems name rules_file and the JSON path; NULL when there was any. */
+typedef struct bg_outline_rules bg_outline_rules;
+bg_outline_rules *bg_outline_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
+void bg_outline_rules_free(bg_outline_rules *rules);
+/* Finds the headings and parts of text into out (freed with bg_outline_free).
+ * Returns BG_E_OK or BG_E_NOMEM. Thread-safe. */
+bg_error bg_outline_build(const bg_outline_rules *rules, const bg_text *text, bg_outline *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 
 typedef struct bg_targets_rules bg_targets_rules;
 
@@ -18,5 +19,12 @@ void bg_targets_rules_free(bg_targets_rules *r);
 /* appends rows to out's table index `table` (the targets table); returns rows added or -1 on no memory */
 long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
                         const char *doc_id, bg_rowset *out, size_t table);
+
+/* Added by extraction B: the first lead-in at or after byte `from` that opens
+ * this year's targets passage (not a five-year, 2030 or last-year one); its
+ * byte range in the normalized text goes to *start, *end (either may be
+ * NULL). Commitments use it to leave the targets' figures to the targets. */
+bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
+                        size_t *end);
 
 #endif

@@ -1,0 +1,323 @@
+/* facts.c — document facts (facts.h): title, region, report date, plan year
+ * and document type, read from the top of the cleaned text with rules that
+ * hold for reports of any province, level or year. */
+#include "facts.h"
+#include "clean.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct line_span {
+    size_t start, end; /* bytes of the trimmed line in the normalized text */
+} line_span;
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+/* The first `max` non-empty lines, trimmed. */
+static size_t top_lines(const bg_text *t, line_span *lines, size_t max)
+{
+    size_t count = 0, at = 0;
+    while (at < t->length && count < max) {
+        size_t end = at;
+        while (end < t->length && t->text[end] != '\n')
+            end++;
+        size_t from = at, to = end;
+        while (from < to && (t->text[from] == ' ' || t->text[from] == '\t' || t->text[from] == '\r'))
+            from++;
+        while (to > from && (t->text[to - 1] == ' ' || t->text[to - 1] == '\t' || t->text[to - 1] == '\r'))
+            to--;
+        if (to > from)
+            lines[count++] = (line_span){from, to};
+        at = end + 1;
+    }
+    return count;
+}
+
+static bool is_numeral(const char *s, size_t n, size_t *width)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (size_t i = 0; i < 10; i++)
+        if (n >= 3 && memcmp(s, numerals[i], 3) == 0) {
+            *width = 3;
+            return true;
+        }
+    return false;
+}
+
+/* 一、 (一) 1. 1、 at the start: a heading, never a title. */
+static bool numbered(const char *s, size_t n)
+{
+    size_t i = 0, w;
+    if (n && s[0] == '(')
+        return n > 1 && (is_numeral(s + 1, n - 1, &w) || (s[1] >= '0' && s[1] <= '9'));
+    if (n && s[0] >= '0' && s[0] <= '9') {
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        return i < n && i <= 2 && (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "、", 3) == 0));
+    }
+    while (i < n && is_numeral(s + i, n - i, &w))
+        i += w;
+    return i > 0 && n - i >= 3 && memcmp(s + i, "、", 3) == 0;
+}
+
+/* Parses "2021年12月29日" at s; returns bytes consumed or 0. */
+static size_t parse_date(const char *s, size_t n, int *year, int *month, int *day)
+{
+    size_t i = 0;
+    int y = 0, m = 0, d = 0;
+    while (i < n && i < 4 && s[i] >= '0' && s[i] <= '9')
+        y = y * 10 + (s[i++] - '0');
+    if (i != 4 || n - i < 3 || memcmp(s + i, "年", 3) != 0)
+        return 0;
+    i += 3;
+    size_t k = i;
+    while (i < n && i - k < 2 && s[i] >= '0' && s[i] <= '9')
+        m = m * 10 + (s[i++] - '0');
+    if (i == k || n - i < 3 || memcmp(s + i, "月", 3) != 0 || m < 1 || m > 12)
+        return 0;
+    i += 3;
+    k = i;
+    while (i < n && i - k < 2 && s[i] >= '0' && s[i] <= '9')
+        d = d * 10 + (s[i++] - '0');
+    if (i == k || n - i < 3 || (memcmp(s + i, "日", 3) != 0 && memcmp(s + i, "号", 3) != 0) || d < 1 || d > 31)
+        return 0;
+    *year = y;
+    *month = m;
+    *day = d;
+    return i + 3;
+}
+
+static bool find_date(const char *s, size_t n, int *year, int *month, int *day)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9')) && parse_date(s + i, n - i, year, month, day))
+            return *year >= 1949 && *year <= 2100;
+    }
+    return false;
+}
+
+/* A year written as four digits right before `at` ("2023" in 2023年). */
+static int year_before(const char *s, size_t at)
+{
+    if (at < 4)
+        return 0;
+    int y = 0;
+    for (size_t k = at - 4; k < at; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return 0;
+        y = y * 10 + (s[k] - '0');
+    }
+    if (at >= 5 && s[at - 5] >= '0' && s[at - 5] <= '9')
+        return 0;
+    return y >= 1949 && y <= 2100 ? y : 0;
+}
+
+int bg_plan_year(const char *text, size_t length, int report_year, int report_month)
+{
+    /* markers that open the year's plan: 2023年工作安排, 2022年重点工作任务,
+     * 2023年工作思路和重点工作, 2022年主要预期目标, 2022年政府工作的总体要求 */
+    static const char *const markers[] = {"工作安排",
+                                          "重点工作",
+                                          "工作思路",
+                                          "工作重点",
+                                          "主要预期目标",
+                                          "经济社会发展主要预期目标",
+                                          "经济社会发展的主要预期目标",
+                                          "主要目标任务",
+                                          "工作任务",
+                                          "主要任务",
+                                          "政府工作的总体要求",
+                                          "工作总体要求",
+                                          "工作的总体要求",
+                                          "的总体要求"};
+    static const char nian[] = "年";
+    int best = 0; /* the latest year: a plan follows the review of earlier years */
+    for (size_t i = 4; i + 3 <= length; i++) {
+        if (memcmp(text + i, nian, 3) != 0)
+            continue;
+        int year = year_before(text, i);
+        if (!year)
+            continue;
+        /* 到2025年主要目标 is a multi-year goal */
+        if (i >= 7 && memcmp(text + i - 7, "到", 3) == 0)
+            continue;
+        size_t at = i + 3;
+        if (at + 3 <= length && memcmp(text + at, "的", 3) == 0)
+            at += 3;
+        for (size_t m = 0; m < sizeof markers / sizeof *markers; m++) {
+            size_t k = strlen(markers[m]);
+            if (at + k <= length && memcmp(text + at, markers[m], k) == 0) {
+                if (year > best)
+                    best = year;
+                break;
+            }
+        }
+    }
+    if (best)
+        return best;
+    if (report_year) {
+        if (report_month >= 11)
+            return report_year + 1; /* delivered in winter: 明年 is the plan */
+        if (report_month >= 1)
+            return report_year; /* delivered at the spring session: 今年 */
+        if (contains(text, length, "明年"))
+            return report_year + 1;
+        return report_year;
+    }
+    return 0;
+}
+
+static char *quote_line(const bg_text *t, line_span l) { return bg_text_quote(t, l.start, l.end); }
+
+static const char *document_type(const bg_text *t, const line_span *lines, size_t count, const char *title)
+{
+    /* a newspaper's reading: 解读, a byline (记者), the paper's name at the top
+     */
+    static const char *const press[] = {"解读", "记者", "日报", "晚报", "本报讯", "通讯员", "特别报道"};
+    for (size_t i = 0; i < count && i < 15; i++) {
+        const char *s = t->text + lines[i].start;
+        size_t n = lines[i].end - lines[i].start;
+        if (cp_count(s, n) > 60)
+            continue; /* a body paragraph that quotes a newspaper is not a masthead */
+        for (size_t k = 0; k < sizeof press / sizeof *press; k++)
+            if (contains(s, n, press[k]))
+                return "interpretation";
+    }
+    if (title && (contains(title, strlen(title), "工作报告") || contains(title, strlen(title), "政府报告")))
+        return "work_report";
+    if (contains(t->text, t->length, "各位代表") || contains(t->text, t->length, "政府工作报告") ||
+        (contains(t->text, t->length, "主要预期目标") &&
+         (contains(t->text, t->length, "工作安排") || contains(t->text, t->length, "重点工作"))))
+        return "work_report";
+    return "other";
+}
+
+bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *hint_title, const char *hint_region,
+                       int hint_year, bg_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    line_span lines[40];
+    size_t count = top_lines(t, lines, 40);
+
+    /* Title: the first line when it names a report (…政府工作报告), else the
+     * line above a "——…解读/报告" subtitle (a newspaper headline). */
+    if (hint_title && *hint_title) {
+        out->title = strdup(hint_title);
+        if (!out->title)
+            return BG_E_NOMEM;
+    } else if (count) {
+        const char *s = t->text + lines[0].start;
+        size_t n = lines[0].end - lines[0].start;
+        if (!numbered(s, n) && (contains(s, n, "报告") || contains(s, n, "政府")) && !contains(s, n, "。") &&
+            cp_count(s, n) <= 80) {
+            out->title = quote_line(t, lines[0]);
+            if (!out->title)
+                return BG_E_NOMEM;
+        } else {
+            for (size_t i = 1; i < count; i++) {
+                const char *l = t->text + lines[i].start;
+                size_t ln = lines[i].end - lines[i].start;
+                if (ln >= 6 && memcmp(l, "——", 6) == 0 &&
+                    (contains(l, ln, "解读") || contains(l, ln, "报告") || contains(l, ln, "会议")) &&
+                    cp_count(l, ln) <= 80) {
+                    const char *p = t->text + lines[i - 1].start;
+                    size_t pn = lines[i - 1].end - lines[i - 1].start;
+                    if (cp_count(p, pn) <= 40 && !contains(p, pn, "。") && !contains(p, pn, ",") && !numbered(p, pn)) {
+                        out->title = quote_line(t, lines[i - 1]);
+                        if (!out->title)
+                            return BG_E_NOMEM;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out->doc_type = document_type(t, lines, count, out->title);
+
+    /* Report date: in the title "(2021年12月29日)", or a date line at the top
+     * that names the session (——2022年1月5日在…会议上). A newspaper's own date
+     * is its publish date: it dates the plan but is not the session's. */
+    int y, m, d;
+    int dated_year = 0, dated_month = 0;
+    if (out->title && find_date(out->title, strlen(out->title), &y, &m, &d)) {
+        out->has_report_date = true;
+    } else {
+        for (size_t i = 0; i < count && i < 12; i++) {
+            const char *s = t->text + lines[i].start;
+            size_t n = lines[i].end - lines[i].start;
+            if (cp_count(s, n) > 80 || !find_date(s, n, &y, &m, &d))
+                continue;
+            bool session = contains(s, n, "会议") || contains(s, n, "大会") || (n && s[0] == '(');
+            if (session && strcmp(out->doc_type, "interpretation") != 0) {
+                out->has_report_date = true;
+                break;
+            }
+            if (!dated_year) {
+                dated_year = y;
+                dated_month = m;
+            }
+        }
+    }
+    if (out->has_report_date) {
+        out->report_year = y;
+        out->report_month = m;
+        out->report_day = d;
+        dated_year = y;
+        dated_month = m;
+    } else if (dated_year) {
+        out->report_year = dated_year;
+    }
+    if (hint_year > 0) {
+        out->report_year = hint_year;
+        if (dated_year != hint_year) {
+            dated_year = hint_year;
+            dated_month = 0;
+        }
+    }
+
+    out->plan_year = bg_plan_year(t->text, t->length, 0, 0);
+    if (!out->plan_year && out->title) {
+        /* 株洲市芦淞区2022年政府工作报告: the year's report */
+        const char *s = out->title;
+        size_t n = strlen(s);
+        for (size_t i = 4; i + 3 <= n; i++)
+            if (memcmp(s + i, "年", 3) == 0 && year_before(s, i) && contains(s + i, n - i, "报告") &&
+                !find_date(s + i - 4, n - i + 4, &y, &m, &d)) {
+                out->plan_year = year_before(s, i);
+                break;
+            }
+    }
+    if (!out->plan_year)
+        out->plan_year = bg_plan_year(t->text, t->length, dated_year, dated_month);
+
+    if (regions) {
+        const char *region_title = hint_region && *hint_region ? hint_region : out->title;
+        bg_region_resolve(regions, region_title, t->text, t->length, &out->region);
+    }
+    return BG_E_OK;
+}
+
+void bg_facts_free(bg_facts *facts)
+{
+    if (!facts)
+        return;
+    free(facts->title);
+    facts->title = NULL;
+}

@@ -1,0 +1,111 @@
+/* test_region.c — region resolution against config/rules/divisions.csv:
+ * title first (city + district, province prefix), text only (frequency and
+ * the report's 全县 voice), names shared by several provinces settled by the
+ * prefecture or province mentioned, generic words that are also names. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "region.h"
+
+#include <string.h>
+
+static bg_regions *regions;
+
+static int setup(void **state)
+{
+    (void)state;
+    bg_problems p = {0};
+    regions = bg_regions_load(BG_TEST_SOURCE_DIR "/config/rules/divisions.csv", NULL, "rules.json", &p);
+    bg_problems_free(&p);
+    return regions ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    bg_regions_free(regions);
+    return 0;
+}
+
+static void expect(const char *title, const char *text, const char *region, const char *code, const char *level,
+                   const char *province, const char *city)
+{
+    bg_region_result r;
+    assert_true(bg_region_resolve(regions, title, text, text ? strlen(text) : 0, &r));
+    assert_string_equal(r.region, region);
+    assert_string_equal(r.division->code, code);
+    assert_string_equal(r.division->level, level);
+    assert_string_equal(r.division->province, province);
+    assert_string_equal(r.division->city, city);
+}
+
+static void test_title(void **state)
+{
+    (void)state;
+    expect("株洲市芦淞区2022年政府工作报告", "全区上下", "株洲市芦淞区", "430203", "district", "湖南省", "株洲市");
+    expect("(安徽省)安庆市大观区人民政府工作报告(2021年12月29日)", "", "安庆市大观区", "340803", "district", "安徽省",
+           "安庆市");
+    expect("株洲市人民政府工作报告", "全市", "株洲市", "430200", "city", "湖南省", "株洲市");
+    expect("浙江省人民政府工作报告", "全省", "浙江省", "330000", "province", "浙江省", "");
+    /* a county-level city */
+    expect("浏阳市2023年政府工作报告", "全市", "浏阳市", "430181", "county", "湖南省", "长沙市");
+}
+
+static void test_shared_names(void **state)
+{
+    (void)state;
+    /* 朝阳区 exists in 北京 and in 长春: the text says which */
+    expect("朝阳区政府工作报告", "北京市朝阳区全区上下,首都北京", "朝阳区", "110105", "district", "北京市", "北京市");
+    expect("朝阳区政府工作报告", "长春市委、市政府领导下,长春朝阳区", "朝阳区", "220104", "district", "吉林省",
+           "长春市");
+    /* 鼓楼区: 福州 and 南京 and others */
+    expect("鼓楼区2023年政府工作报告", "江苏省南京市", "鼓楼区", "320106", "district", "江苏省", "南京市");
+}
+
+static void test_text_only(void **state)
+{
+    (void)state;
+    /* 澧县 only in the text, within 临澧县 too: the county wins by the 全县 voice
+     */
+    expect(NULL,
+           "二、2023年工作安排\n全县发展面临新的阶段。澧县负重前行。开展澧商回归,"
+           "建设新澧县。与临澧县合作。全县上下。",
+           "澧县", "430723", "county", "湖南省", "常德市");
+    /* a generic word that is also a district's name is not the region */
+    expect(NULL, "推进老城区、新城区和城区更新,全县统筹。平江县全县上下", "平江县", "430626", "county", "湖南省",
+           "岳阳市");
+    /* 提高县级医院: 高县 (宜宾) is part of a word */
+    bg_region_result r;
+    assert_false(bg_region_resolve(regions, NULL, "提高县级医院水平", strlen("提高县级医院水平"), &r));
+}
+
+static void test_find(void **state)
+{
+    (void)state;
+    const bg_division *found[8];
+    assert_true(bg_regions_find(regions, "朝阳区", found, 8) == 2);
+    assert_int_equal(bg_regions_find(regions, "不存在区", found, 8), 0);
+    assert_true(bg_regions_count(regions) > 3000);
+}
+
+static void test_bad_csv(void **state)
+{
+    (void)state;
+    bg_problems p = {0};
+    assert_null(bg_regions_load(BG_TEST_SOURCE_DIR "/no/such/divisions.csv", NULL, "rules.json", &p));
+    assert_int_equal(p.count, 1);
+    assert_non_null(strstr(p.items[0], "divisions.csv"));
+    bg_problems_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_title), cmocka_unit_test(test_shared_names), cmocka_unit_test(test_text_only),
+        cmocka_unit_test(test_find),  cmocka_unit_test(test_bad_csv),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

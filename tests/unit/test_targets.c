@@ -1,0 +1,405 @@
+/* test_targets.c — one test per phrasing of the year's main targets.
+ * The gold passages of tests/gold/phrasings.json each run as their own test
+ * (cleaned with bg_clean_text, read with the shipped rules) and must match
+ * the gold rows exactly; more phrasings from the extraction issue follow as
+ * literals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "clean.h"
+#include "targets.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cJSON *rules_root;
+static cJSON *phrasings;
+static bg_targets_rules *rules;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char *text = slurp(BG_TEST_SOURCE_DIR "/config/rules/gov_work_report.json");
+    rules_root = cJSON_Parse(text);
+    free(text);
+    text = slurp(BG_TEST_SOURCE_DIR "/tests/gold/phrasings.json");
+    phrasings = cJSON_Parse(text);
+    free(text);
+    bg_problems problems = {0};
+    rules = bg_targets_rules_load(rules_root, "gov_work_report.json", &problems);
+    for (size_t i = 0; i < problems.count; i++)
+        fprintf(stderr, "%s\n", problems.items[i]);
+    bg_problems_free(&problems);
+    return rules_root && phrasings && rules ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    bg_targets_rules_free(rules);
+    cJSON_Delete(rules_root);
+    cJSON_Delete(phrasings);
+    return 0;
+}
+
+typedef struct extracted {
+    bg_rowset *set;
+    bg_text text;
+    size_t count;
+} extracted;
+
+static void extract(const char *utf8, int plan_year, extracted *e)
+{
+    const bg_table_schema *schema = bg_builtin_table(BG_TABLE_TARGETS);
+    e->set = bg_rowset_new(1, &schema);
+    char msg[256];
+    assert_int_equal(bg_clean_text(NULL, utf8, strlen(utf8), &e->text, msg, sizeof msg), BG_E_OK);
+    long rows = bg_targets_extract(rules, &e->text, NULL, plan_year, "0123456789abcdef", e->set, 0);
+    assert_true(rows >= 0);
+    e->count = (size_t)rows;
+    assert_int_equal(bg_rowset_count(e->set, 0), e->count);
+}
+
+static void release(extracted *e)
+{
+    bg_rowset_free(e->set);
+    bg_text_free(&e->text);
+}
+
+static const bg_cell *cell(extracted *e, size_t row, const char *column)
+{
+    int i = bg_column_index(bg_builtin_table(BG_TABLE_TARGETS), column);
+    assert_true(i >= 0);
+    return &bg_rowset_row(e->set, 0, row)[i];
+}
+
+static const char *text_of(extracted *e, size_t row, const char *column)
+{
+    const bg_cell *c = cell(e, row, column);
+    return c->type == BG_TYPE_TEXT ? c->as.text.data : "";
+}
+
+static void dump(extracted *e)
+{
+    for (size_t i = 0; i < e->count; i++) {
+        const bg_cell *v = cell(e, i, "value");
+        fprintf(stderr, "  row %zu: %s [%s] %s %g %s %s [%s] ref=[%s] asp=[%s] <%s>\n", i,
+                text_of(e, i, "indicator"), text_of(e, i, "indicator_text"), text_of(e, i, "kind"),
+                v->type == BG_TYPE_REAL ? v->as.real : NAN, text_of(e, i, "unit"), text_of(e, i, "qualifier"),
+                text_of(e, i, "qualifier_text"), text_of(e, i, "reference"), text_of(e, i, "aspiration"),
+                text_of(e, i, "sentence"));
+    }
+}
+
+/* Every field the gold gives must be equal, row by row in order. */
+static void check_gold(const char *key)
+{
+    const cJSON *doc = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(phrasings, "documents"), key);
+    assert_non_null(doc);
+    extracted e;
+    extract(cJSON_GetObjectItemCaseSensitive(doc, "text")->valuestring, 0, &e);
+    const cJSON *gold = cJSON_GetObjectItemCaseSensitive(doc, "targets");
+    if ((size_t)cJSON_GetArraySize(gold) != e.count) {
+        fprintf(stderr, "%s: expected %d targets, got %zu\n", key, cJSON_GetArraySize(gold), e.count);
+        dump(&e);
+    }
+    assert_int_equal(e.count, (size_t)cJSON_GetArraySize(gold));
+    size_t row = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, gold)
+    {
+        const cJSON *field;
+        cJSON_ArrayForEach(field, t)
+        {
+            const bg_cell *c = cell(&e, row, field->string);
+            bool ok;
+            if (cJSON_IsNull(field))
+                ok = c->type == BG_TYPE_NULL;
+            else if (cJSON_IsNumber(field))
+                ok = c->type == BG_TYPE_REAL && fabs(c->as.real - field->valuedouble) < 1e-9;
+            else
+                ok = strcmp(text_of(&e, row, field->string), field->valuestring) == 0;
+            if (!ok) {
+                fprintf(stderr, "%s: row %zu: %s differs\n", key, row, field->string);
+                dump(&e);
+            }
+            assert_true(ok);
+        }
+        row++;
+    }
+    release(&e);
+}
+
+#define GOLD_TEST(name) \
+    static void test_##name(void **state) \
+    {                                     \
+        (void)state;                      \
+        check_gold(#name ".txt");         \
+    }
+GOLD_TEST(fullwidth_basic)
+GOLD_TEST(gdp_parenthesis)
+GOLD_TEST(range_emdash)
+GOLD_TEST(range_percent_once)
+GOLD_TEST(range_zhi)
+GOLD_TEST(fenbie_pairs)
+GOLD_TEST(fenbie_shared_qualifier)
+GOLD_TEST(jun_distributes)
+GOLD_TEST(aspiration)
+GOLD_TEST(controls)
+GOLD_TEST(control_about)
+GOLD_TEST(not_lower)
+GOLD_TEST(relations)
+GOLD_TEST(qizhong)
+GOLD_TEST(growth_and_level)
+GOLD_TEST(declines)
+GOLD_TEST(economy_growth_as_gdp)
+GOLD_TEST(percentage_points)
+GOLD_TEST(lead_in_broken)
+GOLD_TEST(number_split_by_newline)
+GOLD_TEST(qualitative_not_targets)
+GOLD_TEST(five_year_not_this_year)
+GOLD_TEST(review_not_target)
+GOLD_TEST(no_numbers)
+GOLD_TEST(unknown_indicator)
+GOLD_TEST(half_width_ascii)
+GOLD_TEST(older_names)
+
+/* ---- phrasings of the issue not in the gold file ---------------------------- */
+
+static void expect_one(const char *utf8, const char *indicator, const char *kind, double value, const char *unit,
+                       const char *qualifier, const char *qualifier_text)
+{
+    extracted e;
+    extract(utf8, 0, &e);
+    if (e.count != 1)
+        dump(&e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "indicator"), indicator);
+    assert_string_equal(text_of(&e, 0, "kind"), kind);
+    assert_true(fabs(cell(&e, 0, "value")->as.real - value) < 1e-9);
+    assert_string_equal(text_of(&e, 0, "unit"), unit);
+    assert_string_equal(text_of(&e, 0, "qualifier"), qualifier);
+    assert_string_equal(text_of(&e, 0, "qualifier_text"), qualifier_text);
+    release(&e);
+}
+
+static void test_range_hyphen(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标是：地区生产总值增长6%-7%。", "gdp", "growth", 6, "%", "range", "-");
+}
+
+static void test_range_fullwidth_tilde(void **state)
+{
+    (void)state;
+    /* 6～7% folds to 6~7%; the qualifier text is quoted as written */
+    expect_one("主要预期目标是：地区生产总值增长６～７％。", "gdp", "growth", 6, "%", "range", "～");
+    extracted e;
+    extract("主要预期目标是：地区生产总值增长６～７％。", 0, &e);
+    assert_true(fabs(cell(&e, 0, "value_max")->as.real - 7) < 1e-9);
+    assert_string_equal(text_of(&e, 0, "indicator_text"), "地区生产总值");
+    release(&e);
+}
+
+static void test_better_results_clause(void **state)
+{
+    (void)state;
+    expect_one("今年主要预期目标是：地区生产总值增长7%左右，在实际工作中争取更好结果。", "gdp", "growth", 7, "%",
+               "about", "左右");
+}
+
+static void test_aspiration_column(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：地区生产总值力争增长9%。", 0, &e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "aspiration"), "力争");
+    release(&e);
+}
+
+static void test_jun_without_list(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标是：城乡居民收入均增长8%。", "resident_income", "growth", 8, "%", "exact", "");
+}
+
+static void test_pp_decline(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标是：城镇登记失业率下降0.5个百分点。", "registered_unemployment_rate", "change", -0.5, "pp",
+               "exact", "");
+}
+
+static void test_below_city_average(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：城镇调查失业率低于全市平均水平。", 0, &e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "kind"), "relation");
+    assert_string_equal(text_of(&e, 0, "qualifier"), "below");
+    assert_string_equal(text_of(&e, 0, "reference"), "全市平均水平");
+    assert_int_equal(cell(&e, 0, "value")->type, BG_TYPE_NULL);
+    release(&e);
+}
+
+static void test_above_growth(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：居民收入增长高于经济增长。", 0, &e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "indicator"), "resident_income");
+    assert_string_equal(text_of(&e, 0, "qualifier"), "above");
+    assert_string_equal(text_of(&e, 0, "reference"), "经济增长");
+    release(&e);
+}
+
+static void test_not_more_than(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标为：居民消费价格涨幅不超过3%。", "cpi", "growth", 3, "%", "at_most", "不超过");
+}
+
+static void test_percent_words(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标是：地区生产总值增长百分之八左右。", "gdp", "growth", 8, "%", "about", "左右");
+}
+
+static void test_region_prefix(void **state)
+{
+    (void)state;
+    expect_one("主要预期目标是：全市地区生产总值增长6%以上。", "gdp", "growth", 6, "%", "at_least", "以上");
+}
+
+static void test_year_before_plan_is_review(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("2021年主要预期目标是：地区生产总值增长8%。", 2022, &e);
+    assert_int_equal(e.count, 0);
+    release(&e);
+    extract("2022年主要预期目标是：地区生产总值增长8%。", 2022, &e);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(cell(&e, 0, "plan_year")->as.integer, 2022);
+    release(&e);
+}
+
+static void test_outlook_by_2030(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：地区生产总值增长6%，到2030年常住人口城镇化率达到78%左右。", 0, &e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "indicator"), "gdp");
+    release(&e);
+}
+
+static void test_sentence_and_offset(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：地区生产总值（GDP）增长７％左右。", 0, &e);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(text_of(&e, 0, "sentence"), "地区生产总值（GDP）增长７％左右");
+    assert_string_equal(text_of(&e, 0, "indicator_text"), "地区生产总值（GDP）");
+    assert_int_equal(cell(&e, 0, "offset")->as.integer, 8);
+    release(&e);
+}
+
+static void test_loader_names_path(void **state)
+{
+    (void)state;
+    cJSON *copy = cJSON_Duplicate(rules_root, 1);
+    cJSON *indicators = cJSON_GetObjectItemCaseSensitive(copy, "indicators");
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(indicators, 3), "aliases", cJSON_CreateString("x"));
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(copy, "targets"), "lead_in",
+                                           cJSON_CreateString("(unclosed"));
+    bg_problems problems = {0};
+    assert_null(bg_targets_rules_load(copy, "gov_work_report.json", &problems));
+    bool aliases = false, lead_in = false;
+    for (size_t i = 0; i < problems.count; i++) {
+        aliases = aliases || strstr(problems.items[i],
+                                    "gov_work_report.json: indicators[3].aliases: expected an array of strings");
+        lead_in = lead_in || strstr(problems.items[i], "gov_work_report.json: targets.lead_in: pattern does not compile");
+    }
+    assert_true(aliases);
+    assert_true(lead_in);
+    bg_problems_free(&problems);
+    cJSON_Delete(copy);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fullwidth_basic),
+        cmocka_unit_test(test_gdp_parenthesis),
+        cmocka_unit_test(test_range_emdash),
+        cmocka_unit_test(test_range_percent_once),
+        cmocka_unit_test(test_range_zhi),
+        cmocka_unit_test(test_fenbie_pairs),
+        cmocka_unit_test(test_fenbie_shared_qualifier),
+        cmocka_unit_test(test_jun_distributes),
+        cmocka_unit_test(test_aspiration),
+        cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_control_about),
+        cmocka_unit_test(test_not_lower),
+        cmocka_unit_test(test_relations),
+        cmocka_unit_test(test_qizhong),
+        cmocka_unit_test(test_growth_and_level),
+        cmocka_unit_test(test_declines),
+        cmocka_unit_test(test_economy_growth_as_gdp),
+        cmocka_unit_test(test_percentage_points),
+        cmocka_unit_test(test_lead_in_broken),
+        cmocka_unit_test(test_number_split_by_newline),
+        cmocka_unit_test(test_qualitative_not_targets),
+        cmocka_unit_test(test_five_year_not_this_year),
+        cmocka_unit_test(test_review_not_target),
+        cmocka_unit_test(test_no_numbers),
+        cmocka_unit_test(test_unknown_indicator),
+        cmocka_unit_test(test_half_width_ascii),
+        cmocka_unit_test(test_older_names),
+        cmocka_unit_test(test_range_hyphen),
+        cmocka_unit_test(test_range_fullwidth_tilde),
+        cmocka_unit_test(test_better_results_clause),
+        cmocka_unit_test(test_aspiration_column),
+        cmocka_unit_test(test_jun_without_list),
+        cmocka_unit_test(test_pp_decline),
+        cmocka_unit_test(test_below_city_average),
+        cmocka_unit_test(test_above_growth),
+        cmocka_unit_test(test_not_more_than),
+        cmocka_unit_test(test_percent_words),
+        cmocka_unit_test(test_region_prefix),
+        cmocka_unit_test(test_year_before_plan_is_review),
+        cmocka_unit_test(test_outlook_by_2030),
+        cmocka_unit_test(test_sentence_and_offset),
+        cmocka_unit_test(test_loader_names_path),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
