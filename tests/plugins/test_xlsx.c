@@ -1,0 +1,799 @@
+/* test_xlsx.c — the XLSX exporter, driven through the real host (harness.c).
+ * Workbooks are checked by their XML parts (unzip -p), as Excel would read
+ * them, plus openpyxl and LibreOffice when they are on the machine. */
+#include "harness.h"
+#include "table.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- Helpers ------------------------------------------------------------ */
+
+/* Output of a shell command, malloc'ed and NUL-terminated (NULL when empty). */
+static char *command_output(const char *command)
+{
+    FILE *p = popen(command, "r");
+    if (!p)
+        return NULL;
+    size_t size = 0, capacity = 1 << 16;
+    char *buf = malloc(capacity);
+    size_t n;
+    while (buf && (n = fread(buf + size, 1, capacity - size - 1, p)) > 0) {
+        size += n;
+        if (capacity - size < 2) {
+            char *bigger = realloc(buf, capacity * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            capacity *= 2;
+        }
+    }
+    pclose(p);
+    if (buf)
+        buf[size] = '\0';
+    if (buf && size == 0) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* One part of the workbook's zip, or NULL when missing. */
+static char *part(const char *xlsx, const char *member)
+{
+    char command[2048];
+    snprintf(command, sizeof command, "unzip -p '%s' '%s' 2>/dev/null", xlsx, member);
+    return command_output(command);
+}
+
+static char *sheet(const char *xlsx, int n)
+{
+    char member[64];
+    snprintf(member, sizeof member, "xl/worksheets/sheet%d.xml", n);
+    return part(xlsx, member);
+}
+
+/* The <c r="REF" ...>...</c> element of a cell, copied (NULL when absent). */
+static char *cell_xml(const char *sheet_xml, const char *ref)
+{
+    char needle[32];
+    snprintf(needle, sizeof needle, "<c r=\"%s\"", ref);
+    const char *start = strstr(sheet_xml, needle);
+    if (!start)
+        return NULL;
+    const char *open_end = strchr(start, '>');
+    const char *end = open_end[-1] == '/' ? open_end + 1 : strstr(start, "</c>") + 4;
+    return strndup(start, (size_t)(end - start));
+}
+
+/* Value of attribute name in an element's text, copied (NULL when absent). */
+static char *attribute(const char *element, const char *name)
+{
+    char needle[64];
+    snprintf(needle, sizeof needle, " %s=\"", name);
+    const char *p = strstr(element, needle);
+    if (!p)
+        return NULL;
+    p += strlen(needle);
+    return strndup(p, strcspn(p, "\""));
+}
+
+/* Text between <v> and </v>, copied. */
+static char *cell_value(const char *cell)
+{
+    const char *v = strstr(cell, "<v>");
+    if (!v)
+        return NULL;
+    v += 3;
+    return strndup(v, strcspn(v, "<"));
+}
+
+/* The index-th shared string (raw XML text), copied. */
+static char *shared_string(const char *sst, long index)
+{
+    const char *p = sst;
+    for (long i = 0; i <= index; i++) {
+        p = strstr(p, "<si>");
+        if (!p)
+            return NULL;
+        p += 4;
+    }
+    const char *t = strchr(strstr(p, "<t"), '>') + 1;
+    return strndup(t, (size_t)(strstr(t, "</t>") - t));
+}
+
+/* The formatCode of the style a cell uses ("" for a built-in format). */
+static char *cell_format(const char *xlsx, const char *cell)
+{
+    char *s = attribute(cell, "s");
+    if (!s)
+        return strdup("");
+    char *styles = part(xlsx, "xl/styles.xml");
+    assert_non_null(styles);
+    const char *xf = strstr(styles, "<cellXfs");
+    for (long i = 0; i <= atol(s); i++)
+        xf = strstr(xf + 1, "<xf ");
+    char *id = attribute(xf, "numFmtId");
+    char needle[64];
+    snprintf(needle, sizeof needle, "<numFmt numFmtId=\"%s\"", id);
+    const char *fmt = strstr(styles, needle);
+    char *code = fmt ? attribute(fmt, "formatCode") : strdup("");
+    free(id);
+    free(styles);
+    free(s);
+    return code;
+}
+
+static void assert_in_order(const char *text, const char *const *needles, size_t n)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *hit = strstr(p, needles[i]);
+        if (!hit)
+            fail_msg("'%s' missing or out of order", needles[i]);
+        p = hit + strlen(needles[i]);
+    }
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Writes the harness sample with options; returns the workbook's path. */
+static char *write_sample(const char *options_json)
+{
+    char *dir = harness_tempdir();
+    assert_non_null(dir);
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, options_json), 0);
+    int rc = harness_write_sample(&h);
+    if (rc)
+        fail_msg("sample failed: %s", h.message);
+    harness_free(&h);
+    assert_true(file_exists(path));
+    return path;
+}
+
+static void remove_workbook(char *path)
+{
+    unlink(path);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    rmdir(path);
+    free(path);
+}
+
+/* Fills row (schema's columns) with NULL and then name = value pairs. */
+static void set_cell(const bg_table_schema *schema, bg_cell *row, const char *name, bg_cell value)
+{
+    int c = bg_column_index(schema, name);
+    assert_true(c >= 0);
+    row[c] = value;
+}
+
+static void null_row(const bg_table_schema *schema, bg_cell *row)
+{
+    for (size_t c = 0; c < schema->column_count; c++)
+        row[c] = cell_null();
+}
+
+/* A run with only the documents table and one document titled title. */
+static char *write_one_title(const char *title, const char *options_json)
+{
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    const bg_table_schema *schemas[1] = {bg_builtin_table(BG_TABLE_DOCUMENTS)};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, options_json), 0);
+    assert_int_equal(harness_begin(&h, 1, schemas), 0);
+    bg_cell row[64];
+    null_row(schemas[0], row);
+    set_cell(schemas[0], row, "doc_id", cell_text("00000000000000c3"));
+    set_cell(schemas[0], row, "title", cell_text(title));
+    set_cell(schemas[0], row, "region", cell_text("长沙市"));
+    assert_int_equal(harness_row(&h, schemas[0], row), 0);
+    int rc = harness_end(&h, 1, schemas, NULL, 1);
+    if (rc)
+        fail_msg("run failed: %s", h.message);
+    harness_free(&h);
+    return path;
+}
+
+/* ---- The sample workbook, written once ------------------------------------ */
+
+static char *sample;
+
+static int sample_setup(void **state)
+{
+    (void)state;
+    sample = write_sample(NULL);
+    return 0;
+}
+
+static int sample_teardown(void **state)
+{
+    (void)state;
+    /* XLSX_TEST_KEEP=path keeps a copy of the sample to open by hand. */
+    const char *keep = getenv("XLSX_TEST_KEEP");
+    if (keep && *keep) {
+        char command[2048];
+        snprintf(command, sizeof command, "cp '%s' '%s'", sample, keep);
+        if (system(command) != 0)
+            print_error("could not keep the sample as %s\n", keep);
+    }
+    remove_workbook(sample);
+    return 0;
+}
+
+static void test_sheet_order(void **state)
+{
+    (void)state;
+    char *workbook = part(sample, "xl/workbook.xml");
+    assert_non_null(workbook);
+    const char *names[] = {"name=\"About\"",      "name=\"documents\"", "name=\"targets\"",
+                           "name=\"commitments\"", "name=\"list_items\"", "name=\"sections\"",
+                           "name=\"keywords\"",   "name=\"Targets matrix\""};
+    assert_in_order(workbook, names, sizeof names / sizeof names[0]);
+    free(workbook);
+}
+
+static void test_header_labels_and_comments(void **state)
+{
+    (void)state;
+    char *sst = part(sample, "xl/sharedStrings.xml");
+    assert_non_null(sst);
+    assert_non_null(strstr(sst, "<t>地区</t>"));
+    assert_non_null(strstr(sst, "<t>指标</t>"));
+    assert_non_null(strstr(sst, "<t>文档编号</t>"));
+    /* documents!A1 shows the Chinese label by default. */
+    char *documents = sheet(sample, 2);
+    char *a1 = cell_xml(documents, "A1");
+    char *index = cell_value(a1);
+    char *text = shared_string(sst, atol(index));
+    assert_string_equal(text, "文档编号");
+    /* The English side is in the header comments. */
+    char *comments = part(sample, "xl/comments1.xml");
+    assert_non_null(comments);
+    assert_non_null(strstr(comments, "region_code: six-digit GB/T 2260 code"));
+    free(comments);
+    free(text);
+    free(index);
+    free(a1);
+    free(documents);
+    free(sst);
+}
+
+static void test_date_cell_is_a_date(void **state)
+{
+    (void)state;
+    char *documents = sheet(sample, 2);
+    char *k2 = cell_xml(documents, "K2"); /* report_date of the first document */
+    assert_non_null(k2);
+    char *type = attribute(k2, "t");
+    assert_null(type); /* a number, not a string */
+    char *value = cell_value(k2);
+    assert_string_equal(value, "44559"); /* 2021-12-29 */
+    char *format = cell_format(sample, k2);
+    assert_non_null(strstr(format, "yyyy-mm-dd"));
+    free(format);
+    free(value);
+    free(k2);
+    free(documents);
+}
+
+static void test_codes_and_formula_like_text_are_strings(void **state)
+{
+    (void)state;
+    char *documents = sheet(sample, 2);
+    char *sst = part(sample, "xl/sharedStrings.xml");
+    char *e2 = cell_xml(documents, "E2"); /* region_code 430203 */
+    char *type = attribute(e2, "t");
+    assert_string_equal(type, "s");
+    char *index = cell_value(e2);
+    char *text = shared_string(sst, atol(index));
+    assert_string_equal(text, "430203");
+    char *format = cell_format(sample, e2);
+    assert_string_equal(format, "@");
+    char *c3 = cell_xml(documents, "C3"); /* title "=cmd|' /C calc'!A0" */
+    char *c3_type = attribute(c3, "t");
+    assert_string_equal(c3_type, "s");
+    assert_null(strstr(documents, "<f>"));
+    char *c3_index = cell_value(c3);
+    char *title = shared_string(sst, atol(c3_index));
+    assert_string_equal(title, "=cmd|' /C calc'!A0");
+    free(title);
+    free(c3_index);
+    free(c3_type);
+    free(c3);
+    free(format);
+    free(text);
+    free(index);
+    free(type);
+    free(e2);
+    free(sst);
+    free(documents);
+}
+
+static void test_targets_sheet_frame(void **state)
+{
+    (void)state;
+    char *targets = sheet(sample, 3);
+    assert_non_null(targets);
+    assert_non_null(strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:O5\"/>"));
+    assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"A1:A5\" numberStoredAsText=\"1\"/>"));
+    /* Widths from content: the sentence column (N) fits its longest value,
+     * 居民收入增长与经济增长同步, 13 CJK characters counted double, plus one. */
+    assert_non_null(strstr(targets, "<col min=\"14\" max=\"14\" width=\"27.7109375\""));
+    free(targets);
+}
+
+static void test_percent_values_use_a_number_format(void **state)
+{
+    (void)state;
+    char *targets = sheet(sample, 3);
+    char *g2 = cell_xml(targets, "G2"); /* gdp 8.5 % */
+    char *value = cell_value(g2);
+    assert_string_equal(value, "8.5"); /* not divided by 100 */
+    char *format = cell_format(sample, g2);
+    assert_string_equal(format, "0.0##&quot;%&quot;");
+    char *g4 = cell_xml(targets, "G4"); /* -4.2 % */
+    char *v4 = cell_value(g4);
+    assert_string_equal(v4, "-4.2");
+    /* A non-percent value (110 亿元) in commitments keeps the General format,
+     * and its 11,000,000,000 base value gets thousands separators. */
+    char *commitments = sheet(sample, 4);
+    char *g2c = cell_xml(commitments, "G2");
+    char *plain = cell_format(sample, g2c);
+    assert_string_equal(plain, "");
+    char *i2c = cell_xml(commitments, "J2");
+    char *big = cell_format(sample, i2c);
+    assert_string_equal(big, "#,##0");
+    free(big);
+    free(i2c);
+    free(plain);
+    free(g2c);
+    free(commitments);
+    free(v4);
+    free(g4);
+    free(format);
+    free(value);
+    free(g2);
+    free(targets);
+}
+
+static void test_properties(void **state)
+{
+    (void)state;
+    char *core = part(sample, "docProps/core.xml");
+    assert_non_null(core);
+    assert_non_null(strstr(core, "<dc:creator>baogao</dc:creator>"));
+    assert_non_null(strstr(core, "<dc:title>testjob"));
+    assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2022-12-31T00:00:01Z"));
+    free(core);
+}
+
+static void test_about_sheet(void **state)
+{
+    (void)state;
+    char *sst = part(sample, "xl/sharedStrings.xml");
+    const char *in_order[] = {"政府工作报告数据", "testjob", "20221231T000000-1", "各表行数 Rows per table",
+                              "目标矩阵 Targets matrix", "字段说明 Glossary", "region as the report names it",
+                              "policy-term frequencies"};
+    for (size_t i = 0; i < sizeof in_order / sizeof in_order[0]; i++)
+        if (!strstr(sst, in_order[i]))
+            fail_msg("About sheet lacks '%s'", in_order[i]);
+    char *about = sheet(sample, 1);
+    /* Started 2022-12-31 00:00:00 UTC as an Excel date-time (local time). */
+    char *b5 = cell_xml(about, "B5");
+    char *format = cell_format(sample, b5);
+    assert_string_equal(format, "yyyy-mm-dd hh:mm:ss");
+    free(format);
+    free(b5);
+    free(about);
+    free(sst);
+}
+
+static void test_matrix_and_chart(void **state)
+{
+    (void)state;
+    char *matrix = sheet(sample, 8);
+    char *sst = part(sample, "xl/sharedStrings.xml");
+    assert_non_null(matrix);
+    /* Row 2: doc a, gdp 8.5 (percent format) with ≥ next to it. */
+    char *a2 = cell_xml(matrix, "A2");
+    char *a2_index = cell_value(a2);
+    char *doc = shared_string(sst, atol(a2_index));
+    assert_string_equal(doc, "00000000000000a1");
+    char *b2 = cell_xml(matrix, "B2");
+    char *b2_index = cell_value(b2);
+    char *region = shared_string(sst, atol(b2_index));
+    assert_string_equal(region, "株洲市芦淞区");
+    char *e2 = cell_xml(matrix, "E2");
+    char *value = cell_value(e2);
+    assert_string_equal(value, "8.5");
+    char *f2 = cell_xml(matrix, "F2");
+    char *f2_index = cell_value(f2);
+    char *mark = shared_string(sst, atol(f2_index));
+    assert_string_equal(mark, "≥");
+    char *e1 = cell_xml(matrix, "E1");
+    char *e1_index = cell_value(e1);
+    char *header = shared_string(sst, atol(e1_index));
+    assert_string_equal(header, "地区生产总值");
+    /* resident_income is a relation, not growth: no column for it. */
+    assert_null(cell_xml(matrix, "G1"));
+    assert_non_null(strstr(matrix, "<autoFilter ref=\"A1:F3\"/>"));
+    char *chart = part(sample, "xl/charts/chart1.xml");
+    assert_non_null(chart);
+    assert_non_null(strstr(chart, "<c:barDir val=\"bar\"/>"));
+    /* First document on top: the category axis runs max to min. */
+    const char *category_axis = strstr(chart, "<c:catAx>");
+    assert_non_null(category_axis);
+    assert_memory_equal(strstr(category_axis, "<c:orientation"), "<c:orientation val=\"maxMin\"/>", 29);
+    assert_non_null(strstr(chart, "<c:f>'Targets matrix'!$E$2:$E$3</c:f>"));
+    assert_non_null(strstr(chart, "<c:f>'Targets matrix'!$B$2:$B$3</c:f>"));
+    free(chart);
+    free(header);
+    free(e1_index);
+    free(e1);
+    free(mark);
+    free(f2_index);
+    free(f2);
+    free(value);
+    free(e2);
+    free(region);
+    free(b2_index);
+    free(b2);
+    free(doc);
+    free(a2_index);
+    free(a2);
+    free(sst);
+    free(matrix);
+}
+
+/* ---- Options ------------------------------------------------------------- */
+
+static char *header_of(const char *xlsx, int sheet_number, const char *ref)
+{
+    char *xml = sheet(xlsx, sheet_number);
+    char *sst = part(xlsx, "xl/sharedStrings.xml");
+    char *cell = cell_xml(xml, ref);
+    char *index = cell_value(cell);
+    char *text = shared_string(sst, atol(index));
+    free(index);
+    free(cell);
+    free(sst);
+    free(xml);
+    return text;
+}
+
+static void test_header_option(void **state)
+{
+    (void)state;
+    char *path = write_sample("{\"header\": \"name\"}");
+    char *text = header_of(path, 2, "E1");
+    assert_string_equal(text, "region_code");
+    free(text);
+    remove_workbook(path);
+
+    path = write_sample("{\"header\": \"both\"}");
+    text = header_of(path, 2, "E1");
+    assert_string_equal(text, "行政区划代码\nregion_code");
+    free(text);
+    char *documents = sheet(path, 2);
+    assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:18\" ht=\"30\" customHeight=\"1\">"));
+    free(documents);
+    remove_workbook(path);
+}
+
+static void test_matrix_off(void **state)
+{
+    (void)state;
+    char *path = write_sample("{\"matrix\": false}");
+    char *workbook = part(path, "xl/workbook.xml");
+    assert_null(strstr(workbook, "Targets matrix"));
+    char *chart = part(path, "xl/charts/chart1.xml");
+    assert_null(chart);
+    free(workbook);
+    remove_workbook(path);
+}
+
+static void test_max_column_width(void **state)
+{
+    (void)state;
+    char *path = write_sample("{\"max_column_width\": 20}");
+    char *targets = sheet(path, 3);
+    /* The sentence column would be 27 wide; it is capped at 20. */
+    assert_non_null(strstr(targets, "<col min=\"14\" max=\"14\" width=\"20.7109375\""));
+    free(targets);
+    remove_workbook(path);
+}
+
+static void test_bad_max_column_width_is_refused(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, "{\"max_column_width\": 1}"), 0);
+    const bg_table_schema *schemas[1] = {bg_builtin_table(BG_TABLE_DOCUMENTS)};
+    assert_int_equal(harness_begin(&h, 1, schemas), BG_ERR_OPTION);
+    assert_non_null(strstr(h.message, "max_column_width"));
+    harness_free(&h);
+    rmdir(dir);
+    free(dir);
+}
+
+/* ---- Text cleaning and limits --------------------------------------------- */
+
+static void test_invalid_xml_characters_removed(void **state)
+{
+    (void)state;
+    char *path = write_one_title("a\x01" "b\xEF\xBF\xBE" "c\xEF\xBF\xBF\td", NULL);
+    char *sst = part(path, "xl/sharedStrings.xml");
+    assert_non_null(strstr(sst, "<t>abc\td</t>"));
+    assert_null(strstr(sst, "\x01"));
+    assert_null(strstr(sst, "\xEF\xBF\xBE"));
+    free(sst);
+    remove_workbook(path);
+}
+
+/* Bytes of the title cell's string (documents!C2). */
+static size_t stored_title_length(const char *path)
+{
+    char *text = header_of(path, 2, "C2");
+    size_t n = strlen(text);
+    free(text);
+    return n;
+}
+
+static void test_long_string_cut(void **state)
+{
+    (void)state;
+    /* "a" then 40,000 汉: cut to 32,767 characters, on a character boundary. */
+    size_t n = 40000;
+    char *title = malloc(1 + 3 * n + 1);
+    title[0] = 'a';
+    for (size_t i = 0; i < n; i++)
+        memcpy(title + 1 + 3 * i, "汉", 3);
+    title[1 + 3 * n] = '\0';
+    char *path = write_one_title(title, NULL);
+    assert_int_equal(stored_title_length(path), 1 + 3 * 32766);
+    char *documents = sheet(path, 2);
+    /* The title column is as wide as the cap allows. */
+    assert_non_null(strstr(documents, "<col min=\"3\" max=\"3\" width=\"60.7109375\""));
+    free(documents);
+    remove_workbook(path);
+
+    /* Characters outside the BMP are two UTF-16 units in Excel's count. */
+    for (size_t i = 0; i < 20000; i++)
+        memcpy(title + 4 * i, "\xF0\x9F\x98\x80", 4); /* U+1F600 */
+    title[4 * 20000] = '\0';
+    path = write_one_title(title, NULL);
+    assert_int_equal(stored_title_length(path), 4 * 16383);
+    remove_workbook(path);
+    free(title);
+}
+
+static void test_sheet_names_are_unique_and_short(void **state)
+{
+    (void)state;
+    static const bg_column columns[] = {{"id", BG_TYPE_TEXT, NULL, NULL, BG_COLUMN_CODE}};
+    const bg_table_schema about = {sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about",
+                                   NULL, NULL, 1, columns};
+    const bg_table_schema long_name = {sizeof long_name, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1,
+                                       "a_table_name_longer_than_thirty_one_characters", NULL, NULL, 1, columns};
+    const bg_table_schema *schemas[2] = {&about, &long_name};
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    assert_int_equal(harness_begin(&h, 2, schemas), 0);
+    bg_cell row[1] = {cell_text("007")};
+    assert_int_equal(harness_row(&h, &about, row), 0);
+    assert_int_equal(harness_end(&h, 2, schemas, NULL, 1), 0);
+    harness_free(&h);
+    char *workbook = part(path, "xl/workbook.xml");
+    /* Excel compares names case-insensitively: the table "about" yields to About. */
+    const char *names[] = {"name=\"About\"", "name=\"about (2)\"", "name=\"a_table_name_longer_than_thirty\""};
+    assert_in_order(workbook, names, 3);
+    assert_null(strstr(workbook, "Targets matrix")); /* no targets table */
+    free(workbook);
+    remove_workbook(path);
+}
+
+/* ---- Failure paths --------------------------------------------------------- */
+
+static void test_abort_leaves_no_file(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    const bg_table_schema *schemas[1] = {bg_builtin_table(BG_TABLE_DOCUMENTS)};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    assert_int_equal(harness_begin(&h, 1, schemas), 0);
+    assert_int_equal(harness_end(&h, 1, schemas, NULL, 0), 0);
+    harness_free(&h);
+    assert_false(file_exists(path));
+    assert_int_equal(rmdir(dir), 0); /* empty: no temporary left behind */
+    free(dir);
+}
+
+static void test_unwritable_output_fails_naming_the_file(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    const bg_table_schema *schemas[1] = {bg_builtin_table(BG_TABLE_DOCUMENTS)};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    assert_int_equal(harness_begin(&h, 1, schemas), 0);
+    /* The folder vanishes before close: the workbook cannot be created
+     * (even for root, unlike a read-only folder). */
+    char command[512];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+    int rc = harness_end(&h, 1, schemas, NULL, 1);
+    assert_int_equal(rc, BG_ERR_IO);
+    assert_non_null(strstr(h.message, dir));
+    assert_non_null(strstr(h.message, "out.xlsx"));
+    harness_free(&h);
+    free(dir);
+}
+
+/* ---- Big tables: constant_memory and the second sheet ---------------------- */
+
+static void test_table_over_row_limit_continues_on_second_sheet(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    const bg_table_schema *schemas[1] = {bg_builtin_table(BG_TABLE_KEYWORDS)};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    assert_int_equal(harness_begin(&h, 1, schemas), 0);
+    const size_t rows = 1048575 + 5;
+    for (size_t i = 0; i < rows; i++) {
+        bg_cell row[5] = {cell_text("00000000000000a1"), cell_text(i % 2 ? "新质生产力" : "高质量发展"),
+                          cell_text("发展理念"), cell_int((int64_t)i), cell_real(1.5)};
+        if (harness_row(&h, schemas[0], row))
+            fail_msg("row %zu: %s", i, h.message);
+    }
+    int rc = harness_end(&h, 1, schemas, NULL, 1);
+    if (rc)
+        fail_msg("run failed: %s", h.message);
+    harness_free(&h);
+
+    char *workbook = part(path, "xl/workbook.xml");
+    const char *names[] = {"name=\"About\"", "name=\"keywords\"", "name=\"keywords (2)\""};
+    assert_in_order(workbook, names, 3);
+    assert_null(strstr(workbook, "Targets matrix")); /* no targets table, no matrix */
+    free(workbook);
+    char command[1024];
+    snprintf(command, sizeof command, "unzip -p '%s' xl/worksheets/sheet2.xml | head -c 4000", path);
+    char *head = command_output(command);
+    assert_non_null(strstr(head, "<dimension ref=\"A1:E1048576\"/>"));
+    assert_non_null(strstr(head, "t=\"inlineStr\"")); /* constant_memory mode */
+    free(head);
+    snprintf(command, sizeof command, "unzip -p '%s' xl/worksheets/sheet2.xml | tail -c 2000", path);
+    char *tail = command_output(command);
+    assert_non_null(strstr(tail, "<row r=\"1048576\""));
+    assert_non_null(strstr(tail, "<autoFilter ref=\"A1:E1048576\"/>"));
+    assert_non_null(strstr(tail, "<legacyDrawing r:id=")); /* header comments */
+    free(tail);
+    char *second = sheet(path, 3);
+    assert_non_null(strstr(second, "<dimension ref=\"A1:E6\"/>"));
+    assert_non_null(strstr(second, "<autoFilter ref=\"A1:E6\"/>"));
+    char *d6 = cell_xml(second, "D6"); /* the last row: count = rows - 1 */
+    char *value = cell_value(d6);
+    assert_string_equal(value, "1048579");
+    /* Header comments work in constant_memory mode too (row 1 is written first). */
+    char *comments = part(path, "xl/comments2.xml");
+    assert_non_null(comments);
+    free(comments);
+    free(value);
+    free(d6);
+    free(second);
+    remove_workbook(path);
+}
+
+/* ---- Other readers --------------------------------------------------------- */
+
+static const char *python_with_openpyxl(void)
+{
+    if (system("python3 -c 'import openpyxl' >/dev/null 2>&1") == 0)
+        return "python3";
+    if (system("/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1") == 0)
+        return "/usr/bin/python3";
+    return NULL;
+}
+
+static void test_openpyxl_reads_it(void **state)
+{
+    (void)state;
+    const char *python = python_with_openpyxl();
+    if (!python)
+        skip();
+    char command[2048];
+    snprintf(command, sizeof command, "%s '%s/tests/plugins/xlsx_check.py' '%s'", python, BG_TEST_SOURCE_DIR, sample);
+    assert_int_equal(system(command), 0);
+}
+
+static void test_libreoffice_renders_it(void **state)
+{
+    (void)state;
+    if (system("command -v libreoffice >/dev/null 2>&1") != 0)
+        skip();
+    char *dir = harness_tempdir();
+    char command[2048];
+    snprintf(command, sizeof command, "libreoffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1",
+             dir, sample);
+    assert_int_equal(system(command), 0);
+    char pdf[512];
+    snprintf(pdf, sizeof pdf, "%s/out.pdf", dir);
+    struct stat st;
+    assert_int_equal(stat(pdf, &st), 0);
+    assert_true(st.st_size > 1000);
+    unlink(pdf);
+    rmdir(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest sample_tests[] = {
+        cmocka_unit_test(test_sheet_order),
+        cmocka_unit_test(test_header_labels_and_comments),
+        cmocka_unit_test(test_date_cell_is_a_date),
+        cmocka_unit_test(test_codes_and_formula_like_text_are_strings),
+        cmocka_unit_test(test_targets_sheet_frame),
+        cmocka_unit_test(test_percent_values_use_a_number_format),
+        cmocka_unit_test(test_properties),
+        cmocka_unit_test(test_about_sheet),
+        cmocka_unit_test(test_matrix_and_chart),
+        cmocka_unit_test(test_openpyxl_reads_it),
+        cmocka_unit_test(test_libreoffice_renders_it),
+    };
+    const struct CMUnitTest other_tests[] = {
+        cmocka_unit_test(test_header_option),
+        cmocka_unit_test(test_matrix_off),
+        cmocka_unit_test(test_max_column_width),
+        cmocka_unit_test(test_bad_max_column_width_is_refused),
+        cmocka_unit_test(test_invalid_xml_characters_removed),
+        cmocka_unit_test(test_long_string_cut),
+        cmocka_unit_test(test_sheet_names_are_unique_and_short),
+        cmocka_unit_test(test_abort_leaves_no_file),
+        cmocka_unit_test(test_unwritable_output_fails_naming_the_file),
+        cmocka_unit_test(test_table_over_row_limit_continues_on_second_sheet),
+    };
+    int failed = cmocka_run_group_tests_name("xlsx sample", sample_tests, sample_setup, sample_teardown);
+    failed += cmocka_run_group_tests_name("xlsx", other_tests, NULL, NULL);
+    return failed;
+}
