@@ -1,7 +1,8 @@
 /* commitments.c — every other numeric commitment of a report (新增规上工业企业
  * 6家, 完成投资110亿元以上): a figure before a unit, outside this year's
  * targets passage, with its verb, object, qualifier, base value (万/亿
- * resolved) and the part of the report it belongs to (plan, review, outlook). */
+ * resolved) and the part of the report it belongs to (plan, review, outlook).
+ */
 #include "commitments.h"
 
 #include "numbers.h"
@@ -13,7 +14,7 @@
 #include <string.h>
 
 static const char *const qualifier_classes[] = {"exact", "at_least", "about", "at_most", "above",
-                                                "below", "in_line", "range", NULL};
+                                                "below", "in_line",  "range", NULL};
 
 struct bg_commitments_rules {
     bg_units units;
@@ -24,8 +25,7 @@ struct bg_commitments_rules {
     bg_targets_rules *targets; /* to find the targets passage */
 };
 
-bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const char *rules_file,
-                                                bg_problems *problems)
+bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems)
 {
     bg_commitments_rules *r = calloc(1, sizeof *r);
     if (!r)
@@ -38,13 +38,17 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
     ok = bg_units_load(&r->units, rules_root, f, &quiet) && ok;
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(rules_root, "qualifiers");
     ok = bg_words_load_map(&r->q_after, cJSON_GetObjectItemCaseSensitive(q, "after"), f, "qualifiers.after",
-                           qualifier_classes, &quiet) && ok;
+                           qualifier_classes, &quiet) &&
+         ok;
     ok = bg_words_load_map(&r->q_before, cJSON_GetObjectItemCaseSensitive(q, "before"), f, "qualifiers.before",
-                           qualifier_classes, &quiet) && ok;
+                           qualifier_classes, &quiet) &&
+         ok;
     ok = bg_words_load_array(&r->range_seps, cJSON_GetObjectItemCaseSensitive(q, "range"), f, "qualifiers.range",
-                             &quiet) && ok;
+                             &quiet) &&
+         ok;
     ok = bg_words_load_array(&r->aspirations, cJSON_GetObjectItemCaseSensitive(rules_root, "aspirations"), f,
-                             "aspirations", &quiet) && ok;
+                             "aspirations", &quiet) &&
+         ok;
     r->targets = bg_targets_rules_load(rules_root, f, &quiet);
     ok = r->targets && ok;
     bg_problems_free(&quiet);
@@ -54,13 +58,17 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         ok = false;
     } else {
         ok = bg_words_load_array(&r->verbs, cJSON_GetObjectItemCaseSensitive(c, "verbs"), f, "commitments.verbs",
-                                 problems) && ok;
+                                 problems) &&
+             ok;
         ok = bg_words_load_array(&r->skip_units_after, cJSON_GetObjectItemCaseSensitive(c, "skip_units_after"), f,
-                                 "commitments.skip_units_after", problems) && ok;
+                                 "commitments.skip_units_after", problems) &&
+             ok;
         ok = bg_words_load_array(&r->review_markers, cJSON_GetObjectItemCaseSensitive(c, "review_markers"), f,
-                                 "commitments.review_markers", problems) && ok;
-        ok = bg_patterns_load(&r->outlook, &r->outlook_count, cJSON_GetObjectItemCaseSensitive(c, "outlook_markers"),
-                              f, "commitments.outlook_markers", problems) && ok;
+                                 "commitments.review_markers", problems) &&
+             ok;
+        ok = bg_patterns_load(&r->outlook, &r->outlook_count, cJSON_GetObjectItemCaseSensitive(c, "outlook_markers"), f,
+                              "commitments.outlook_markers", problems) &&
+             ok;
     }
     if (!ok) {
         bg_commitments_rules_free(r);
@@ -74,8 +82,8 @@ void bg_commitments_rules_free(bg_commitments_rules *r)
     if (!r)
         return;
     bg_units_free(&r->units);
-    bg_words *lists[] = {&r->q_after, &r->q_before, &r->range_seps, &r->aspirations,
-                         &r->verbs, &r->skip_units_after, &r->review_markers};
+    bg_words *lists[] = {&r->q_after, &r->q_before,         &r->range_seps,    &r->aspirations,
+                         &r->verbs,   &r->skip_units_after, &r->review_markers};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     bg_patterns_free(r->outlook, r->outlook_count);
@@ -137,8 +145,8 @@ static size_t skip_space(const char *s, size_t n, size_t at)
     }
 }
 
-/* review for a paragraph opening on 一年来/过去一年, outlook for 今后五年/到2025年,
- * else what the outline says (plan when there is none). */
+/* review for a paragraph opening on 一年来/过去一年, outlook for
+ * 今后五年/到2025年, else what the outline says (plan when there is none). */
 static const char *part_of(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline, size_t at,
                            pcre2_match_data *md)
 {
@@ -150,6 +158,11 @@ static const char *part_of(const bg_commitments_rules *r, const bg_text *text, c
         return "review";
     size_t head = line + 24 < at ? line + 24 : at;
     if (bg_patterns_search(r->outlook, r->outlook_count, text->text, line, head, md))
+        return "outlook";
+    /* 到2026年，…达到40%以上: a sentence that opens on a later year */
+    size_t sentence = skip_space(text->text, at, span_start(text->text, at, false));
+    head = sentence + 24 < at ? sentence + 24 : at;
+    if (bg_patterns_search(r->outlook, r->outlook_count, text->text, sentence, head, md))
         return "outlook";
     const char *part = outline ? bg_outline_part_at(outline, at) : NULL;
     return part ? part : "plan";
@@ -208,9 +221,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
     /* this year's targets passages: their figures are targets */
     range passages[8];
     size_t passage_count = 0;
-    for (size_t at = 0; passage_count < 8 &&
-                        bg_targets_passage(r->targets, text, 0, at, &passages[passage_count].start,
-                                           &passages[passage_count].end);) {
+    for (size_t at = 0; passage_count < 8 && bg_targets_passage(r->targets, text, 0, at, &passages[passage_count].start,
+                                                                &passages[passage_count].end);) {
         at = passages[passage_count].end > at ? passages[passage_count].end : at + 1;
         passage_count++;
     }
@@ -256,7 +268,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
             qt_start = q.start - before;
             qt_end = q.start;
         }
-        /* verb: the last one before the figure in its clause; object: what lies between */
+        /* verb: the last one before the figure in its clause; object: what lies
+         * between */
         size_t verb_start = 0, verb_end = 0;
         for (size_t v = clause; v < q.start; v++) {
             size_t len = bg_words_at(&r->verbs, s, q.start, v, NULL);
@@ -268,6 +281,11 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
         }
         size_t object_start = verb_end > verb_start ? verb_end : clause;
         size_t object_end = q.start - before;
+        if (verb_end > verb_start && skip_space(s, object_end, object_start) >= object_end) {
+            /* 技改投资增长25%: the object stands before the verb */
+            object_start = clause;
+            object_end = verb_start;
+        }
         for (;;) {
             object_start = skip_space(s, object_end, object_start);
             size_t len = bg_words_at(&r->aspirations, s, object_end, object_start, NULL);
@@ -284,7 +302,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
         ok = ok && set_text(out, row, "part", part_of(r, text, outline, q.start, md));
         ok = ok && set_text(out, row, "section", outline ? bg_outline_section_at(outline, q.start) : NULL);
         ok = ok && set_quote(out, row, "verb", text, verb_start, verb_end);
-        ok = ok && set_quote(out, row, "object", text, object_start, object_end > object_start ? object_end : object_start);
+        ok = ok &&
+             set_quote(out, row, "object", text, object_start, object_end > object_start ? object_end : object_start);
         set_number(row, "value", q.value, false);
         if (q.has_max)
             set_number(row, "value_max", q.value_max, false);

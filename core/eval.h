@@ -36,11 +36,11 @@ typedef struct bg_eval_score {
  * docs_dir/<key>, decoded like a source) and prints per-table and per-field
  * figures to report (NULL: print nothing). *passed is 1 when every figure
  * meets th. Returns BG_E_IO / BG_E_GOLD with msg naming the file or key. */
-bg_error bg_eval_run(const bg_rules *rules, const char *gold_path, const char *docs_dir,
-                     const bg_eval_thresholds *th, FILE *report, int *passed, char *msg, size_t n);
+bg_error bg_eval_run(const bg_rules *rules, const char *gold_path, const char *docs_dir, const bg_eval_thresholds *th,
+                     FILE *report, int *passed, char *msg, size_t n);
 /* As bg_eval_run, also filling *score (may be NULL). */
 bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const char *docs_dir,
-                            const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score,
-                            char *msg, size_t n);
+                            const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
+                            size_t n);
 
 #endif

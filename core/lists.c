@@ -1,7 +1,8 @@
-/* lists.c — named lists of projects or tasks: inline (重点抓好A、B、C等十大产业项目)
- * or a heading line (抓好十大产业项目:) followed by bullet lines. The count the
- * name announces (十大 → 10) and the items found both stand; when they differ
- * a warning is logged, since either the report or the page lost something. */
+/* lists.c — named lists of projects or tasks: inline
+ * (重点抓好A、B、C等十大产业项目) or a heading line (抓好十大产业项目:)
+ * followed by bullet lines. The count the name announces (十大 → 10) and the
+ * items found both stand; when they differ a warning is logged, since either
+ * the report or the page lost something. */
 #include "lists.h"
 
 #include "log.h"
@@ -27,13 +28,17 @@ bg_lists_rules *bg_lists_rules_load(const cJSON *rules_root, const char *rules_f
         ok = false;
     } else {
         ok = bg_words_load_array(&r->lead_verbs, cJSON_GetObjectItemCaseSensitive(l, "lead_verbs"), rules_file,
-                                 "lists.lead_verbs", problems) && ok;
+                                 "lists.lead_verbs", problems) &&
+             ok;
         ok = bg_words_load_array(&r->count_words, cJSON_GetObjectItemCaseSensitive(l, "count_words"), rules_file,
-                                 "lists.count_words", problems) && ok;
+                                 "lists.count_words", problems) &&
+             ok;
         ok = bg_words_load_array(&r->bullets, cJSON_GetObjectItemCaseSensitive(l, "bullets"), rules_file,
-                                 "lists.bullets", problems) && ok;
+                                 "lists.bullets", problems) &&
+             ok;
         ok = bg_words_load_array(&r->not_names, cJSON_GetObjectItemCaseSensitive(l, "not_names"), rules_file,
-                                 "lists.not_names", problems) && ok;
+                                 "lists.not_names", problems) &&
+             ok;
     }
     if (!ok) {
         bg_lists_rules_free(r);
@@ -62,8 +67,8 @@ static bool starts_with(const char *s, size_t n, size_t at, const char *word)
 /* Characters that end a list name or an inline run of items. */
 static size_t name_break(const char *s, size_t n, size_t at)
 {
-    static const char *const breaks[] = {"。", "，", ",", "；", ";", "、", ":", "：", "！", "？", "!", "?", "\n",
-                                         "(", "（", "“", "”", " "};
+    static const char *const breaks[] = {"。", "，", ",", "；", ";", "、", ":", "：", "！",
+                                         "？", "!",  "?", "\n", "(", "（", "“", "”",  " "};
     for (size_t i = 0; i < sizeof breaks / sizeof *breaks; i++)
         if (starts_with(s, n, at, breaks[i]))
             return strlen(breaks[i]);
@@ -163,8 +168,8 @@ static bool emit_list(list_out *o, span name, long declared, const span *items, 
 
 /* The bullet lines after a heading line that ends at `line_end`. Returns the
  * items found; *end is where the list stops. */
-static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, size_t line_end, span *items,
-                           size_t max, size_t *end)
+static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, size_t line_end, span *items, size_t max,
+                           size_t *end)
 {
     size_t count = 0, at = line_end;
     *end = line_end;
@@ -216,18 +221,19 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
         double value = 0;
         size_t num_end = bg_parse_chinese_numeral(s, n, p, &value);
         bool chinese = num_end > p;
-        if (!chinese && s[p] >= '0' && s[p] <= '9' && (p == 0 || !(s[p - 1] >= '0' && s[p - 1] <= '9') ))
+        if (!chinese && s[p] >= '0' && s[p] <= '9' && (p == 0 || !(s[p - 1] >= '0' && s[p - 1] <= '9')))
             num_end = bg_parse_decimal(s, n, p, &value);
         size_t count_len = num_end > p ? bg_words_at(&r->count_words, s, n, num_end, NULL) : 0;
-        if (!count_len || value < 2 || value != (long)value || (chinese && bg_chinese_numeral_is_phrase(s, n, p, num_end))) {
+        if (!count_len || value < 2 || value != (long)value ||
+            (chinese && bg_chinese_numeral_is_phrase(s, n, p, num_end))) {
             p = num_end > p ? num_end : p + 1;
             continue;
         }
         span name = {p, num_end + count_len};
         while (name.end < n && !name_break(s, n, name.end))
             name.end++;
-        if (name.end - num_end - count_len < 6 || bg_words_find(&r->not_names, s, p, name.end, &(size_t){0},
-                                                                 &(size_t){0}, NULL)) {
+        if (name.end - num_end - count_len < 6 ||
+            bg_words_find(&r->not_names, s, p, name.end, &(size_t){0}, &(size_t){0}, NULL)) {
             p = num_end;
             continue; /* 十大 alone, or a fixed phrase */
         }
@@ -265,7 +271,9 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
                     q++;
                 }
             }
-            if (found < 2)
+            /* an inline run of a few examples (A、B等23个重点项目) is no list:
+             * the items must add up to about what the name announces */
+            if (found < 2 || (double)found + 2 < value || (double)found > value + 2)
                 found = 0;
         }
         if (found && !emit_list(&o, name, (long)value, items, found))

@@ -12,8 +12,14 @@
 
 /* ---- numbers ------------------------------------------------------------ */
 
-static bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_latin(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_latin(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 size_t bg_parse_decimal(const char *s, size_t n, size_t at, double *value)
 {
@@ -43,8 +49,7 @@ static int chinese_digit(unsigned cp)
 {
     switch (cp) {
     case 0x96F6: /* 零 */
-    case 0x3007: /* 〇 */
-        return 0;
+    case 0x3007: /* 〇 */ return 0;
     case 0x4E00: return 1; /* 一 */
     case 0x4E8C: return 2; /* 二 */
     case 0x4E24: return 2; /* 两 */
@@ -103,11 +108,12 @@ size_t bg_parse_chinese_numeral(const char *s, size_t n, size_t at, double *valu
 /* Phrases whose numerals are names. Built in because they are Chinese
  * language, not policy: the rules cannot sensibly change them. */
 static const char *const fixed_phrases[] = {
-    "两会", "十四五", "十三五", "十二五", "十五五", "一带一路", "三农", "两个确立", "两个维护", "四个意识",
-    "四个自信", "四个全面", "五位一体", "六稳", "六保", "三高四新", "两山", "一体两翼", "双一流", "一网通办",
-    "一件事", "一次办", "一站式", "一体化", "一把手", "一盘棋", "一张图", "一批", "一流", "第一", "万一",
-    "十九大", "二十大", "十九届", "二十届", "三重压力", "两新一重", "三区三线", "四上", "五好", "四好",
-    "一县一特", "一乡一品", "一村一品", "三化", "两化", "两机", "二批", "一批市场", "三类500强",
+    "两会",     "十四五",   "十三五",   "十二五",   "十五五",    "一带一路", "三农",     "两个确立", "两个维护",
+    "四个意识", "四个自信", "四个全面", "五位一体", "六稳",      "六保",     "三高四新", "两山",     "一体两翼",
+    "双一流",   "一网通办", "一件事",   "一次办",   "一站式",    "一体化",   "一把手",   "一盘棋",   "一张图",
+    "一批",     "一流",     "第一",     "万一",     "十九大",    "二十大",   "十九届",   "二十届",   "三重压力",
+    "两新一重", "三区三线", "四上",     "五好",     "四好",      "一县一特", "一乡一品", "一村一品", "三化",
+    "两化",     "两机",     "二批",     "一批市场", "三类500强",
 };
 
 bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t end)
@@ -115,6 +121,13 @@ bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t 
     /* an ordinal (第三) or a year written out (二〇二二年) is not a count */
     if (start >= 3 && memcmp(s + start - 3, "第", 3) == 0)
         return true;
+    /* the tail of a longer numeral (第十二次 read from 二) */
+    if (start >= 3) {
+        size_t k = start - 3;
+        unsigned cp = bg_utf8_next(s, n, &k);
+        if (chinese_digit(cp) >= 0 || chinese_multiplier(cp))
+            return true;
+    }
     for (size_t k = 0; k < sizeof fixed_phrases / sizeof *fixed_phrases; k++) {
         size_t len = strlen(fixed_phrases[k]);
         size_t lo = start > len ? start - len : 0;
@@ -229,7 +242,8 @@ const bg_unit *bg_units_find(const bg_units *units, const char *text)
     return NULL;
 }
 
-/* ---- word lists ----------------------------------------------------------- */
+/* ---- word lists -----------------------------------------------------------
+ */
 
 static bool words_reserve(bg_words *w, size_t count)
 {
@@ -267,8 +281,8 @@ bool bg_words_load_array(bg_words *w, const cJSON *array, const char *file, cons
     return ok;
 }
 
-bool bg_words_load_map(bg_words *w, const cJSON *object, const char *file, const char *path,
-                       const char *const *allowed, bg_problems *p)
+bool bg_words_load_map(bg_words *w, const cJSON *object, const char *file, const char *path, const char *const *allowed,
+                       bg_problems *p)
 {
     memset(w, 0, sizeof *w);
     if (!cJSON_IsObject(object)) {
@@ -288,8 +302,7 @@ bool bg_words_load_map(bg_words *w, const cJSON *object, const char *file, const
             bg_problems_add(p, "%s: %s: an empty word", file, path);
             ok = false;
         } else if (!known) {
-            bg_problems_add(p, "%s: %s.%s: expected one of the classes (%s …)", file, path, item->string,
-                            allowed[0]);
+            bg_problems_add(p, "%s: %s.%s: expected one of the classes (%s …)", file, path, item->string, allowed[0]);
             ok = false;
         } else {
             w->text[w->count] = strdup(item->string);
@@ -345,8 +358,7 @@ size_t bg_words_ending_at(const bg_words *w, const char *s, size_t from, size_t 
     return best;
 }
 
-bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, size_t *at, size_t *len,
-                   size_t *index)
+bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, size_t *at, size_t *len, size_t *index)
 {
     for (size_t p = from; p < to; p++) {
         if (((unsigned char)s[p] & 0xC0) == 0x80)
@@ -361,7 +373,8 @@ bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, siz
     return false;
 }
 
-/* ---- patterns ------------------------------------------------------------- */
+/* ---- patterns -------------------------------------------------------------
+ */
 
 pcre2_code *bg_pattern_compile(const char *pattern, const char *file, const char *path, bg_problems *p)
 {
@@ -435,7 +448,8 @@ bool bg_patterns_search(pcre2_code *const *codes, size_t count, const char *s, s
     return false;
 }
 
-/* ---- quantities ------------------------------------------------------------ */
+/* ---- quantities ------------------------------------------------------------
+ */
 
 /* A figure at s[at]: ASCII decimal, 百分之 + figure, or a Chinese numeral. */
 static size_t figure_at(const char *s, size_t n, size_t at, double *value, bool *chinese, bool *percent)

@@ -36,11 +36,11 @@ bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t 
 /* ---- units --------------------------------------------------------------- */
 
 typedef struct bg_unit {
-    char *text;   /* as written: 亿元, 万人, 个百分点 */
-    char *name;   /* the unit reported in the unit column: text, or its "as" (pp) */
-    char *base;   /* base unit: 元, 人, 吨/年 */
-    double factor;/* value * factor = base value */
-    bool chinese; /* may follow a Chinese numeral (两个, 三家); not 元, 米 … */
+    char *text;    /* as written: 亿元, 万人, 个百分点 */
+    char *name;    /* the unit reported in the unit column: text, or its "as" (pp) */
+    char *base;    /* base unit: 元, 人, 吨/年 */
+    double factor; /* value * factor = base value */
+    bool chinese;  /* may follow a Chinese numeral (两个, 三家); not 元, 米 … */
 } bg_unit;
 
 typedef struct bg_units {
@@ -56,7 +56,8 @@ void bg_units_free(bg_units *units);
 const bg_unit *bg_units_at(const bg_units *units, const char *s, size_t n, size_t at);
 const bg_unit *bg_units_find(const bg_units *units, const char *text);
 
-/* ---- word lists ----------------------------------------------------------- */
+/* ---- word lists -----------------------------------------------------------
+ */
 
 /* A list of words (optionally each with a class, for maps such as
  * qualifiers "以上" → "at_least"), matched longest first. */
@@ -67,25 +68,29 @@ typedef struct bg_words {
     size_t count;
 } bg_words;
 
-/* From a JSON array of non-empty strings at path (e.g. "targets.growth_words"). */
+/* From a JSON array of non-empty strings at path (e.g. "targets.growth_words").
+ */
 bool bg_words_load_array(bg_words *w, const cJSON *array, const char *file, const char *path, bg_problems *p);
-/* From a JSON object word → class; classes must be one of allowed (NULL-ended). */
-bool bg_words_load_map(bg_words *w, const cJSON *object, const char *file, const char *path,
-                       const char *const *allowed, bg_problems *p);
+/* From a JSON object word → class; classes must be one of allowed (NULL-ended).
+ */
+bool bg_words_load_map(bg_words *w, const cJSON *object, const char *file, const char *path, const char *const *allowed,
+                       bg_problems *p);
 void bg_words_free(bg_words *w);
-/* Length of the longest word starting at s[at] (0 when none); *index its entry. */
+/* Length of the longest word starting at s[at] (0 when none); *index its entry.
+ */
 size_t bg_words_at(const bg_words *w, const char *s, size_t n, size_t at, size_t *index);
 /* Length of the longest word ending exactly at s[end] and starting at or
  * after `from` (0 when none). */
 size_t bg_words_ending_at(const bg_words *w, const char *s, size_t from, size_t end, size_t *index);
 /* Leftmost (then longest) occurrence in s[from, to): true with *at, *len. */
-bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, size_t *at, size_t *len,
-                   size_t *index);
+bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, size_t *at, size_t *len, size_t *index);
 
-/* ---- patterns ------------------------------------------------------------- */
+/* ---- patterns -------------------------------------------------------------
+ */
 
 /* Compiles pattern (UTF, UCP, JIT when available); on failure adds a problem
- * "file: path: pattern does not compile at offset N: reason" and returns NULL. */
+ * "file: path: pattern does not compile at offset N: reason" and returns NULL.
+ */
 pcre2_code *bg_pattern_compile(const char *pattern, const char *file, const char *path, bg_problems *p);
 /* Compiles a JSON array of patterns; false on any problem. */
 bool bg_patterns_load(pcre2_code ***out, size_t *count, const cJSON *array, const char *file, const char *path,
@@ -95,16 +100,18 @@ void bg_patterns_free(pcre2_code **codes, size_t count);
 bool bg_patterns_search(pcre2_code *const *codes, size_t count, const char *s, size_t from, size_t to,
                         pcre2_match_data *md);
 
-/* ---- quantities ------------------------------------------------------------ */
+/* ---- quantities ------------------------------------------------------------
+ */
 
-/* A figure with its unit as written: 110亿元, 6%—6.5%, 4.5-5%, 两个, 百分之八. */
+/* A figure with its unit as written: 110亿元, 6%—6.5%, 4.5-5%, 两个, 百分之八.
+ */
 typedef struct bg_quantity {
-    size_t start, end;          /* the whole quantity, unit included */
-    double value, value_max;    /* value_max valid when has_max */
+    size_t start, end;       /* the whole quantity, unit included */
+    double value, value_max; /* value_max valid when has_max */
     bool has_max;
-    size_t sep_start, sep_end;  /* the range separator as written */
-    const bg_unit *unit;        /* NULL when no unit follows */
-    bool chinese;               /* written in Chinese numerals */
+    size_t sep_start, sep_end; /* the range separator as written */
+    const bg_unit *unit;       /* NULL when no unit follows */
+    bool chinese;              /* written in Chinese numerals */
 } bg_quantity;
 
 /* Reads a quantity starting at s[at]. ASCII figures may stand without a unit;

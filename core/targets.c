@@ -2,7 +2,8 @@
  * Finds the lead-in of this year's targets passage (skipping five-year,
  * 2030 and last-year passages), cuts the passage into clauses and reads each
  * clause as indicator + verb + figure + unit + qualifier, or as a relation
- * (与经济增长同步, 低于全省平均水平). Every word list comes from the rules JSON. */
+ * (与经济增长同步, 低于全省平均水平). Every word list comes from the rules
+ * JSON. */
 #include "targets.h"
 
 #include "numbers.h"
@@ -12,10 +13,20 @@
 #include <string.h>
 
 static const char *const qualifier_classes[] = {"exact", "at_least", "about", "at_most", "above",
-                                                "below", "in_line", "range", NULL};
+                                                "below", "in_line",  "range", NULL};
 
 /* Classes of the words that may stand between a subject and its figure. */
-enum marker_class { M_GROWTH, M_DECLINE, M_LEVEL, M_CHANGE, M_QUALIFIER, M_ASPIRATION, M_RESPECTIVELY, M_EACH, M_OTHER };
+enum marker_class {
+    M_GROWTH,
+    M_DECLINE,
+    M_LEVEL,
+    M_CHANGE,
+    M_QUALIFIER,
+    M_ASPIRATION,
+    M_RESPECTIVELY,
+    M_EACH,
+    M_OTHER
+};
 
 struct bg_targets_rules {
     bg_units units;
@@ -23,13 +34,19 @@ struct bg_targets_rules {
     bg_words q_after, q_before, q_relation, range_seps;
     bg_words aspirations;
     bg_words growth, decline, level, change, prefixes, suffixes, respectively, each, joiners;
-    bg_words markers; /* union of the above, cls = marker class as a one-digit string */
+    bg_words markers; /* union of the above, cls = marker class as a one-digit
+                         string */
+    /* 城乡 + 分别 with two figures: 城镇…, 农村… */
+    char **expand_from;
+    char ***expand_to;
+    size_t *expand_to_count, expand_count;
     pcre2_code *lead_in;
     pcre2_code **not_this_year, **not_this_year_sentence, **not_this_year_clause;
     size_t not_this_year_count, not_this_year_sentence_count, not_this_year_clause_count;
 };
 
-/* ---- loading ---------------------------------------------------------------- */
+/* ---- loading ----------------------------------------------------------------
+ */
 
 static bool load_aliases(bg_targets_rules *r, const cJSON *root, const char *file, bg_problems *p)
 {
@@ -84,8 +101,7 @@ static bool load_aliases(bg_targets_rules *r, const cJSON *root, const char *fil
             cJSON_ArrayForEach(alias, aliases)
             {
                 if (!cJSON_IsString(alias) || !alias->valuestring[0]) {
-                    bg_problems_add(p, "%s: indicators[%zu].aliases[%zu]: expected a non-empty string", file, i,
-                                    k);
+                    bg_problems_add(p, "%s: indicators[%zu].aliases[%zu]: expected a non-empty string", file, i, k);
                     ok = false;
                 } else if (key_ok) {
                     w->text[w->count] = strdup(alias->valuestring);
@@ -157,6 +173,52 @@ static bool build_markers(bg_targets_rules *r)
            add_markers(m, &filler, M_OTHER);
 }
 
+/* targets.respectively_expansions: {"城乡": ["城镇", "农村"]}; optional. */
+static bool load_expansions(bg_targets_rules *r, const cJSON *object, const char *file, bg_problems *p)
+{
+    if (!object)
+        return true;
+    if (!cJSON_IsObject(object)) {
+        bg_problems_add(p,
+                        "%s: targets.respectively_expansions: expected an object "
+                        "of word: [words]",
+                        file);
+        return false;
+    }
+    size_t count = (size_t)cJSON_GetArraySize(object);
+    r->expand_from = calloc(count + 1, sizeof *r->expand_from);
+    r->expand_to = calloc(count + 1, sizeof *r->expand_to);
+    r->expand_to_count = calloc(count + 1, sizeof *r->expand_to_count);
+    if (!r->expand_from || !r->expand_to || !r->expand_to_count)
+        return false;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, object)
+    {
+        size_t to = cJSON_IsArray(item) ? (size_t)cJSON_GetArraySize(item) : 0;
+        bool ok = to >= 2 && item->string[0];
+        const cJSON *w;
+        cJSON_ArrayForEach(w, item) ok = ok && cJSON_IsString(w) && w->valuestring[0];
+        if (!ok) {
+            bg_problems_add(p,
+                            "%s: targets.respectively_expansions.%s: expected an "
+                            "array of two or more words",
+                            file, item->string);
+            return false;
+        }
+        size_t i = r->expand_count++;
+        r->expand_from[i] = strdup(item->string);
+        r->expand_to[i] = calloc(to, sizeof **r->expand_to);
+        if (!r->expand_from[i] || !r->expand_to[i])
+            return false;
+        cJSON_ArrayForEach(w, item)
+        {
+            if (!(r->expand_to[i][r->expand_to_count[i]++] = strdup(w->valuestring)))
+                return false;
+        }
+    }
+    return true;
+}
+
 bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems)
 {
     bg_targets_rules *r = calloc(1, sizeof *r);
@@ -167,20 +229,28 @@ bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rul
     ok = bg_units_load(&r->units, rules_root, f, problems) && ok;
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(rules_root, "qualifiers");
     if (!cJSON_IsObject(q)) {
-        bg_problems_add(problems, "%s: qualifiers: expected an object with after, before, relation, range", f);
+        bg_problems_add(problems,
+                        "%s: qualifiers: expected an object with after, before, "
+                        "relation, range",
+                        f);
         ok = false;
     } else {
         ok = bg_words_load_map(&r->q_after, cJSON_GetObjectItemCaseSensitive(q, "after"), f, "qualifiers.after",
-                               qualifier_classes, problems) && ok;
-        ok = bg_words_load_map(&r->q_before, cJSON_GetObjectItemCaseSensitive(q, "before"), f,
-                               "qualifiers.before", qualifier_classes, problems) && ok;
+                               qualifier_classes, problems) &&
+             ok;
+        ok = bg_words_load_map(&r->q_before, cJSON_GetObjectItemCaseSensitive(q, "before"), f, "qualifiers.before",
+                               qualifier_classes, problems) &&
+             ok;
         ok = bg_words_load_map(&r->q_relation, cJSON_GetObjectItemCaseSensitive(q, "relation"), f,
-                               "qualifiers.relation", qualifier_classes, problems) && ok;
-        ok = bg_words_load_array(&r->range_seps, cJSON_GetObjectItemCaseSensitive(q, "range"), f,
-                                 "qualifiers.range", problems) && ok;
+                               "qualifiers.relation", qualifier_classes, problems) &&
+             ok;
+        ok = bg_words_load_array(&r->range_seps, cJSON_GetObjectItemCaseSensitive(q, "range"), f, "qualifiers.range",
+                                 problems) &&
+             ok;
     }
     ok = bg_words_load_array(&r->aspirations, cJSON_GetObjectItemCaseSensitive(rules_root, "aspirations"), f,
-                             "aspirations", problems) && ok;
+                             "aspirations", problems) &&
+         ok;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(rules_root, "targets");
     if (!cJSON_IsObject(t)) {
         bg_problems_add(problems, "%s: targets: expected an object", f);
@@ -195,13 +265,16 @@ bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rul
         }
         ok = bg_patterns_load(&r->not_this_year, &r->not_this_year_count,
                               cJSON_GetObjectItemCaseSensitive(t, "not_this_year"), f, "targets.not_this_year",
-                              problems) && ok;
+                              problems) &&
+             ok;
         ok = bg_patterns_load(&r->not_this_year_sentence, &r->not_this_year_sentence_count,
                               cJSON_GetObjectItemCaseSensitive(t, "not_this_year_sentence"), f,
-                              "targets.not_this_year_sentence", problems) && ok;
+                              "targets.not_this_year_sentence", problems) &&
+             ok;
         ok = bg_patterns_load(&r->not_this_year_clause, &r->not_this_year_clause_count,
                               cJSON_GetObjectItemCaseSensitive(t, "not_this_year_clause"), f,
-                              "targets.not_this_year_clause", problems) && ok;
+                              "targets.not_this_year_clause", problems) &&
+             ok;
         ok = load_list(&r->growth, t, "growth_words", f, problems) && ok;
         ok = load_list(&r->decline, t, "decline_words", f, problems) && ok;
         ok = load_list(&r->level, t, "level_words", f, problems) && ok;
@@ -211,6 +284,7 @@ bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rul
         ok = load_list(&r->respectively, t, "respectively", f, problems) && ok;
         ok = load_list(&r->each, t, "each", f, problems) && ok;
         ok = load_list(&r->joiners, t, "subject_joiners", f, problems) && ok;
+        ok = load_expansions(r, cJSON_GetObjectItemCaseSensitive(t, "respectively_expansions"), f, problems) && ok;
     }
     if (ok && !bg_units_find(&r->units, "%")) {
         bg_problems_add(problems, "%s: units: the unit \"%%\" is required", f);
@@ -230,12 +304,20 @@ void bg_targets_rules_free(bg_targets_rules *r)
     if (!r)
         return;
     bg_units_free(&r->units);
-    bg_words *lists[] = {&r->aliases, &r->q_after, &r->q_before, &r->q_relation, &r->range_seps,
-                         &r->aspirations, &r->growth, &r->decline, &r->level, &r->change,
-                         &r->prefixes, &r->suffixes, &r->respectively, &r->each, &r->joiners,
-                         &r->markers};
+    bg_words *lists[] = {&r->aliases,      &r->q_after, &r->q_before, &r->q_relation, &r->range_seps, &r->aspirations,
+                         &r->growth,       &r->decline, &r->level,    &r->change,     &r->prefixes,   &r->suffixes,
+                         &r->respectively, &r->each,    &r->joiners,  &r->markers};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
+    for (size_t i = 0; i < r->expand_count; i++) {
+        for (size_t k = 0; k < r->expand_to_count[i]; k++)
+            free(r->expand_to[i][k]);
+        free(r->expand_to[i]);
+        free(r->expand_from[i]);
+    }
+    free(r->expand_from);
+    free(r->expand_to);
+    free(r->expand_to_count);
     pcre2_code_free(r->lead_in);
     bg_patterns_free(r->not_this_year, r->not_this_year_count);
     bg_patterns_free(r->not_this_year_sentence, r->not_this_year_sentence_count);
@@ -243,7 +325,8 @@ void bg_targets_rules_free(bg_targets_rules *r)
     free(r);
 }
 
-/* ---- the passage ----------------------------------------------------------- */
+/* ---- the passage -----------------------------------------------------------
+ */
 
 static bool starts_with(const char *s, size_t n, size_t at, const char *word)
 {
@@ -313,7 +396,7 @@ static bool line_starts_bullet(const char *s, size_t from, size_t to)
 static size_t passage_end(const char *s, size_t n, size_t from)
 {
     size_t at = from;
-    for (int lines = 0; lines < 8; lines++) {
+    for (int lines = 0; lines < 24; lines++) {
         const char *nl = memchr(s + at, '\n', n - at);
         size_t end = nl ? (size_t)(nl - s) : n;
         size_t last = end;
@@ -336,7 +419,8 @@ static size_t passage_end(const char *s, size_t n, size_t from)
     return at;
 }
 
-/* ---- reading a clause -------------------------------------------------------- */
+/* ---- reading a clause
+ * -------------------------------------------------------- */
 
 typedef struct passage {
     const bg_text *text;
@@ -346,7 +430,7 @@ typedef struct passage {
 } passage;
 
 typedef struct subject {
-    const char *key; /* indicator key, "other" when unknown */
+    const char *key;   /* indicator key, "other" when unknown */
     size_t start, end; /* indicator_text in c */
 } subject;
 
@@ -360,7 +444,10 @@ typedef struct sink {
     bool nomem;
 } sink;
 
-static size_t norm_end(const passage *ps, size_t end) { return end ? ps->map[end - 1] + 1 : ps->map[0]; }
+static size_t norm_end(const passage *ps, size_t end)
+{
+    return end ? ps->map[end - 1] + 1 : ps->map[0];
+}
 
 static char *quote(const passage *ps, size_t start, size_t end)
 {
@@ -369,7 +456,8 @@ static char *quote(const passage *ps, size_t start, size_t end)
     return bg_text_quote(ps->text, ps->map[start], norm_end(ps, end));
 }
 
-/* Copies c[start, end) without "(…)" parentheticals: 地区生产总值(GDP) -> 地区生产总值. */
+/* Copies c[start, end) without "(…)" parentheticals: 地区生产总值(GDP) ->
+ * 地区生产总值. */
 static char *plain_subject(const char *c, size_t start, size_t end)
 {
     char *out = malloc(end - start + 1);
@@ -692,8 +780,9 @@ typedef struct part {
     size_t start, end;
 } part;
 
-/* Splits a subject list (地区生产总值、固定资产投资; 城镇和农村居民人均可支配收入)
- * into indicators. Returns the count (0 when the parts are not all known). */
+/* Splits a subject list (地区生产总值、固定资产投资;
+ * 城镇和农村居民人均可支配收入) into indicators. Returns the count (0 when the
+ * parts are not all known). */
 static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t start, size_t end, part *parts,
                              size_t max, bool *compound)
 {
@@ -749,10 +838,43 @@ static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t st
 
 enum { MAX_VALUES = 16 };
 
+/* 城乡居民人均可支配收入分别增长6.5%和7%: 城镇…, 农村… (the rules' expansions),
+ * when every expanded subject is known and there is one figure for each. */
+static size_t expand_subject(const bg_targets_rules *r, const char *c, size_t start, size_t end, size_t figures,
+                             part *parts, bool *compound)
+{
+    for (size_t i = 0; i < r->expand_count; i++) {
+        size_t fl = strlen(r->expand_from[i]);
+        if (r->expand_to_count[i] != figures || figures > MAX_VALUES || end - start <= fl ||
+            memcmp(c + start, r->expand_from[i], fl) != 0)
+            continue;
+        size_t k = 0;
+        for (; k < figures; k++) {
+            size_t tl = strlen(r->expand_to[i][k]), rest = end - start - fl;
+            char *joined = malloc(tl + rest + 1);
+            if (!joined)
+                return 0;
+            memcpy(joined, r->expand_to[i][k], tl);
+            memcpy(joined + tl, c + start + fl, rest);
+            joined[tl + rest] = '\0';
+            parts[k].key = lookup(r, joined, 0, tl + rest);
+            parts[k].start = start;
+            parts[k].end = end;
+            free(joined);
+            if (!parts[k].key)
+                break;
+        }
+        if (k == figures) {
+            *compound = true;
+            return figures;
+        }
+    }
+    return 0;
+}
+
 /* Reads one clause c[cs, ce). prev: the last subject read (for 达到296亿元
  * after 增长8%, and for 实现同步增长). */
-static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev,
-                        sink *k)
+static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev, sink *k)
 {
     const char *c = ps->c;
     size_t asp_start = 0, asp_end = 0;
@@ -857,6 +979,8 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     part parts[MAX_VALUES];
     bool compound = false;
     size_t part_count = mstart > start ? split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, &compound) : 0;
+    if (part_count < 2 && m.respectively && value_count >= 2)
+        part_count = expand_subject(r, c, subj.start, subj.end, value_count, parts, &compound);
     if (part_count >= 2 && (m.respectively || m.each || value_count == 1)) {
         /* 分别增长7%、10% pairs in order; 均增长8% (or one figure) covers all */
         const figure *shared = values[value_count - 1].qual_cls ? &values[value_count - 1] : NULL;
@@ -975,7 +1099,8 @@ static bool lead_in_is_this_year(const bg_targets_rules *r, const char *s, size_
 long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
                         const char *doc_id, bg_rowset *out, size_t table)
 {
-    (void)outline; /* the lead-in decides, not the part: reviews rarely say 主要预期目标是 */
+    (void)outline; /* the lead-in decides, not the part: reviews rarely say
+                      主要预期目标是 */
     sink k = {r, out, table, doc_id, plan_year, 0, false};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)

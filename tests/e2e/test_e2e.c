@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <csv.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>

@@ -107,11 +107,10 @@ static void dump(extracted *e)
 {
     for (size_t i = 0; i < e->count; i++) {
         const bg_cell *v = cell(e, i, "value");
-        fprintf(stderr, "  row %zu: %s [%s] %s %g %s %s [%s] ref=[%s] asp=[%s] <%s>\n", i,
-                text_of(e, i, "indicator"), text_of(e, i, "indicator_text"), text_of(e, i, "kind"),
-                v->type == BG_TYPE_REAL ? v->as.real : NAN, text_of(e, i, "unit"), text_of(e, i, "qualifier"),
-                text_of(e, i, "qualifier_text"), text_of(e, i, "reference"), text_of(e, i, "aspiration"),
-                text_of(e, i, "sentence"));
+        fprintf(stderr, "  row %zu: %s [%s] %s %g %s %s [%s] ref=[%s] asp=[%s] <%s>\n", i, text_of(e, i, "indicator"),
+                text_of(e, i, "indicator_text"), text_of(e, i, "kind"), v->type == BG_TYPE_REAL ? v->as.real : NAN,
+                text_of(e, i, "unit"), text_of(e, i, "qualifier"), text_of(e, i, "qualifier_text"),
+                text_of(e, i, "reference"), text_of(e, i, "aspiration"), text_of(e, i, "sentence"));
     }
 }
 
@@ -154,11 +153,11 @@ static void check_gold(const char *key)
     release(&e);
 }
 
-#define GOLD_TEST(name) \
-    static void test_##name(void **state) \
-    {                                     \
-        (void)state;                      \
-        check_gold(#name ".txt");         \
+#define GOLD_TEST(name)                                                                                                \
+    static void test_##name(void **state)                                                                              \
+    {                                                                                                                  \
+        (void)state;                                                                                                   \
+        check_gold(#name ".txt");                                                                                      \
     }
 GOLD_TEST(fullwidth_basic)
 GOLD_TEST(gdp_parenthesis)
@@ -188,7 +187,8 @@ GOLD_TEST(unknown_indicator)
 GOLD_TEST(half_width_ascii)
 GOLD_TEST(older_names)
 
-/* ---- phrasings of the issue not in the gold file ---------------------------- */
+/* ---- phrasings of the issue not in the gold file ----------------------------
+ */
 
 static void expect_one(const char *utf8, const char *indicator, const char *kind, double value, const char *unit,
                        const char *qualifier, const char *qualifier_text)
@@ -315,7 +315,9 @@ static void test_outlook_by_2030(void **state)
 {
     (void)state;
     extracted e;
-    extract("主要预期目标是：地区生产总值增长6%，到2030年常住人口城镇化率达到78%左右。", 0, &e);
+    extract("主要预期目标是：地区生产总值增长6%，到2030年常住人口城镇化率达到78%"
+            "左右。",
+            0, &e);
     assert_int_equal(e.count, 1);
     assert_string_equal(text_of(&e, 0, "indicator"), "gdp");
     release(&e);
@@ -333,6 +335,53 @@ static void test_sentence_and_offset(void **state)
     release(&e);
 }
 
+static void test_urban_rural_respectively(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：城乡居民人均可支配收入分别增长6.5%和7%。", 0, &e);
+    assert_int_equal(e.count, 2);
+    assert_string_equal(text_of(&e, 0, "indicator"), "urban_resident_income");
+    assert_string_equal(text_of(&e, 1, "indicator"), "rural_resident_income");
+    assert_true(fabs(cell(&e, 1, "value")->as.real - 7) < 1e-9);
+    release(&e);
+}
+
+static void test_more_units_and_prefixes(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：一是实现城镇新增就业1."
+            "2万人；二是粮食产量稳定在124亿斤以上；"
+            "PM2.5平均浓度控制在35微克/立方米以内。",
+            0, &e);
+    if (e.count != 3)
+        dump(&e);
+    assert_int_equal(e.count, 3);
+    assert_string_equal(text_of(&e, 0, "indicator"), "new_urban_jobs");
+    assert_string_equal(text_of(&e, 1, "indicator"), "grain_output");
+    assert_string_equal(text_of(&e, 1, "unit"), "亿斤");
+    assert_string_equal(text_of(&e, 1, "qualifier"), "at_least");
+    assert_string_equal(text_of(&e, 2, "indicator"), "pm25");
+    assert_string_equal(text_of(&e, 2, "qualifier"), "at_most");
+    release(&e);
+}
+
+static void test_lines_of_targets(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("今年主要预期目标是：\n地区生产总值增长6%"
+            "左右；\n一般公共预算收入增长5%；\n城镇调查失业率5.5%以内。\n"
+            "为实现上述目标，新增就业岗位2万个。",
+            0, &e);
+    if (e.count != 3)
+        dump(&e);
+    assert_int_equal(e.count, 3);
+    assert_string_equal(text_of(&e, 2, "qualifier"), "at_most");
+    release(&e);
+}
+
 static void test_loader_names_path(void **state)
 {
     (void)state;
@@ -345,9 +394,10 @@ static void test_loader_names_path(void **state)
     assert_null(bg_targets_rules_load(copy, "gov_work_report.json", &problems));
     bool aliases = false, lead_in = false;
     for (size_t i = 0; i < problems.count; i++) {
-        aliases = aliases || strstr(problems.items[i],
-                                    "gov_work_report.json: indicators[3].aliases: expected an array of strings");
-        lead_in = lead_in || strstr(problems.items[i], "gov_work_report.json: targets.lead_in: pattern does not compile");
+        aliases = aliases || strstr(problems.items[i], "gov_work_report.json: indicators[3].aliases: "
+                                                       "expected an array of strings");
+        lead_in =
+            lead_in || strstr(problems.items[i], "gov_work_report.json: targets.lead_in: pattern does not compile");
     }
     assert_true(aliases);
     assert_true(lead_in);
@@ -399,6 +449,9 @@ int main(void)
         cmocka_unit_test(test_year_before_plan_is_review),
         cmocka_unit_test(test_outlook_by_2030),
         cmocka_unit_test(test_sentence_and_offset),
+        cmocka_unit_test(test_urban_rural_respectively),
+        cmocka_unit_test(test_more_units_and_prefixes),
+        cmocka_unit_test(test_lines_of_targets),
         cmocka_unit_test(test_loader_names_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,538 @@
+/* eval.c — `baogao eval`: runs extraction on the documents a gold file names
+ * and scores it as ../shared/gold/README.md says (a target matches on
+ * indicator, kind, value to 1e-9 and qualifier; precision and recall over
+ * all documents; a document with no gold targets must yield none). */
+#include "eval.h"
+
+#include "decode.h"
+#include "paths.h"
+#include "table.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Target fields scored for accuracy on matched rows, when the gold has them. */
+static const char *const target_fields[] = {"indicator_text", "unit", "qualifier_text", "value_max", "reference"};
+enum { TARGET_FIELD_COUNT = sizeof target_fields / sizeof *target_fields };
+
+typedef struct tables {
+    int documents, targets, commitments, lists, sections;
+    const bg_table_schema *const *schemas;
+    size_t count;
+} tables;
+
+typedef struct eval_state {
+    const bg_rules *rules;
+    const bg_eval_thresholds *th;
+    FILE *report;
+    tables t;
+    bg_eval_score s;
+    size_t field_total[TARGET_FIELD_COUNT], field_correct[TARGET_FIELD_COUNT];
+} eval_state;
+
+static void say(eval_state *e, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void say(eval_state *e, const char *format, ...)
+{
+    if (!e->report || !e->th->verbose)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    vfprintf(e->report, format, ap);
+    va_end(ap);
+}
+
+static int table_index(const tables *t, const char *name)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (strcmp(t->schemas[i]->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const bg_cell *cell(bg_rowset *set, const tables *t, int table, size_t row, const char *column)
+{
+    int c = bg_column_index(t->schemas[table], column);
+    return c < 0 ? NULL : &bg_rowset_row(set, (size_t)table, row)[c];
+}
+
+static bool text_is(const bg_cell *c, const char *want)
+{
+    if (!c || c->type != BG_TYPE_TEXT)
+        return want == NULL || !want[0];
+    return want && strlen(want) == c->as.text.length && memcmp(c->as.text.data, want, c->as.text.length) == 0;
+}
+
+static bool number_is(const bg_cell *c, const cJSON *want)
+{
+    if (!want || cJSON_IsNull(want))
+        return !c || c->type == BG_TYPE_NULL;
+    if (!c || !cJSON_IsNumber(want))
+        return false;
+    double v = c->type == BG_TYPE_REAL ? c->as.real : c->type == BG_TYPE_INTEGER ? (double)c->as.integer : NAN;
+    double w = want->valuedouble;
+    return fabs(v - w) <= 1e-9 * (fabs(w) > 1 ? fabs(w) : 1);
+}
+
+static const char *str(const cJSON *object, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool gold_field_is(const bg_cell *c, const cJSON *want)
+{
+    if (cJSON_IsNumber(want) || cJSON_IsNull(want))
+        return number_is(c, want);
+    if (cJSON_IsString(want))
+        return text_is(c, want->valuestring);
+    return false;
+}
+
+static void print_cell(eval_state *e, const bg_cell *c)
+{
+    if (!c || c->type == BG_TYPE_NULL)
+        say(e, "null");
+    else if (c->type == BG_TYPE_TEXT)
+        say(e, "%.*s", (int)c->as.text.length, c->as.text.data);
+    else if (c->type == BG_TYPE_REAL)
+        say(e, "%g", c->as.real);
+    else if (c->type == BG_TYPE_INTEGER)
+        say(e, "%lld", (long long)c->as.integer);
+    else
+        say(e, "?");
+}
+
+static void print_target_row(eval_state *e, bg_rowset *set, size_t row)
+{
+    static const char *const columns[] = {"indicator", "indicator_text", "kind",           "value",
+                                          "unit",      "qualifier",      "qualifier_text", "reference"};
+    for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+        say(e, i ? " " : "");
+        print_cell(e, cell(set, &e->t, e->t.targets, row, columns[i]));
+    }
+}
+
+static void score_targets(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.targets >= 0 ? bg_rowset_count(set, (size_t)e->t.targets) : 0;
+    bool *used = calloc(found + 1, sizeof *used);
+    if (!used)
+        return;
+    e->s.targets_found += found;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.targets_gold++;
+        size_t match = found;
+        for (size_t r = 0; r < found && match == found; r++) {
+            if (used[r])
+                continue;
+            if (text_is(cell(set, &e->t, e->t.targets, r, "indicator"), str(g, "indicator")) &&
+                text_is(cell(set, &e->t, e->t.targets, r, "kind"), str(g, "kind")) &&
+                number_is(cell(set, &e->t, e->t.targets, r, "value"), cJSON_GetObjectItemCaseSensitive(g, "value")) &&
+                text_is(cell(set, &e->t, e->t.targets, r, "qualifier"), str(g, "qualifier")))
+                match = r;
+        }
+        if (match == found) {
+            char *printed = cJSON_PrintUnformatted(g);
+            say(e, "  %s: missed target %s\n", key, printed ? printed : "");
+            free(printed);
+            continue;
+        }
+        used[match] = true;
+        e->s.targets_matched++;
+        for (size_t f = 0; f < TARGET_FIELD_COUNT; f++) {
+            const cJSON *want = cJSON_GetObjectItemCaseSensitive(g, target_fields[f]);
+            if (!want)
+                continue;
+            e->field_total[f]++;
+            const bg_cell *c = cell(set, &e->t, e->t.targets, match, target_fields[f]);
+            if (gold_field_is(c, want)) {
+                e->field_correct[f]++;
+            } else {
+                say(e, "  %s: target %s: %s is '", key, str(g, "indicator"), target_fields[f]);
+                print_cell(e, c);
+                say(e, "'\n");
+            }
+        }
+    }
+    for (size_t r = 0; r < found; r++) {
+        if (!used[r]) {
+            say(e, "  %s: extra target: ", key);
+            print_target_row(e, set, r);
+            say(e, "\n");
+        }
+    }
+    free(used);
+}
+
+static void score_commitments(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.commitments >= 0 ? bg_rowset_count(set, (size_t)e->t.commitments) : 0;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.commitments_gold++;
+        bool hit = false;
+        for (size_t r = 0; r < found && !hit; r++) {
+            const cJSON *base = cJSON_GetObjectItemCaseSensitive(g, "base_value");
+            hit = number_is(cell(set, &e->t, e->t.commitments, r, "value"),
+                            cJSON_GetObjectItemCaseSensitive(g, "value")) &&
+                  text_is(cell(set, &e->t, e->t.commitments, r, "unit"), str(g, "unit")) &&
+                  text_is(cell(set, &e->t, e->t.commitments, r, "qualifier"), str(g, "qualifier")) &&
+                  (!base || number_is(cell(set, &e->t, e->t.commitments, r, "base_value"), base)) &&
+                  (!str(g, "base_unit") ||
+                   text_is(cell(set, &e->t, e->t.commitments, r, "base_unit"), str(g, "base_unit")));
+        }
+        if (hit)
+            e->s.commitments_matched++;
+        else
+            say(e, "  %s: missed commitment %s\n", key, str(g, "text") ? str(g, "text") : "?");
+    }
+}
+
+/* A review statement may be extracted, but never with part = plan. */
+static void score_review(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.commitments >= 0 ? bg_rowset_count(set, (size_t)e->t.commitments) : 0;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.review_gold++;
+        const char *want = str(g, "text");
+        bool wrong = false;
+        for (size_t r = 0; r < found && want; r++) {
+            const bg_cell *sentence = cell(set, &e->t, e->t.commitments, r, "sentence");
+            if (!sentence || sentence->type != BG_TYPE_TEXT)
+                continue;
+            char *copy = strndup(sentence->as.text.data, sentence->as.text.length);
+            if (copy && strstr(copy, want) && text_is(cell(set, &e->t, e->t.commitments, r, "part"), "plan"))
+                wrong = true;
+            free(copy);
+        }
+        if (wrong)
+            say(e, "  %s: review statement taken as plan: %s\n", key, want);
+        else
+            e->s.review_matched++;
+    }
+}
+
+static void score_lists(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.lists >= 0 ? bg_rowset_count(set, (size_t)e->t.lists) : 0;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.lists_gold++;
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(g, "items");
+        const cJSON *declared = cJSON_GetObjectItemCaseSensitive(g, "declared_count");
+        size_t want = (size_t)cJSON_GetArraySize(items);
+        cJSON *want_count = cJSON_CreateNumber((double)want), *next_seq = cJSON_CreateNumber((double)want + 1);
+        /* rows of the first list with this name, in item order */
+        bool ok = false, named = false;
+        for (size_t r = 0; r < found && !named; r++) {
+            if (!text_is(cell(set, &e->t, e->t.lists, r, "list"), str(g, "name")))
+                continue;
+            named = true;
+            ok = number_is(cell(set, &e->t, e->t.lists, r, "declared_count"), declared) &&
+                 number_is(cell(set, &e->t, e->t.lists, r, "found_count"), want_count);
+            size_t k = 0;
+            const cJSON *item;
+            cJSON_ArrayForEach(item, items)
+            {
+                if (r + k >= found || !text_is(cell(set, &e->t, e->t.lists, r + k, "list"), str(g, "name")) ||
+                    !text_is(cell(set, &e->t, e->t.lists, r + k, "item"), item->valuestring)) {
+                    if (ok)
+                        say(e, "  %s: list %s: item %zu differs (want %s)\n", key, str(g, "name"), k + 1,
+                            item->valuestring);
+                    ok = false;
+                }
+                k++;
+            }
+            if (r + k < found && text_is(cell(set, &e->t, e->t.lists, r + k, "list"), str(g, "name")) &&
+                number_is(cell(set, &e->t, e->t.lists, r + k, "item_seq"), next_seq))
+                ok = false; /* more items than the gold */
+        }
+        cJSON_Delete(want_count);
+        cJSON_Delete(next_seq);
+        if (ok)
+            e->s.lists_matched++;
+        else if (!named)
+            say(e, "  %s: missed list %s\n", key, str(g, "name"));
+        else
+            say(e, "  %s: list %s differs\n", key, str(g, "name"));
+    }
+}
+
+static void score_sections(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.sections >= 0 ? bg_rowset_count(set, (size_t)e->t.sections) : 0;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.sections_gold++;
+        bool hit = false;
+        for (size_t r = 0; r < found && !hit; r++)
+            hit =
+                number_is(cell(set, &e->t, e->t.sections, r, "level"), cJSON_GetObjectItemCaseSensitive(g, "level")) &&
+                text_is(cell(set, &e->t, e->t.sections, r, "number"), str(g, "number")) &&
+                text_is(cell(set, &e->t, e->t.sections, r, "title"), str(g, "title"));
+        if (hit)
+            e->s.sections_matched++;
+        else
+            say(e, "  %s: missed section %s %s\n", key, str(g, "number"), str(g, "title"));
+    }
+}
+
+static void score_meta(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    if (e->t.documents < 0 || bg_rowset_count(set, (size_t)e->t.documents) == 0)
+        return;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        const bg_cell *c = cell(set, &e->t, e->t.documents, 0, g->string);
+        if (!c)
+            continue; /* note, origin_path …: not a documents column */
+        e->s.meta_gold++;
+        bool ok;
+        if (c->type == BG_TYPE_DATE && cJSON_IsString(g)) {
+            char date[16];
+            snprintf(date, sizeof date, "%04d-%02d-%02d", c->as.date.year, c->as.date.month, c->as.date.day);
+            ok = strcmp(date, g->valuestring) == 0;
+        } else {
+            ok = gold_field_is(c, g);
+        }
+        if (ok) {
+            e->s.meta_matched++;
+        } else {
+            say(e, "  %s: meta %s is '", key, g->string);
+            print_cell(e, c);
+            say(e, "'\n");
+        }
+    }
+}
+
+static bool contains(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k && i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+static void score_boilerplate(eval_state *e, const char *key, const cJSON *gold, const char *utf8, size_t length,
+                              bg_rowset *set)
+{
+    bg_text text;
+    char msg[256];
+    if (cJSON_GetArraySize(gold) == 0 || bg_rules_normalize(e->rules, utf8, length, &text, msg, sizeof msg) != BG_E_OK)
+        return;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        if (!cJSON_IsString(g))
+            continue;
+        e->s.boilerplate_gold++;
+        bool seen = contains(text.text, text.length, g->valuestring);
+        for (size_t t = 0; t < set->table_count && !seen; t++) {
+            if ((int)t == e->t.documents)
+                continue; /* source paths and titles are not cleaned text */
+            size_t rows = bg_rowset_count(set, t), columns = set->tables[t].column_count;
+            for (size_t r = 0; r < rows && !seen; r++)
+                for (size_t c = 0; c < columns && !seen; c++) {
+                    const bg_cell *v = &bg_rowset_row(set, t, r)[c];
+                    seen = v->type == BG_TYPE_TEXT && contains(v->as.text.data, v->as.text.length, g->valuestring);
+                }
+        }
+        if (seen)
+            say(e, "  %s: boilerplate still present: %s\n", key, g->valuestring);
+        else
+            e->s.boilerplate_absent++;
+    }
+    bg_text_free(&text);
+}
+
+/* Extracts one gold document and scores it. */
+static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, const char *docs_dir, char *msg,
+                              size_t n)
+{
+    const char *inline_text = str(doc, "text");
+    char *bytes = NULL;
+    size_t size = 0;
+    bg_decoded decoded = {0};
+    if (inline_text) {
+        size = strlen(inline_text);
+        decoded.utf8 = strdup(inline_text);
+        decoded.length = size;
+        decoded.encoding = "utf-8";
+        decoded.reason = "valid utf-8";
+        decoded.format = "text";
+        if (!decoded.utf8)
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
+    } else {
+        size_t len = strlen(docs_dir) + strlen(key) + 2;
+        char *path = malloc(len);
+        if (!path)
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
+        snprintf(path, len, "%s/%s", docs_dir, key);
+        bytes = bg_read_file(path, &size);
+        if (!bytes) {
+            bg_error err = bg_fail(msg, n, BG_E_IO, "%s: cannot read the document the gold names", path);
+            free(path);
+            return err;
+        }
+        bg_error err = bg_decode(bytes, size, path, "auto", "auto", &decoded, msg, n);
+        free(path);
+        if (err != BG_E_OK) {
+            free(bytes);
+            return err;
+        }
+    }
+    char hash[17];
+    bg_content_hash(bytes ? bytes : inline_text, size, hash);
+    bg_doc_input in = {0};
+    in.doc_id = hash;
+    in.source = key;
+    in.content_hash = hash;
+    in.encoding = decoded.encoding;
+    in.encoding_reason = decoded.reason;
+    in.format = decoded.format;
+    in.utf8 = decoded.utf8;
+    in.length = decoded.length;
+    bg_rowset *set = bg_rowset_new(e->t.count, e->t.schemas);
+    bg_error err = set ? bg_extract_document(e->rules, &in, set, msg, n) : bg_fail(msg, n, BG_E_NOMEM, "out of memory");
+    if (err == BG_E_OK) {
+        const cJSON *targets = cJSON_GetObjectItemCaseSensitive(doc, "targets");
+        if (cJSON_IsArray(targets))
+            score_targets(e, key, targets, set);
+        score_commitments(e, key, cJSON_GetObjectItemCaseSensitive(doc, "commitments_must_find"), set);
+        score_review(e, key, cJSON_GetObjectItemCaseSensitive(doc, "review_not_plan"), set);
+        score_lists(e, key, cJSON_GetObjectItemCaseSensitive(doc, "lists"), set);
+        score_sections(e, key, cJSON_GetObjectItemCaseSensitive(doc, "sections"), set);
+        score_meta(e, key, cJSON_GetObjectItemCaseSensitive(doc, "meta"), set);
+        score_boilerplate(e, key, cJSON_GetObjectItemCaseSensitive(doc, "boilerplate_absent"), decoded.utf8,
+                          decoded.length, set);
+    }
+    bg_rowset_free(set);
+    free(bytes);
+    bg_decoded_free(&decoded);
+    return err;
+}
+
+static double ratio(size_t a, size_t b)
+{
+    return b ? (double)a / (double)b : 1.0;
+}
+
+static bool line(eval_state *e, const char *name, size_t gold, long found, size_t matched, bool precision, double min_p,
+                 double min_r)
+{
+    double p = ratio(matched, found < 0 ? 0 : (size_t)found), r = ratio(matched, gold);
+    bool ok = (!precision || p >= min_p) && r >= min_r;
+    if (e->report) {
+        char fbuf[24], pbuf[24];
+        snprintf(fbuf, sizeof fbuf, found < 0 ? "-" : "%ld", found);
+        snprintf(pbuf, sizeof pbuf, precision ? "%.3f" : "-", p);
+        fprintf(e->report, "%-22s %6zu %6s %8zu %9s %7.3f  %s\n", name, gold, fbuf, matched, pbuf, r,
+                ok ? "ok" : "BELOW");
+    }
+    return ok;
+}
+
+bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const char *docs_dir,
+                            const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
+                            size_t n)
+{
+    *passed = 0;
+    size_t size;
+    char *bytes = bg_read_file(gold_path, &size);
+    if (!bytes)
+        return bg_fail(msg, n, BG_E_IO, "%s: cannot read the gold file", gold_path);
+    cJSON *root = cJSON_ParseWithLength(bytes, size);
+    free(bytes);
+    const cJSON *documents = cJSON_GetObjectItemCaseSensitive(root, "documents");
+    const char *format = str(root, "format");
+    if (!root || !format || strcmp(format, "baogao-gold/1") != 0 || !cJSON_IsObject(documents)) {
+        cJSON_Delete(root);
+        return bg_fail(msg, n, BG_E_GOLD,
+                       "%s: not a gold file (want \"format\": \"baogao-gold/1\" "
+                       "and a \"documents\" object)",
+                       gold_path);
+    }
+    eval_state e;
+    memset(&e, 0, sizeof e);
+    e.rules = rules;
+    e.th = th;
+    e.report = report;
+    e.t.schemas = bg_rules_tables(rules);
+    e.t.count = bg_rules_table_count(rules);
+    e.t.documents = table_index(&e.t, "documents");
+    e.t.targets = table_index(&e.t, "targets");
+    e.t.commitments = table_index(&e.t, "commitments");
+    e.t.lists = table_index(&e.t, "list_items");
+    e.t.sections = table_index(&e.t, "sections");
+    const char *dir = docs_dir ? docs_dir : ".";
+    const cJSON *doc;
+    bg_error err = BG_E_OK;
+    cJSON_ArrayForEach(doc, documents)
+    {
+        if (!cJSON_IsObject(doc)) {
+            err = bg_fail(msg, n, BG_E_GOLD, "%s: documents.%s: expected an object", gold_path, doc->string);
+            break;
+        }
+        if ((err = eval_document(&e, doc->string, doc, dir, msg, n)) != BG_E_OK)
+            break;
+    }
+    cJSON_Delete(root);
+    if (err != BG_E_OK)
+        return err;
+    bool ok = true;
+    if (report)
+        fprintf(report, "%-22s %6s %6s %8s %9s %7s\n", "table", "gold", "found", "matched", "precision", "recall");
+    ok = line(&e, "targets", e.s.targets_gold, (long)e.s.targets_found, e.s.targets_matched, true, th->min_precision,
+              th->min_recall) &&
+         ok;
+    ok = line(&e, "commitments (must)", e.s.commitments_gold, -1, e.s.commitments_matched, false, 0, th->min_recall) &&
+         ok;
+    ok = line(&e, "review not plan", e.s.review_gold, -1, e.s.review_matched, false, 0, th->min_recall) && ok;
+    ok = line(&e, "lists", e.s.lists_gold, -1, e.s.lists_matched, false, 0, th->min_recall) && ok;
+    ok = line(&e, "sections", e.s.sections_gold, -1, e.s.sections_matched, false, 0, th->min_recall) && ok;
+    ok = line(&e, "meta fields", e.s.meta_gold, -1, e.s.meta_matched, false, 0, th->min_field) && ok;
+    ok = line(&e, "boilerplate absent", e.s.boilerplate_gold, -1, e.s.boilerplate_absent, false, 0, th->min_recall) &&
+         ok;
+    if (report)
+        fprintf(report,
+                "\ntarget fields (matched rows where the gold gives them)\n%-22s "
+                "%6s %8s %9s\n",
+                "field", "gold", "correct", "accuracy");
+    e.s.worst_field = 1.0;
+    for (size_t f = 0; f < TARGET_FIELD_COUNT; f++) {
+        double a = ratio(e.field_correct[f], e.field_total[f]);
+        e.s.field_total += e.field_total[f];
+        e.s.field_correct += e.field_correct[f];
+        if (a < e.s.worst_field)
+            e.s.worst_field = a;
+        bool fok = a >= th->min_field;
+        ok = ok && fok;
+        if (report)
+            fprintf(report, "%-22s %6zu %8zu %9.3f  %s\n", target_fields[f], e.field_total[f], e.field_correct[f], a,
+                    fok ? "ok" : "BELOW");
+    }
+    if (report)
+        fprintf(report, "\n%s\n", ok ? "PASS" : "FAIL");
+    *passed = ok;
+    if (score)
+        *score = e.s;
+    return BG_E_OK;
+}
+
+bg_error bg_eval_run(const bg_rules *rules, const char *gold_path, const char *docs_dir, const bg_eval_thresholds *th,
+                     FILE *report, int *passed, char *msg, size_t n)
+{
+    return bg_eval_run_scored(rules, gold_path, docs_dir, th, report, passed, NULL, msg, n);
+}
