@@ -238,9 +238,9 @@ static void test_check_and_bad_config(void **state)
     const char *good = job("checked", "[{\"plugin\":\"json\",\"output\":\"out/c.json\"}]", NULL);
     assert_int_equal(run("%s check -c %s", BAOGAO, good), 0);
     const char *bad = write_file("bad.json", "{\"sources\":[\"nowhere\"],\"exporters\":[{\"plugin\":\"csv\","
-                                             "\"output\":\"o\",\"options\":{\"bom\":\"yes\"}}],\"jbos\":2}");
+                                             "\"output\":\"o\",\"options\":{\"bom\":\"yes\"}}],\"plugin_dri\":\"p\"}");
     assert_int_equal(run("%s check -c %s", BAOGAO, bad), 2);
-    assert_non_null(strstr(err_text, "jbos: unknown key (did you mean 'jobs'?)"));
+    assert_non_null(strstr(err_text, "plugin_dri: unknown key (did you mean 'plugin_dir'?)"));
     assert_non_null(strstr(err_text, "sources[0].path:"));
     assert_int_equal(run("%s run -c %s", BAOGAO, bad), 2);
     /* Options are checked by the plugin's declarations once the shape is fine. */
