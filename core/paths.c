@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #ifndef BAOGAO_DATA_INSTALL_DIR
-#define BAOGAO_DATA_INSTALL_DIR "/usr/local/share/baogao"
+#define BAOGAO_DATA_INSTALL_DIR "share/baogao"
 #endif
 
 char *bg_path_join(const char *dir, const char *name)
@@ -43,11 +44,57 @@ char *bg_basename(const char *path)
     return strdup(slash ? slash + 1 : path);
 }
 
+/* Removes "." segments and folds "dir/.." pairs lexically, so that paths
+ * resolved against the config's folder read as users expect in logs and in
+ * the `source` column ("config/../samples/a.txt" -> "samples/a.txt"). */
+static char *clean_path(char *path)
+{
+    if (!path)
+        return NULL;
+    bool absolute = path[0] == '/';
+    char *segments[512];
+    size_t count = 0;
+    char *save = NULL;
+    char *copy = strdup(path);
+    if (!copy)
+        return path;
+    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(part, "."))
+            continue;
+        if (!strcmp(part, "..") && count > 0 && strcmp(segments[count - 1], "..") != 0) {
+            count--;
+            continue;
+        }
+        if (!strcmp(part, "..") && absolute)
+            continue;
+        if (count == sizeof segments / sizeof segments[0]) {
+            free(copy);
+            return path; /* absurdly deep: leave it as it was */
+        }
+        segments[count++] = part;
+    }
+    size_t used = 0;
+    if (absolute)
+        path[used++] = '/';
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(segments[i]);
+        if (i)
+            path[used++] = '/';
+        memmove(path + used, segments[i], n);
+        used += n;
+    }
+    if (used == 0)
+        path[used++] = '.';
+    path[used] = '\0';
+    free(copy);
+    return path;
+}
+
 char *bg_path_resolve(const char *base_dir, const char *path)
 {
     if (path[0] == '/' || !base_dir || !*base_dir)
-        return strdup(path);
-    return bg_path_join(base_dir, path);
+        return clean_path(strdup(path));
+    return clean_path(bg_path_join(base_dir, path));
 }
 
 int bg_mkdirs(const char *path)
@@ -155,6 +202,19 @@ char *bg_build_tree_dir(const char *sub)
     return NULL;
 }
 
+char *bg_install_dir(const char *relative)
+{
+    char *exe = bg_exe_dir();
+    if (!exe)
+        return NULL;
+    /* exe is PREFIX/bin: go up once per segment of the bin folder. */
+    char *prefix = bg_path_join(exe, "..");
+    free(exe);
+    char *joined = prefix ? bg_path_join(prefix, relative) : NULL;
+    free(prefix);
+    return clean_path(joined);
+}
+
 char *bg_data_dir(void)
 {
 #ifdef BAOGAO_SOURCE_DIR
@@ -164,5 +224,5 @@ char *bg_data_dir(void)
         return bg_path_join(BAOGAO_SOURCE_DIR, "config");
     }
 #endif
-    return strdup(BAOGAO_DATA_INSTALL_DIR);
+    return bg_install_dir(BAOGAO_DATA_INSTALL_DIR);
 }

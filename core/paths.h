@@ -21,6 +21,8 @@ char *bg_read_file(const char *path, size_t *size);
 char *bg_exe_dir(void);
 /* build_dir/sub when the program runs from its CMake build tree, else NULL. */
 char *bg_build_tree_dir(const char *sub);
+/* PREFIX/relative, where PREFIX is the folder above the executable's. */
+char *bg_install_dir(const char *relative);
 /* The data folder holding rules/ and the divisions list: the source tree's
  * config/ when run from the build tree, else the installed share/baogao. */
 char *bg_data_dir(void);

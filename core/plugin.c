@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #ifndef BAOGAO_PLUGIN_INSTALL_DIR
-#define BAOGAO_PLUGIN_INSTALL_DIR "/usr/local/lib/baogao/plugins"
+#define BAOGAO_PLUGIN_INSTALL_DIR "lib/baogao/plugins"
 #endif
 #ifndef BAOGAO_VERSION
 #define BAOGAO_VERSION "0.0.0"
@@ -49,11 +49,16 @@ void bg_plugin_dirs_init(bg_plugin_dirs *dirs, const char *plugin_dir)
             dirs_add(dirs, part);
         free(copy);
     }
-    dirs_add(dirs, BAOGAO_PLUGIN_INSTALL_DIR);
+    /* A program in its build tree uses the plugins built beside it, never an
+     * installed copy that may be older; an installed one looks in its prefix. */
     char *build = bg_build_tree_dir("plugins");
     if (build) {
         dirs_add(dirs, build);
         free(build);
+    } else {
+        char *installed = bg_install_dir(BAOGAO_PLUGIN_INSTALL_DIR);
+        dirs_add(dirs, installed);
+        free(installed);
     }
 }
 

@@ -1621,7 +1621,8 @@ static bg_status build_workbook(xlsx_state *s)
                   XLSX_CELL_UNITS_MAX);
     if (s->removed_chars)
         host->log(s->ctx, BG_LOG_WARN, "removed %" PRIu64 " characters that XML does not allow", s->removed_chars);
-    host->log(s->ctx, BG_LOG_INFO, "wrote %" PRIu64 " rows in %zu tables to %s", rows, s->table_count, s->path);
+    host->log(s->ctx, BG_LOG_DEBUG, "wrote %" PRIu64 " rows in %zu tables for %s", rows, s->table_count,
+              host->output_path(s->ctx));
     return BG_OK;
 }
 

@@ -100,6 +100,28 @@ static void test_every_problem_reported_with_path(void **state)
     bg_problems_free(&p);
 }
 
+static void test_paths_are_cleaned(void **state)
+{
+    (void)state;
+    const char *path = write_config("{\"sources\":[\"./reports/../reports/\"],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"a/../out\"}]}");
+    bg_problems p = {0};
+    bg_config *c = bg_config_load(path, &p);
+    if (!c)
+        fail_msg("%s", p.count ? p.items[0] : "?");
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s/reports", dir);
+    assert_string_equal(c->sources[0].path, expect);
+    snprintf(expect, sizeof expect, "%s/out", dir);
+    assert_string_equal(c->exporters[0].output_template, expect);
+    bg_config_free(c);
+    char *rel = bg_path_resolve("config", "../samples/./a.txt");
+    assert_string_equal(rel, "samples/a.txt");
+    free(rel);
+    rel = bg_path_resolve("config", "../../x");
+    assert_string_equal(rel, "../x");
+    free(rel);
+}
+
 static void test_invalid_json_names_line(void **state)
 {
     (void)state;
@@ -151,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minimal_config_gets_defaults),
         cmocka_unit_test(test_every_problem_reported_with_path),
+        cmocka_unit_test(test_paths_are_cleaned),
         cmocka_unit_test(test_invalid_json_names_line),
         cmocka_unit_test(test_missing_required_keys),
         cmocka_unit_test(test_csv_source_needs_text_column),
