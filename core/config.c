@@ -24,7 +24,7 @@ static const char *const extract_keys[] = {"tables", "rules", "divisions", "cust
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *kind_of(const cJSON *v)
+const char *bg_json_kind(const cJSON *v)
 {
     if (!v)
         return "nothing";
@@ -41,14 +41,13 @@ static const char *kind_of(const cJSON *v)
     return "null";
 }
 
-/* The value as JSON text, for "got ..." (static buffer per call site use). */
-static void got_text(const cJSON *v, char *buf, size_t n)
+void bg_json_describe(const cJSON *v, char *buf, size_t n)
 {
     char *text = v ? cJSON_PrintUnformatted(v) : NULL;
     if (text && strlen(text) < 60)
         snprintf(buf, n, "%s", text);
     else
-        snprintf(buf, n, "%s", kind_of(v));
+        snprintf(buf, n, "%s", bg_json_kind(v));
     cJSON_free(text);
 }
 
@@ -82,7 +81,7 @@ static char *get_string(const cJSON *object, const char *key, const char *json_p
         return fallback ? strdup(fallback) : NULL;
     if (!cJSON_IsString(v) || !*v->valuestring) {
         char got[80];
-        got_text(v, got, sizeof got);
+        bg_json_describe(v, got, sizeof got);
         bg_problems_add(problems, "%s%s%s: expected a non-empty string, got %s", json_path, *json_path ? "." : "", key,
                         got);
         return fallback ? strdup(fallback) : NULL;
@@ -98,7 +97,7 @@ static bool get_bool(const cJSON *object, const char *key, const char *json_path
         return fallback;
     if (!cJSON_IsBool(v)) {
         char got[80];
-        got_text(v, got, sizeof got);
+        bg_json_describe(v, got, sizeof got);
         bg_problems_add(problems, "%s.%s: expected true or false, got %s", json_path, key, got);
         return fallback;
     }
@@ -135,7 +134,7 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
         return out;
     }
     if (!cJSON_IsArray(v)) {
-        bg_problems_add(problems, "%s.%s: expected a glob or an array of globs, got %s", json_path, key, kind_of(v));
+        bg_problems_add(problems, "%s.%s: expected a glob or an array of globs, got %s", json_path, key, bg_json_kind(v));
         return NULL;
     }
     size_t n = (size_t)cJSON_GetArraySize(v);
@@ -147,7 +146,7 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
     cJSON_ArrayForEach(item, v)
     {
         if (!cJSON_IsString(item)) {
-            bg_problems_add(problems, "%s.%s[%zu]: expected a glob string, got %s", json_path, key, i, kind_of(item));
+            bg_problems_add(problems, "%s.%s[%zu]: expected a glob string, got %s", json_path, key, i, bg_json_kind(item));
         } else {
             out[(*count)++] = strdup(item->valuestring);
         }
@@ -171,7 +170,7 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
         cJSON_AddStringToObject(wrapped, "path", item->valuestring);
         object = wrapped;
     } else if (!cJSON_IsObject(item)) {
-        bg_problems_add(problems, "%s: expected an object or a path string, got %s", json_path, kind_of(item));
+        bg_problems_add(problems, "%s: expected an object or a path string, got %s", json_path, bg_json_kind(item));
         return;
     }
     check_keys(object, json_path, source_keys, COUNT(source_keys), problems);
@@ -195,7 +194,7 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
         snprintf(columns_path, sizeof columns_path, "%s.columns", json_path);
         if (!cJSON_IsObject(columns)) {
             bg_problems_add(problems, "%s: expected an object mapping title/region/year/url to column names, got %s",
-                            columns_path, kind_of(columns));
+                            columns_path, bg_json_kind(columns));
         } else {
             check_keys(columns, columns_path, column_keys, COUNT(column_keys), problems);
             s->title_column = get_string(columns, "title", columns_path, NULL, problems);
@@ -232,7 +231,7 @@ static void load_exporter(const cJSON *item, size_t index, const char *dir, bg_e
     e->json_path = strdup(json_path);
     if (!cJSON_IsObject(item)) {
         bg_problems_add(problems, "%s: expected an object with plugin, output and options, got %s", json_path,
-                        kind_of(item));
+                        bg_json_kind(item));
         return;
     }
     check_keys(item, json_path, exporter_keys, COUNT(exporter_keys), problems);
@@ -250,7 +249,7 @@ static void load_exporter(const cJSON *item, size_t index, const char *dir, bg_e
     const cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
     if (options) {
         if (!cJSON_IsObject(options))
-            bg_problems_add(problems, "%s.options: expected an object, got %s", json_path, kind_of(options));
+            bg_problems_add(problems, "%s.options: expected an object, got %s", json_path, bg_json_kind(options));
         else
             e->options = cJSON_Duplicate(options, 1);
     }
@@ -261,7 +260,7 @@ static void load_extract(const cJSON *extract, bg_config *c, bg_problems *proble
     if (!extract)
         return;
     if (!cJSON_IsObject(extract)) {
-        bg_problems_add(problems, "extract: expected an object, got %s", kind_of(extract));
+        bg_problems_add(problems, "extract: expected an object, got %s", bg_json_kind(extract));
         return;
     }
     check_keys(extract, "extract", extract_keys, COUNT(extract_keys), problems);
@@ -368,7 +367,7 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
     size_t before = problems->count;
 
     if (!cJSON_IsObject(root)) {
-        bg_problems_add(problems, "%s: expected a JSON object at the top, got %s", path, kind_of(root));
+        bg_problems_add(problems, "%s: expected a JSON object at the top, got %s", path, bg_json_kind(root));
         cJSON_Delete(root);
         bg_config_free(c);
         return NULL;
@@ -393,7 +392,7 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
     if (!sources) {
         bg_problems_add(problems, "sources: missing (an array of files, folders or globs)");
     } else if (!cJSON_IsArray(sources) || cJSON_GetArraySize(sources) == 0) {
-        bg_problems_add(problems, "sources: expected a non-empty array, got %s", kind_of(sources));
+        bg_problems_add(problems, "sources: expected a non-empty array, got %s", bg_json_kind(sources));
     } else {
         c->source_count = (size_t)cJSON_GetArraySize(sources);
         c->sources = calloc(c->source_count, sizeof *c->sources);
@@ -410,7 +409,7 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
     if (!exporters) {
         bg_problems_add(problems, "exporters: missing (an array of {plugin, output, options})");
     } else if (!cJSON_IsArray(exporters) || cJSON_GetArraySize(exporters) == 0) {
-        bg_problems_add(problems, "exporters: expected a non-empty array, got %s", kind_of(exporters));
+        bg_problems_add(problems, "exporters: expected a non-empty array, got %s", bg_json_kind(exporters));
     } else {
         c->exporter_count = (size_t)cJSON_GetArraySize(exporters);
         c->exporters = calloc(c->exporter_count, sizeof *c->exporters);
@@ -453,7 +452,7 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
         if (!cJSON_IsNumber(jobs) || jobs->valuedouble != (double)(int)jobs->valuedouble || jobs->valueint < 1 ||
             jobs->valueint > 256) {
             char got[80];
-            got_text(jobs, got, sizeof got);
+            bg_json_describe(jobs, got, sizeof got);
             bg_problems_add(problems, "jobs: expected an integer from 1 to 256, got %s", got);
         } else {
             c->jobs = jobs->valueint;

@@ -62,6 +62,11 @@ void bg_config_free(bg_config *config);
  * exporters, default rules. */
 bg_config *bg_config_default(void);
 
+/* "a string", "an array" … for messages about a JSON value of the wrong kind. */
+const char *bg_json_kind(const cJSON *v);
+/* The value as short JSON text ("yes", 7), else its kind, for "got …". */
+void bg_json_describe(const cJSON *v, char *buf, size_t n);
+
 /* Expands {job} and strftime fields (%Y%m%d …) of an output template. */
 char *bg_config_expand_output(const char *template_path, const char *job, time_t when);
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "plugin.h"
 
+#include "config.h"
 #include "log.h"
 #include "paths.h"
 
@@ -467,27 +468,6 @@ char **bg_plugin_names(const bg_plugin_dirs *dirs, size_t *count)
 
 /* Options ------------------------------------------------------------------ */
 
-static const char *json_kind(const cJSON *v)
-{
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsArray(v))
-        return "an array";
-    if (cJSON_IsObject(v))
-        return "an object";
-    return "null";
-}
-
-static void describe_value(const cJSON *v, char *buf, size_t n)
-{
-    char *text = cJSON_PrintUnformatted(v);
-    snprintf(buf, n, "%s", text ? text : json_kind(v));
-    cJSON_free(text);
-}
 
 static bool choice_ok(const char *choices, const char *value)
 {
@@ -510,7 +490,7 @@ void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, c
     if (!options)
         return;
     if (!cJSON_IsObject(options)) {
-        bg_problems_add(problems, "%s: expected an object, got %s", json_path, json_kind(options));
+        bg_problems_add(problems, "%s: expected an object, got %s", json_path, bg_json_kind(options));
         return;
     }
     const bg_exporter *e = &plugin->descriptor;
@@ -519,7 +499,7 @@ void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, c
     {
         const bg_option_spec *spec = find_option(plugin, item->string);
         char got[128];
-        describe_value(item, got, sizeof got);
+        bg_json_describe(item, got, sizeof got);
         if (!spec) {
             const char *names[64];
             size_t count = e->option_count < 64 ? e->option_count : 64;
