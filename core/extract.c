@@ -2,6 +2,7 @@
  * outline, then each table's module in turn, into the tables the job
  * selected. Holds nothing between documents, so threads may share rules. */
 #include "facts.h"
+#include "provenance.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -53,6 +54,17 @@ static bool documents_row(bg_rowset *out, size_t table, const bg_doc_input *doc,
             bg_cell_set_date(&row[c], facts->report_year, facts->report_month, facts->report_day);
     }
     set_integer(row, schema, "chars", (long long)bg_text_char_count(text));
+    /* Provenance lives in the site chrome that cleaning drops: read the
+     * decoded text as it came. */
+    bg_provenance provenance;
+    bg_provenance_find(doc->utf8, doc->length, doc->hint_url, &provenance);
+    ok = ok && set_text(out, row, schema, "origin_path", provenance.origin_path);
+    if (provenance.has_publish_date) {
+        int c = bg_column_index(schema, "publish_date");
+        if (c >= 0)
+            bg_cell_set_date(&row[c], provenance.publish_year, provenance.publish_month, provenance.publish_day);
+    }
+    bg_provenance_free(&provenance);
     return ok;
 }
 

@@ -33,6 +33,8 @@ static const bg_column documents_columns[] = {
     {"chars", I, "字符数", "characters of cleaned text", 0},
     {"targets_found", I, "目标数", "rows in targets for this document", 0},
     {"content_hash", T, "内容哈希", "XXH3-64 of the source bytes, hex", CODE},
+    {"origin_path", T, "原文地址", "where the page came from (its 本文地址 line, or a CSV corpus's url column)", LONG},
+    {"publish_date", D, "发布日期", "date the page states for itself (a newspaper's issue date), when given", 0},
 };
 
 static const bg_column targets_columns[] = {
