@@ -101,6 +101,11 @@ static size_t break_at(const char *s, size_t n, size_t at, bool clause)
 {
     static const char *const sentence_breaks[] = {"。", "！", "？", "!", "?", ";", "；", "\n"};
     static const char *const clause_breaks[] = {"，", ",", "、", ":", "：", "(", ")", "“", "”"};
+    /* Every break above is ASCII or starts with E2, E3 or EF: reject the
+     * other bytes (most CJK text) at once, as this runs for every byte. */
+    unsigned char c = at < n ? (unsigned char)s[at] : 0;
+    if (c >= 0x80 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+        return 0;
     for (size_t i = 0; i < sizeof sentence_breaks / sizeof *sentence_breaks; i++)
         if (starts_with(s, n, at, sentence_breaks[i]))
             return strlen(sentence_breaks[i]);
