@@ -500,7 +500,7 @@ static void test_header_option(void **state)
     assert_string_equal(text, "行政区划代码\nregion_code");
     free(text);
     char *documents = sheet(path, 2);
-    assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:18\" ht=\"30\" customHeight=\"1\">"));
+    assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:20\" ht=\"30\" customHeight=\"1\">"));
     free(documents);
     remove_workbook(path);
 }
