@@ -218,6 +218,41 @@ static double base_value(double value, double factor)
     return base;
 }
 
+/* Bullet marks that open list lines ("- ◆ 新增城镇就业5.2万人"): not part
+ * of the sentence or the object. */
+static size_t skip_bullets(const char *s, size_t limit, size_t at)
+{
+    static const char *const bullets[] = {"-", "*", "◆", "◇", "•", "●", "○", "■", "□", "▲", "△", "★", "☆", "·", "√"};
+    for (bool again = true; again && at < limit;) {
+        again = false;
+        at = skip_space(s, limit, at);
+        for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
+            if (starts_with(s, limit, at, bullets[i])) {
+                at += strlen(bullets[i]);
+                again = true;
+                break;
+            }
+    }
+    return at;
+}
+
+/* A figure that qualifies the noun after it: more text follows in the same
+ * clause (no break, no qualifier) and that clause counts something later. */
+static bool is_modifier(const bg_commitments_rules *r, const char *s, size_t n, size_t end)
+{
+    size_t at = end + bg_words_at(&r->q_after, s, n, end, NULL);
+    if (at >= n || break_at(s, n, at, true))
+        return false;
+    size_t clause_end = span_end(s, n, at, true);
+    for (size_t p = at; p < clause_end; p++) {
+        bg_quantity later;
+        if (s[p] >= '0' && s[p] <= '9' && (p == at || !(s[p - 1] >= '0' && s[p - 1] <= '9') ) &&
+            bg_quantity_at(&r->units, &r->range_seps, s, clause_end, p, &later) && later.unit)
+            return true;
+    }
+    return false;
+}
+
 long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline,
                             const char *doc_id, bg_rowset *out, size_t table)
 {
@@ -251,9 +286,15 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
                 p++;
             continue;
         }
-        size_t clause = span_start(s, q.start, true);
-        size_t sentence = span_start(s, q.start, false);
+        size_t clause = skip_bullets(s, q.start, span_start(s, q.start, true));
+        size_t sentence = skip_bullets(s, q.start, span_start(s, q.start, false));
         size_t sentence_end = span_end(s, n, q.end, false);
+        if (is_modifier(r, s, n, q.end)) {
+            /* 10亿元以上项目2个, 5000万元项目20个: the size of what is counted
+             * next, not a commitment of its own. */
+            p = q.end;
+            continue;
+        }
         /* qualifier: the last word decides (不少于…以上 is at_least either way) */
         const char *cls = "exact";
         size_t qt_start = 0, qt_end = 0, qi;

@@ -203,12 +203,34 @@ static void test_structure_counts_skipped(void **state)
     release(&r);
 }
 
+/* A figure sizing the noun after it is not a commitment of its own; bullet
+ * marks are not part of the sentence or the object. */
+static void test_modifiers_and_bullets(void **state)
+{
+    (void)state;
+    run r;
+    extract("力争全年新引进10亿元以上项目2个，新建学校3所。\n- ◆ 新增城镇就业5.2万人\n", &r);
+    assert_int_equal(r.count, 3);
+    assert_false(has(&r, 10, "亿元", "at_least", NULL));
+    assert_true(has(&r, 2, "个", "exact", NULL));
+    assert_true(has(&r, 3, "所", "exact", NULL));
+    assert_true(text_is(cell(&r, 2, "sentence"), "新增城镇就业5.2万人"));
+    assert_true(text_is(cell(&r, 2, "object"), "城镇就业"));
+    release(&r);
+    /* …but a figure followed by its noun with nothing counted later stays. */
+    extract("全面启动1.95平方公里大观开发区海口片区开发建设。", &r);
+    assert_int_equal(r.count, 1);
+    assert_true(has(&r, 1.95, "平方公里", "exact", NULL));
+    release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_must_find),           cmocka_unit_test(test_review_part),
         cmocka_unit_test(test_qualifiers_and_base),      cmocka_unit_test(test_chinese_count),
         cmocka_unit_test(test_targets_passage_excluded), cmocka_unit_test(test_structure_counts_skipped),
+        cmocka_unit_test(test_modifiers_and_bullets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
