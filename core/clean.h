@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct bg_clean_rules bg_clean_rules;
@@ -32,5 +33,9 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
 unsigned bg_utf8_next(const char *s, size_t n, size_t *i);
 /* True for CJK unified ideographs (the characters a sentence is made of). */
 int bg_is_cjk(unsigned cp);
+/* Code points in s[0, n). */
+size_t bg_utf8_count(const char *s, size_t n);
+/* true when needle (non-empty) occurs in s[0, n). */
+bool bg_contains(const char *s, size_t n, const char *needle);
 
 #endif

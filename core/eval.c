@@ -2,6 +2,7 @@
  * and scores it as ../shared/gold/README.md says (a target matches on
  * indicator, kind, value to 1e-9 and qualifier; precision and recall over
  * all documents; a document with no gold targets must yield none). */
+#include "clean.h"
 #include "eval.h"
 
 #include "decode.h"
@@ -316,15 +317,6 @@ static void score_meta(eval_state *e, const char *key, const cJSON *gold, bg_row
     }
 }
 
-static bool contains(const char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k && i + k <= n; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return true;
-    return false;
-}
-
 static void score_boilerplate(eval_state *e, const char *key, const cJSON *gold, const char *utf8, size_t length,
                               bg_rowset *set)
 {
@@ -338,7 +330,7 @@ static void score_boilerplate(eval_state *e, const char *key, const cJSON *gold,
         if (!cJSON_IsString(g))
             continue;
         e->s.boilerplate_gold++;
-        bool seen = contains(text.text, text.length, g->valuestring);
+        bool seen = bg_contains(text.text, text.length, g->valuestring);
         for (size_t t = 0; t < set->table_count && !seen; t++) {
             if ((int)t == e->t.documents)
                 continue; /* source paths and titles are not cleaned text */
@@ -346,7 +338,7 @@ static void score_boilerplate(eval_state *e, const char *key, const cJSON *gold,
             for (size_t r = 0; r < rows && !seen; r++)
                 for (size_t c = 0; c < columns && !seen; c++) {
                     const bg_cell *v = &bg_rowset_row(set, t, r)[c];
-                    seen = v->type == BG_TYPE_TEXT && contains(v->as.text.data, v->as.text.length, g->valuestring);
+                    seen = v->type == BG_TYPE_TEXT && bg_contains(v->as.text.data, v->as.text.length, g->valuestring);
                 }
         }
         if (seen)

@@ -12,24 +12,6 @@ typedef struct line_span {
     size_t start, end; /* bytes of the trimmed line in the normalized text */
 } line_span;
 
-static bool contains(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(s + i, needle, k) == 0)
-            return true;
-    return false;
-}
-
-static size_t cp_count(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
-}
-
 /* The first `max` non-empty lines, trimmed. */
 static size_t top_lines(const bg_text *t, line_span *lines, size_t max)
 {
@@ -161,6 +143,15 @@ int bg_plan_year(const char *text, size_t length, int report_year, int report_mo
         size_t at = i + 3;
         if (at + 3 <= length && memcmp(text + at, "的", 3) == 0)
             at += 3;
+        /* 2024年全市经济社会发展主要预期目标: the report's own voice and
+         * 经济社会发展 may stand between the year and the marker */
+        static const char *const between[] = {"全省", "全市", "全区", "全县", "全州", "全盟", "全旗",
+                                              "本市", "我市", "经济社会发展", "的"};
+        for (size_t b = 0; b < sizeof between / sizeof *between; b++) {
+            size_t k = strlen(between[b]);
+            if (at + k <= length && memcmp(text + at, between[b], k) == 0)
+                at += k;
+        }
         for (size_t m = 0; m < sizeof markers / sizeof *markers; m++) {
             size_t k = strlen(markers[m]);
             if (at + k <= length && memcmp(text + at, markers[m], k) == 0) {
@@ -177,7 +168,7 @@ int bg_plan_year(const char *text, size_t length, int report_year, int report_mo
             return report_year + 1; /* delivered in winter: 明年 is the plan */
         if (report_month >= 1)
             return report_year; /* delivered at the spring session: 今年 */
-        if (contains(text, length, "明年"))
+        if (bg_contains(text, length, "明年"))
             return report_year + 1;
         return report_year;
     }
@@ -194,17 +185,17 @@ static const char *document_type(const bg_text *t, const line_span *lines, size_
     for (size_t i = 0; i < count && i < 15; i++) {
         const char *s = t->text + lines[i].start;
         size_t n = lines[i].end - lines[i].start;
-        if (cp_count(s, n) > 60)
+        if (bg_utf8_count(s, n) > 60)
             continue; /* a body paragraph that quotes a newspaper is not a masthead */
         for (size_t k = 0; k < sizeof press / sizeof *press; k++)
-            if (contains(s, n, press[k]))
+            if (bg_contains(s, n, press[k]))
                 return "interpretation";
     }
-    if (title && (contains(title, strlen(title), "工作报告") || contains(title, strlen(title), "政府报告")))
+    if (title && (bg_contains(title, strlen(title), "工作报告") || bg_contains(title, strlen(title), "政府报告")))
         return "work_report";
-    if (contains(t->text, t->length, "各位代表") || contains(t->text, t->length, "政府工作报告") ||
-        (contains(t->text, t->length, "主要预期目标") &&
-         (contains(t->text, t->length, "工作安排") || contains(t->text, t->length, "重点工作"))))
+    if (bg_contains(t->text, t->length, "各位代表") || bg_contains(t->text, t->length, "政府工作报告") ||
+        (bg_contains(t->text, t->length, "主要预期目标") &&
+         (bg_contains(t->text, t->length, "工作安排") || bg_contains(t->text, t->length, "重点工作"))))
         return "work_report";
     return "other";
 }
@@ -225,8 +216,8 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
     } else if (count) {
         const char *s = t->text + lines[0].start;
         size_t n = lines[0].end - lines[0].start;
-        if (!numbered(s, n) && (contains(s, n, "报告") || contains(s, n, "政府")) && !contains(s, n, "。") &&
-            cp_count(s, n) <= 80) {
+        if (!numbered(s, n) && (bg_contains(s, n, "报告") || bg_contains(s, n, "政府")) && !bg_contains(s, n, "。") &&
+            bg_utf8_count(s, n) <= 80) {
             out->title = quote_line(t, lines[0]);
             if (!out->title)
                 return BG_E_NOMEM;
@@ -235,11 +226,11 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
                 const char *l = t->text + lines[i].start;
                 size_t ln = lines[i].end - lines[i].start;
                 if (ln >= 6 && memcmp(l, "——", 6) == 0 &&
-                    (contains(l, ln, "解读") || contains(l, ln, "报告") || contains(l, ln, "会议")) &&
-                    cp_count(l, ln) <= 80) {
+                    (bg_contains(l, ln, "解读") || bg_contains(l, ln, "报告") || bg_contains(l, ln, "会议")) &&
+                    bg_utf8_count(l, ln) <= 80) {
                     const char *p = t->text + lines[i - 1].start;
                     size_t pn = lines[i - 1].end - lines[i - 1].start;
-                    if (cp_count(p, pn) <= 40 && !contains(p, pn, "。") && !contains(p, pn, ",") && !numbered(p, pn)) {
+                    if (bg_utf8_count(p, pn) <= 40 && !bg_contains(p, pn, "。") && !bg_contains(p, pn, ",") && !numbered(p, pn)) {
                         out->title = quote_line(t, lines[i - 1]);
                         if (!out->title)
                             return BG_E_NOMEM;
@@ -262,9 +253,9 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
         for (size_t i = 0; i < count && i < 12; i++) {
             const char *s = t->text + lines[i].start;
             size_t n = lines[i].end - lines[i].start;
-            if (cp_count(s, n) > 80 || !find_date(s, n, &y, &m, &d))
+            if (bg_utf8_count(s, n) > 80 || !find_date(s, n, &y, &m, &d))
                 continue;
-            bool session = contains(s, n, "会议") || contains(s, n, "大会") || (n && s[0] == '(');
+            bool session = bg_contains(s, n, "会议") || bg_contains(s, n, "大会") || (n && s[0] == '(');
             if (session && strcmp(out->doc_type, "interpretation") != 0) {
                 out->has_report_date = true;
                 break;
@@ -298,7 +289,7 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
         const char *s = out->title;
         size_t n = strlen(s);
         for (size_t i = 4; i + 3 <= n; i++)
-            if (memcmp(s + i, "年", 3) == 0 && year_before(s, i) && contains(s + i, n - i, "报告") &&
+            if (memcmp(s + i, "年", 3) == 0 && year_before(s, i) && bg_contains(s + i, n - i, "报告") &&
                 !find_date(s + i - 4, n - i + 4, &y, &m, &d)) {
                 out->plan_year = year_before(s, i);
                 break;

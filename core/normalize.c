@@ -279,7 +279,7 @@ static unsigned last_cp(const char *s, size_t n, unsigned *before)
     return last;
 }
 
-static size_t cp_count(const char *s, size_t n)
+size_t bg_utf8_count(const char *s, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
@@ -288,10 +288,10 @@ static size_t cp_count(const char *s, size_t n)
     return count;
 }
 
-static bool contains(const char *s, size_t n, const char *needle)
+bool bg_contains(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
+    for (size_t i = 0; k && i + k <= n; i++)
         if (memcmp(s + i, needle, k) == 0)
             return true;
     return false;
@@ -348,7 +348,7 @@ static bool starts_block(const char *s, size_t n)
             return false;
         if (s[k] == '.' && (k + 1 >= n || !(s[k + 1] >= '0' && s[k + 1] <= '9')))
             return true;
-        return contains(s + k, n - k > 3 ? 3 : n - k, "、");
+        return bg_contains(s + k, n - k > 3 ? 3 : n - k, "、");
     }
     if (cp == 0x7B2C /*第*/) {
         size_t k = i;
@@ -367,8 +367,8 @@ static bool starts_block(const char *s, size_t n)
 
 static bool has_sentence_punctuation(const char *s, size_t n)
 {
-    return contains(s, n, "。") || contains(s, n, ",") || contains(s, n, "，") || contains(s, n, ";") ||
-           contains(s, n, "、");
+    return bg_contains(s, n, "。") || bg_contains(s, n, ",") || bg_contains(s, n, "，") || bg_contains(s, n, ";") ||
+           bg_contains(s, n, "、");
 }
 
 static bool terminal(unsigned cp)
@@ -408,14 +408,14 @@ static bool should_join(const char *a, size_t an, const char *b, size_t bn, size
         return false;
     bool a_sentence = has_sentence_punctuation(a, an);
     /* a heading line (一、…) that holds no sentence of its own */
-    if (starts_block(a, an) && !contains(a, an, "。") && !contains(a, an, ",") && !contains(a, an, ";"))
+    if (starts_block(a, an) && !bg_contains(a, an, "。") && !bg_contains(a, an, ",") && !bg_contains(a, an, ";"))
         return false;
     if (indent >= 2)
         return false; /* an indented line starts a paragraph */
     if (blanks > 0)   /* a paragraph cut mid-sentence across an empty line: both
                          halves are prose */
         return a_sentence && has_sentence_punctuation(b, bn);
-    if (!a_sentence && cp_count(a, an) <= 30) {
+    if (!a_sentence && bg_utf8_count(a, an) <= 30) {
         /* a short line that reads as a heading */
         static const char *const heading_ends[] = {"安排", "回顾", "思路", "任务", "报告", "要求", "工作"};
         for (size_t i = 0; i < sizeof heading_ends / sizeof *heading_ends; i++)
@@ -650,10 +650,10 @@ size_t bg_text_char_offset(const bg_text *t, size_t at)
 {
     if (at > t->length)
         at = t->length;
-    return cp_count(t->text, at);
+    return bg_utf8_count(t->text, at);
 }
 
-size_t bg_text_char_count(const bg_text *t) { return cp_count(t->text, t->length); }
+size_t bg_text_char_count(const bg_text *t) { return bg_utf8_count(t->text, t->length); }
 
 void bg_text_free(bg_text *t)
 {

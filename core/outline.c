@@ -2,6 +2,7 @@
  * cleaned text (outline.h). Both come from PCRE2 patterns that the rules may
  * replace; parts run from one marker line to the next. */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "clean.h"
 #include "outline.h"
 
 #include <pcre2.h>
@@ -215,24 +216,6 @@ typedef struct marker {
     const char *part;
 } marker;
 
-static bool contains(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(s + i, needle, k) == 0)
-            return true;
-    return false;
-}
-
-static size_t cp_count(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
-}
-
 static char *dup_range(const char *s, size_t n)
 {
     char *c = malloc(n + 1);
@@ -307,7 +290,7 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
                 te = title_end(s, ts, te);
                 /* a numbered paragraph without a short lead sentence is not a heading
                  */
-                if (te <= ts || cp_count(s + ts, te - ts) > 60)
+                if (te <= ts || bg_utf8_count(s + ts, te - ts) > 60)
                     break;
                 if (!part)
                     part = match_part(r, md, s + ts, te - ts);
@@ -356,8 +339,8 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
     if (marker_count && markers[0].offset > 0 && strcmp(markers[0].part, "plan") == 0) {
         const char *s = t->text;
         size_t n = markers[0].offset;
-        if (contains(s, n, "过去") || contains(s, n, "一年来") || contains(s, n, "回顾") || contains(s, n, "成绩") ||
-            contains(s, n, "困难和问题") || contains(s, n, "存在"))
+        if (bg_contains(s, n, "过去") || bg_contains(s, n, "一年来") || bg_contains(s, n, "回顾") || bg_contains(s, n, "成绩") ||
+            bg_contains(s, n, "困难和问题") || bg_contains(s, n, "存在"))
             first = "review";
     }
     out->parts = malloc((marker_count + 1) * sizeof *out->parts);
