@@ -147,7 +147,7 @@ static bool add_markers(bg_words *m, const bg_words *from, enum marker_class cls
 
 /* Words that may sit between a subject and its figure without being part of
  * either (比上年增长8%): fixed Chinese, not policy. */
-static const char *const filler_words[] = {"比上年", "比去年", "较上年", "同比", "预计", "年度", "要", "将"};
+static const char *const filler_words[] = {"比上年", "比去年", "较上年", "同比", "预计", "年度", "要", "将", "实际"};
 
 static bool build_markers(bg_targets_rules *r)
 {
@@ -390,12 +390,52 @@ static bool line_starts_bullet(const char *s, size_t from, size_t to)
     return false;
 }
 
+/* Length of an item number at s[from]: 1. 1、 (1) ① 一是; 0 when none. Not
+ * (一): that numbers the work headings that follow the targets. */
+static size_t enumerator_length(const char *s, size_t to, size_t from)
+{
+    size_t p = from;
+    if (p < to && s[p] == '(')
+        p++;
+    size_t digits = p;
+    while (p < to && s[p] >= '0' && s[p] <= '9')
+        p++;
+    if (p > digits && p - digits <= 2) {
+        if (s[from] == '(')
+            return p < to && s[p] == ')' ? p + 1 - from : 0;
+        if (p < to && s[p] == '.' && !(p + 1 < to && s[p + 1] >= '0' && s[p + 1] <= '9'))
+            return p + 1 - from;
+        return starts_with(s, to, p, "、") ? p + 3 - from : 0;
+    }
+    static const char *const circled[] = {"①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"};
+    for (size_t i = 0; i < sizeof circled / sizeof *circled; i++)
+        if (starts_with(s, to, from, circled[i]))
+            return strlen(circled[i]);
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (size_t i = 0; i < sizeof numerals / sizeof *numerals; i++)
+        if (starts_with(s, to, from, numerals[i]) && starts_with(s, to, from + 3, "是"))
+            return 6;
+    return 0;
+}
+
+static bool line_starts_enumerator(const char *s, size_t from, size_t to)
+{
+    while (from < to && (s[from] == ' ' || s[from] == '\t'))
+        from++;
+    return enumerator_length(s, to, from) > 0;
+}
+
 /* The passage runs from the lead-in to the end of its paragraph: the line
  * ends it when it ends a sentence; otherwise (a lead-in or a figure broken
- * over lines) the next non-blank, non-bullet line continues it. */
+ * over lines) the next non-blank, non-bullet line continues it. A lead-in
+ * that ends its line (主要预期目标是：) may open a list, one target a
+ * numbered line: each line that starts with an enumerator continues it,
+ * whatever ends the line before. */
 static size_t passage_end(const char *s, size_t n, size_t from)
 {
     size_t at = from;
+    const char *first_nl = memchr(s + from, '\n', n - from);
+    bool listed = first_nl && line_is_blank(s, from, (size_t)(first_nl - s));
     for (int lines = 0; lines < 24; lines++) {
         const char *nl = memchr(s + at, '\n', n - at);
         size_t end = nl ? (size_t)(nl - s) : n;
@@ -407,11 +447,13 @@ static size_t passage_end(const char *s, size_t n, size_t from)
         for (size_t k = last > 3 ? last - 3 : at; k < last; k++)
             if (is_terminal_at(s, last, k, &w) && k + w == last)
                 terminal = true;
-        if (terminal || !nl)
+        if (!nl)
             return end;
         size_t next = end + 1;
         const char *nl2 = memchr(s + next, '\n', n - next);
         size_t next_end = nl2 ? (size_t)(nl2 - s) : n;
+        if (terminal && !(listed && line_starts_enumerator(s, next, next_end)))
+            return end;
         if (line_is_blank(s, next, next_end) || line_starts_bullet(s, next, next_end))
             return end;
         at = next;
@@ -488,6 +530,7 @@ static char *plain_subject(const char *c, size_t start, size_t end)
 static size_t skip_prefixes(const bg_targets_rules *r, const char *c, size_t n, size_t at, size_t *asp_start,
                             size_t *asp_end)
 {
+    at += enumerator_length(c, n, at); /* 2.规上工业增加值增长8% */
     for (;;) {
         size_t len = bg_words_at(&r->prefixes, c, n, at, NULL);
         size_t alen = bg_words_at(&r->aspirations, c, n, at, NULL);
@@ -505,8 +548,18 @@ static size_t skip_prefixes(const bg_targets_rules *r, const char *c, size_t n, 
     }
 }
 
-/* The canonical key of a subject, or NULL. */
-static const char *lookup(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+static bool holds_joiner(const bg_targets_rules *r, const char *s, size_t from, size_t to)
+{
+    for (size_t p = from; p < to; p++)
+        if (bg_words_at(&r->joiners, s, to, p, NULL))
+            return true;
+    return false;
+}
+
+/* The canonical key of a subject, or NULL. region_prefix: a region name may
+ * stand before the alias (株洲市地区生产总值); off for words built by cutting
+ * a compound subject, where any 区/县 before an alias is an accident. */
+static const char *lookup_key(const bg_targets_rules *r, const char *c, size_t start, size_t end, bool region_prefix)
 {
     char *plain = plain_subject(c, start, end);
     if (!plain)
@@ -523,12 +576,14 @@ static const char *lookup(const bg_targets_rules *r, const char *c, size_t start
     size_t len = bg_words_at(&r->aliases, plain, n, at, &index);
     if (len && at + len == n)
         key = r->aliases.cls[index];
-    if (!key && n > at) {
-        /* a region name before an alias: 株洲市地区生产总值 */
+    if (!key && n > at && region_prefix) {
+        /* a region name before an alias: 株洲市地区生产总值; never two
+         * subjects joined (城镇和农村牧区常住居民人均可支配收入) */
         size_t best = 0;
         for (size_t i = 0; i < r->aliases.count; i++) {
             size_t l = r->aliases.length[i];
-            if (l > best && l + 3 <= n - at && memcmp(plain + n - l, r->aliases.text[i], l) == 0) {
+            if (l > best && l + 3 <= n - at && memcmp(plain + n - l, r->aliases.text[i], l) == 0 &&
+                !holds_joiner(r, plain, at, n - l)) {
                 static const char *const region_ends[] = {"省", "市", "区", "县", "州", "旗", "盟", "镇", "乡"};
                 for (size_t k = 0; k < sizeof region_ends / sizeof *region_ends; k++)
                     if (memcmp(plain + n - l - 3, region_ends[k], 3) == 0) {
@@ -540,6 +595,11 @@ static const char *lookup(const bg_targets_rules *r, const char *c, size_t start
     }
     free(plain);
     return key;
+}
+
+static const char *lookup(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+{
+    return lookup_key(r, c, start, end, true);
 }
 
 static bool is_alias(const bg_targets_rules *r, const char *c, size_t start, size_t end)
@@ -782,9 +842,11 @@ typedef struct part {
 
 /* Splits a subject list (地区生产总值、固定资产投资;
  * 城镇和农村居民人均可支配收入) into indicators. Returns the count (0 when the
- * parts are not all known). */
+ * parts are not all known). allow_other: a part outside the dictionary is
+ * "other" (化学需氧量、氨氮排放量分别下降2%、1.5%: 分别 or 均 vouch for the
+ * list). */
 static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t start, size_t end, part *parts,
-                             size_t max, bool *compound)
+                             size_t max, bool allow_other, bool *compound)
 {
     *compound = false;
     size_t count = 0, from = start;
@@ -809,6 +871,8 @@ static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t st
         return 0;
     part *last = &parts[count - 1];
     last->key = lookup(r, c, last->start, last->end);
+    if (!last->key && allow_other)
+        last->key = "other";
     if (!last->key)
         return 0;
     for (size_t i = 0; i + 1 < count; i++) {
@@ -826,8 +890,12 @@ static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t st
             memcpy(joined, c + parts[i].start, a);
             memcpy(joined + a, c + cut, b);
             joined[a + b] = '\0';
-            parts[i].key = lookup(r, joined, 0, a + b);
+            parts[i].key = lookup_key(r, joined, 0, a + b, false);
             free(joined);
+        }
+        if (!parts[i].key && allow_other) {
+            parts[i].key = "other";
+            continue;
         }
         if (!parts[i].key)
             return 0;
@@ -857,7 +925,7 @@ static size_t expand_subject(const bg_targets_rules *r, const char *c, size_t st
             memcpy(joined, r->expand_to[i][k], tl);
             memcpy(joined + tl, c + start + fl, rest);
             joined[tl + rest] = '\0';
-            parts[k].key = lookup(r, joined, 0, tl + rest);
+            parts[k].key = lookup_key(r, joined, 0, tl + rest, false);
             parts[k].start = start;
             parts[k].end = end;
             free(joined);
@@ -872,6 +940,35 @@ static size_t expand_subject(const bg_targets_rules *r, const char *c, size_t st
     return 0;
 }
 
+static bool same_units(const figure *values, size_t count)
+{
+    for (size_t i = 1; i < count; i++)
+        if (values[i].q.unit != values[0].q.unit)
+            return false;
+    return true;
+}
+
+/* Whether only joiners, an aspiration word and growth verbs stand between
+ * figure `before` and c[at] (增长6%以上、力争7%; 增长8%，力争增长9%). */
+static bool aspiration_after(const bg_targets_rules *r, const char *c, const figure *before, size_t at)
+{
+    size_t p = before ? (before->qual_end ? before->qual_end : before->q.end) : 0;
+    bool aspiration = false;
+    while (p < at) {
+        size_t len = bg_words_at(&r->joiners, c, at, p, NULL);
+        if (!len && (len = bg_words_at(&r->aspirations, c, at, p, NULL)) > 0)
+            aspiration = true;
+        if (!len)
+            len = bg_words_at(&r->growth, c, at, p, NULL);
+        if (!len)
+            len = bg_words_at(&r->level, c, at, p, NULL);
+        if (!len)
+            return false;
+        p += len;
+    }
+    return aspiration;
+}
+
 /* Reads one clause c[cs, ce). prev: the last subject read (for 达到296亿元
  * after 增长8%, and for 实现同步增长). */
 static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev, sink *k)
@@ -883,9 +980,17 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     figure values[MAX_VALUES];
     size_t value_count = 0;
     for (size_t p = start; p < ce && value_count < MAX_VALUES;) {
-        if (value_at(r, c, ce, p, &values[value_count])) {
-            figure *v = &values[value_count++];
-            p = v->qual_end ? v->qual_end : v->q.end;
+        size_t alias = c[p] >= '0' && c[p] <= '9' ? bg_words_at(&r->aliases, c, ce, p, NULL) : 0;
+        if (alias) {
+            p += alias; /* a figure inside a name: 500万元以上固定资产投资 */
+        } else if (value_at(r, c, ce, p, &values[value_count])) {
+            figure *v = &values[value_count];
+            size_t next = v->qual_end ? v->qual_end : v->q.end;
+            /* 增长6%以上、力争7%: the firm figure is the target, the one after
+             * an aspiration word only says what is hoped for */
+            if (!value_count || !aspiration_after(r, c, &values[value_count - 1], v->q.start))
+                value_count++;
+            p = next;
         } else {
             p++;
             while (p < ce && ((unsigned char)c[p] & 0xC0) == 0x80)
@@ -974,14 +1079,26 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     }
     if (!subj.key)
         return; /* a figure with nothing it is about */
+    if (mstart == start && asp_end > asp_start)
+        return; /* …增长7%以上，力争7.5%: the aspiration of the target before */
     bool subject_grows = ends_with_growth(r, c, subj.start, subj.end);
 
     part parts[MAX_VALUES];
     bool compound = false;
-    size_t part_count = mstart > start ? split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, &compound) : 0;
-    if (part_count < 2 && m.respectively && value_count >= 2)
+    size_t part_count =
+        mstart > start ? split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, false, &compound) : 0;
+    /* 化学需氧量、氨氮排放量分别下降2%、1.5%: 分别 with one figure a subject,
+     * or 均 with one figure, vouch for a list of unknown subjects */
+    if (part_count < 2 && mstart > start && !is_alias(r, c, subj.start, subj.end) &&
+        ((m.respectively && value_count >= 2) || (m.each && value_count == 1))) {
+        part_count = split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, true, &compound);
+        if (m.respectively && part_count != value_count)
+            part_count = 0;
+    }
+    /* 城乡居民人均可支配收入(分别)增长6%、7.5%: one figure for town, one for country */
+    if (part_count < 2 && value_count >= 2 && (m.respectively || same_units(values, value_count)))
         part_count = expand_subject(r, c, subj.start, subj.end, value_count, parts, &compound);
-    if (part_count >= 2 && (m.respectively || m.each || value_count == 1)) {
+    if (part_count >= 2 && (m.respectively || m.each || value_count == 1 || value_count == part_count)) {
         /* 分别增长7%、10% pairs in order; 均增长8% (or one figure) covers all */
         const figure *shared = values[value_count - 1].qual_cls ? &values[value_count - 1] : NULL;
         for (size_t i = 0; i < part_count; i++) {

@@ -28,6 +28,11 @@ static void test_plan_year(void **state)
     const char *goal = "到2025年主要目标是:经济总量翻番。明年工作。";
     assert_int_equal(bg_plan_year(goal, strlen(goal), 2020, 12), 2021);
     assert_int_equal(bg_plan_year(this, strlen(this), 0, 0), 0);
+    /* the report's voice and 经济社会发展 between the year and the marker */
+    const char *quoted = "报告提出，2024年全市经济社会发展主要预期目标是：地区生产总值增长5.5%左右。";
+    assert_int_equal(bg_plan_year(quoted, strlen(quoted), 0, 0), 2024);
+    const char *province = "2019年全省经济社会发展的主要预期目标是：生产总值增长7%。";
+    assert_int_equal(bg_plan_year(province, strlen(province), 0, 0), 2019);
 }
 
 static bg_facts facts_of(const char *s, bg_text *t)

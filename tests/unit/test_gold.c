@@ -2,7 +2,8 @@
  * seeds gold (documents in samples/reports) and the phrasings gold must meet
  * every figure in full: targets precision and recall 1.0, every must-find
  * commitment, review statement, list, section, meta field and absent
- * boilerplate, and every target field the gold gives. */
+ * boilerplate, and every target field the gold gives. So must the realistic
+ * gold (tests/gold/realistic.json). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,11 +68,27 @@ static void test_phrasings(void **state)
     assert_int_equal(s.field_correct, s.field_total);
 }
 
+/* Realistic report texts of every level, region kind and year 2010-2024:
+ * targets, must-find commitments and document facts in full. */
+static void test_realistic(void **state)
+{
+    (void)state;
+    bg_eval_score s;
+    run_gold(BG_TEST_SOURCE_DIR "/tests/gold/realistic.json", NULL, &s);
+    assert_true(s.targets_gold >= 250);
+    assert_int_equal(s.targets_matched, s.targets_gold);
+    assert_int_equal(s.targets_found, s.targets_gold);
+    assert_int_equal(s.commitments_matched, s.commitments_gold);
+    assert_int_equal(s.meta_matched, s.meta_gold);
+    assert_int_equal(s.field_correct, s.field_total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seeds),
         cmocka_unit_test(test_phrasings),
+        cmocka_unit_test(test_realistic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

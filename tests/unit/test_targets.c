@@ -382,6 +382,102 @@ static void test_lines_of_targets(void **state)
     release(&e);
 }
 
+/* Rows as "indicator kind value qualifier", in order; unit when given as a
+ * fifth word. */
+static void expect_rows(const char *utf8, const char *const *want, size_t count)
+{
+    extracted e;
+    extract(utf8, 0, &e);
+    if (e.count != count)
+        dump(&e);
+    assert_int_equal(e.count, count);
+    for (size_t i = 0; i < count; i++) {
+        char got[256];
+        const bg_cell *v = cell(&e, i, "value");
+        snprintf(got, sizeof got, "%s %s %g %s %s", text_of(&e, i, "indicator"), text_of(&e, i, "kind"),
+                 v->type == BG_TYPE_REAL ? v->as.real : NAN, text_of(&e, i, "qualifier"), text_of(&e, i, "unit"));
+        if (strncmp(got, want[i], strlen(want[i])) != 0) {
+            fprintf(stderr, "row %zu: got '%s', want '%s'\n", i, got, want[i]);
+            dump(&e);
+        }
+        assert_true(strncmp(got, want[i], strlen(want[i])) == 0);
+    }
+    release(&e);
+}
+
+/* 增长6%以上，力争7%: the firm figure is the target, the hoped-for one is not
+ * a second row, whether in its own clause or after 、. */
+static void test_aspiration_after_firm_figure(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"gdp growth 6 at_least", "general_budget_revenue growth 5 at_least",
+                                       "gdp growth 7 exact"};
+    expect_rows("主要预期目标是：地区生产总值增长6%以上，力争7%；一般公共预算收入增长5%以上、力争增长6%；"
+                "GDP力争增长7%。",
+                want, 3);
+}
+
+/* 主要预期目标是： on its own line, then one target a numbered line, each
+ * ending with 。 (1. （1） ① 一是); the work headings after it end the list. */
+static void test_numbered_target_lines(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"gdp growth 7.5 about", "industrial_value_added growth 8 exact",
+                                       "fixed_asset_investment growth 10 exact", "retail_sales growth 9 exact",
+                                       "general_budget_revenue growth 5 exact"};
+    expect_rows("全年主要预期目标是：\n1.地区生产总值增长7.5%左右。\n2.规上工业增加值增长8%。\n"
+                "（3）固定资产投资增长10%。\n④社会消费品零售总额增长9%。\n五是一般公共预算收入增长5%。\n"
+                "全年重点抓好以下工作：\n（一）聚力实体经济。新增规上工业企业100家以上。",
+                want, 5);
+    /* a lead-in that does not end its line opens no list */
+    static const char *const one[] = {"gdp growth 7 exact"};
+    expect_rows("主要预期目标是：地区生产总值增长7%。\n1.新增规上工业企业100家。", one, 1);
+}
+
+/* 分别 with one figure a subject, 均 with one figure: subjects outside the
+ * dictionary are still rows (other), paired in order. */
+static void test_unknown_subjects_in_lists(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"other growth -2 exact", "other growth -2 exact", "other growth -1.5 exact",
+                                       "other growth -1.5 exact", "other growth 6.5 exact",
+                                       "general_budget_revenue growth 6.5 exact"};
+    expect_rows("主要预期目标是：化学需氧量、氨氮、二氧化硫、氮氧化物排放量分别下降2%、2%、1.5%、1.5%；"
+                "财政总收入和一般公共预算收入均增长6.5%。",
+                want, 6);
+}
+
+/* 城乡…增长6%、7.5% without 分别: two figures of one unit, town then country;
+ * 城镇和农村牧区…: a 区 inside joined subjects is not a region name. */
+static void test_urban_rural_pairs(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"urban_resident_income growth 6 exact", "rural_resident_income growth 7.5 exact",
+                                       "urban_resident_income growth 6 exact", "rural_resident_income growth 8 exact",
+                                       "urban_resident_income growth 7.5 exact", "rural_resident_income growth 7.5 exact",
+                                       "resident_income growth 7 range"};
+    expect_rows("主要预期目标是：城乡居民人均可支配收入增长6%、7.5%；城镇和农村牧区常住居民人均可支配收入分别增长6%、8%；"
+                "城镇居民人均可支配收入和农村居民人均纯收入实际增长7.5%；城乡居民收入增长7%—8%。",
+                want, 7);
+}
+
+/* Older and regional names, per mille, a figure inside a name, 年均浓度 (an
+ * annual mean, not a multi-year average). */
+static void test_older_names_and_units(void **state)
+{
+    (void)state;
+    static const char *const want[] = {
+        "other level 6 at_most ‰",         "energy_intensity growth -3.2 exact", "local_general_budget_revenue growth 16",
+        "rural_resident_income growth 11", "fixed_asset_investment growth 15",  "pm25 growth -5 about",
+        "rd_intensity level 2.6 exact",    "grain_output level 3.5 at_least 亿斤"};
+    expect_rows("今年的主要预期目标是：人口自然增长率控制在6‰以内，万元生产总值能耗下降3.2%，地方财政一般预算收入增长16%，"
+                "农牧民人均纯收入增长11%，500万元以上固定资产投资增长15%，细颗粒物（PM2.5）年均浓度下降5%左右，"
+                "全社会研究与试验发展经费支出占生产总值比重达到2.6%，粮食产量稳定在3.5亿斤以上。",
+                want, 8);
+    /* 年均增长 still marks a multi-year goal */
+    expect_rows("主要预期目标是：地区生产总值年均增长6%左右。", NULL, 0);
+}
+
 static void test_loader_names_path(void **state)
 {
     (void)state;
@@ -453,6 +549,11 @@ int main(void)
         cmocka_unit_test(test_more_units_and_prefixes),
         cmocka_unit_test(test_lines_of_targets),
         cmocka_unit_test(test_loader_names_path),
+        cmocka_unit_test(test_aspiration_after_firm_figure),
+        cmocka_unit_test(test_numbered_target_lines),
+        cmocka_unit_test(test_unknown_subjects_in_lists),
+        cmocka_unit_test(test_urban_rural_pairs),
+        cmocka_unit_test(test_older_names_and_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
