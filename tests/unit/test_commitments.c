@@ -224,6 +224,22 @@ static void test_modifiers_and_bullets(void **state)
     release(&r);
 }
 
+/* Sentences end at 。！？； and line breaks (full- or half-width), not at
+ * commas: each commitment quotes its own sentence as written. */
+static void test_sentence_splitting(void **state)
+{
+    (void)state;
+    run r;
+    extract("新建学校3所，改造道路5公里；新增企业6家！建成公园2个?\n完成投资10亿元。", &r);
+    assert_int_equal(r.count, 5);
+    assert_true(text_is(cell(&r, 0, "sentence"), "新建学校3所，改造道路5公里"));
+    assert_true(text_is(cell(&r, 1, "sentence"), "新建学校3所，改造道路5公里"));
+    assert_true(text_is(cell(&r, 2, "sentence"), "新增企业6家"));
+    assert_true(text_is(cell(&r, 3, "sentence"), "建成公园2个"));
+    assert_true(text_is(cell(&r, 4, "sentence"), "完成投资10亿元"));
+    release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_qualifiers_and_base),      cmocka_unit_test(test_chinese_count),
         cmocka_unit_test(test_targets_passage_excluded), cmocka_unit_test(test_structure_counts_skipped),
         cmocka_unit_test(test_modifiers_and_bullets),
+        cmocka_unit_test(test_sentence_splitting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
