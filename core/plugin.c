@@ -179,6 +179,12 @@ static const char *host_option_text(bg_context *ctx, const char *name)
     return copy;
 }
 
+static int host_option_is_set(bg_context *ctx, const char *name)
+{
+    return find_option(ctx->plugin, name) && ctx->options &&
+           cJSON_GetObjectItemCaseSensitive(ctx->options, name) != NULL;
+}
+
 static const char *host_output_path(bg_context *ctx) { return ctx->output_path; }
 static const char *host_job_name(bg_context *ctx) { return ctx->job; }
 static const char *host_version(bg_context *ctx)
@@ -261,6 +267,7 @@ static const bg_host_api host_api = {
     .output_file = host_output_file,
     .job_name = host_job_name,
     .host_version = host_version,
+    .option_is_set = host_option_is_set,
 };
 
 const bg_host_api *bg_host_api_get(void) { return &host_api; }

@@ -6,13 +6,11 @@
  *   profile        "excel" (default): UTF-8 BOM, CRLF, formula guard on.
  *                  "rfc4180": no BOM, LF, no formula guard.
  *   line_ending    "crlf" | "lf"; unset means the profile's.
- *   bom            default true; false drops the BOM from excel output.
- *   formula_guard  default true; false turns the guard off in excel output.
+ *   bom            unset means the profile's; true or false overrides it.
+ *   formula_guard  unset means the profile's; true or false overrides it.
  *   table          write only this table (default: every table).
- * Every combination is reachable from profile excel. Under rfc4180, BOM and
- * guard stay off whatever bom/formula_guard say: ABI 1.0's option_bool cannot
- * tell an explicit true from the default, so those two can only switch off
- * what excel turns on (line_ending, a choice without default, can tell).
+ * An option set in the config always wins over the profile
+ * (host->option_is_set tells a set value from a default).
  *
  * Fields: a field is quoted (libcsv's csv_fwrite doubles inner quotes) only
  * when it contains , " CR or LF, starts or ends with a space or tab, or is an
@@ -41,9 +39,9 @@ static const bg_option_spec csv_options[] = {
     {"profile", BG_OPTION_CHOICE, "\"excel\"", "excel|rfc4180",
      "excel: UTF-8 BOM, CRLF, formula guard; rfc4180: no BOM, LF, no guard"},
     {"line_ending", BG_OPTION_CHOICE, NULL, "crlf|lf", "line ending; default: the profile's (excel crlf, rfc4180 lf)"},
-    {"bom", BG_OPTION_BOOL, "true", NULL, "start each file with a UTF-8 BOM (profile excel only)"},
-    {"formula_guard", BG_OPTION_BOOL, "true", NULL,
-     "prefix ' to text starting with = + - @ tab or CR (profile excel only)"},
+    {"bom", BG_OPTION_BOOL, NULL, NULL, "start each file with a UTF-8 BOM (default: the profile's)"},
+    {"formula_guard", BG_OPTION_BOOL, NULL, NULL,
+     "prefix ' to text starting with = + - @ tab or CR (default: the profile's)"},
     {"table", BG_OPTION_TEXT, NULL, NULL, "write only this table (default: every table)"},
 };
 
@@ -78,8 +76,9 @@ static bg_status csv_open(bg_context *ctx, void **state_out)
         return host->fail(ctx, BG_ERR_NOMEM, "out of memory");
     const char *profile = host->option_text(ctx, "profile");
     bool excel = !profile || strcmp(profile, "rfc4180") != 0;
-    state->bom = excel && host->option_bool(ctx, "bom");
-    state->formula_guard = excel && host->option_bool(ctx, "formula_guard");
+    state->bom = host->option_is_set(ctx, "bom") ? host->option_bool(ctx, "bom") != 0 : excel;
+    state->formula_guard =
+        host->option_is_set(ctx, "formula_guard") ? host->option_bool(ctx, "formula_guard") != 0 : excel;
     const char *line_ending = host->option_text(ctx, "line_ending");
     if (!line_ending)
         line_ending = excel ? "crlf" : "lf";

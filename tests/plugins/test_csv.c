@@ -256,7 +256,7 @@ static void test_rfc4180_profile(void **unused)
     cleanup(out);
 }
 
-/* From excel, each option switches one thing; line_ending also overrides rfc4180. */
+/* Each option set in the config overrides the profile, either way. */
 static void test_options_override_profile(void **unused)
 {
     (void)unused;
@@ -281,6 +281,14 @@ static void test_options_override_profile(void **unused)
     read_table(out, "documents", &doc);
     assert_memory_equal(doc.raw, "doc_id,", 7);
     assert_line_endings(doc.raw, 1);
+    csv_doc_free(&doc);
+    cleanup(out);
+
+    out = write_sample("{\"profile\":\"rfc4180\",\"bom\":true,\"formula_guard\":true}");
+    read_table(out, "documents", &doc);
+    assert_memory_equal(doc.raw, "\xEF\xBB\xBF" "doc_id,", 10);
+    assert_line_endings(doc.raw, 0);
+    assert_string_equal(field(&doc, 2, "title"), "'=cmd|' /C calc'!A0");
     csv_doc_free(&doc);
     cleanup(out);
 }

@@ -100,7 +100,15 @@ static void test_options_validated(void **state)
     assert_string_equal(api->option_text(ctx, "profile"), "excel");
     assert_int_equal(api->option_integer(ctx, "limit"), 10);
     assert_null(api->option_text(ctx, "nope"));
+    assert_int_equal(api->option_is_set(ctx, "bom"), 0); /* a default is not "set" */
     bg_context_free(ctx);
+    cJSON *set = cJSON_Parse("{\"bom\":false}");
+    ctx = bg_context_new(&p, "/tmp/x", set, "job");
+    assert_int_equal(api->option_is_set(ctx, "bom"), 1);
+    assert_int_equal(api->option_bool(ctx, "bom"), 0);
+    assert_int_equal(api->option_is_set(ctx, "profile"), 0);
+    bg_context_free(ctx);
+    cJSON_Delete(set);
     cJSON_Delete(o);
 }
 

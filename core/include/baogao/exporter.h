@@ -235,6 +235,9 @@ typedef struct bg_host_api {
     const char *(*job_name)(bg_context *ctx);
     /* baogao's version, e.g. "0.3.0". */
     const char *(*host_version)(bg_context *ctx);
+    /* 1 when the job's config sets the option (as opposed to its default),
+     * so that an explicit value can override a profile either way. */
+    int (*option_is_set)(bg_context *ctx, const char *name);
     /* Added in ABI 1.0 — append new members below, marked with their minor. */
 } bg_host_api;
 
