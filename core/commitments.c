@@ -246,7 +246,7 @@ static bool is_modifier(const bg_commitments_rules *r, const char *s, size_t n, 
     size_t clause_end = span_end(s, n, at, true);
     for (size_t p = at; p < clause_end; p++) {
         bg_quantity later;
-        if (s[p] >= '0' && s[p] <= '9' && (p == at || !(s[p - 1] >= '0' && s[p - 1] <= '9') ) &&
+        if (s[p] >= '0' && s[p] <= '9' && (p == at || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
             bg_quantity_at(&r->units, &r->range_seps, s, clause_end, p, &later) && later.unit)
             return true;
     }

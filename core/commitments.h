@@ -13,8 +13,7 @@
 
 typedef struct bg_commitments_rules bg_commitments_rules;
 
-bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const char *rules_file,
-                                                bg_problems *problems);
+bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_commitments_rules_free(bg_commitments_rules *r);
 /* appends rows to out's table index `table`; returns rows added or -1 on no memory */
 long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline,

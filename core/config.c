@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"job", "sources", "extract", "exporters", "plugin_dir",
-                                       "lock", "state", "jobs", "$schema", "comment"};
-static const char *const source_keys[] = {"path", "recursive", "include", "exclude", "encoding", "format",
-                                          "text_column", "columns", "delimiter", "comment"};
+static const char *const top_keys[] = {"job",  "sources", "extract", "exporters", "plugin_dir",
+                                       "lock", "state",   "jobs",    "$schema",   "comment"};
+static const char *const source_keys[] = {"path",   "recursive",   "include", "exclude",   "encoding",
+                                          "format", "text_column", "columns", "delimiter", "comment"};
 static const char *const column_keys[] = {"title", "region", "year", "url"};
 static const char *const exporter_keys[] = {"plugin", "output", "options", "comment"};
 static const char *const extract_keys[] = {"tables", "rules", "divisions", "custom", "boilerplate", "comment"};
@@ -89,8 +89,7 @@ static char *get_string(const cJSON *object, const char *key, const char *json_p
     return strdup(v->valuestring);
 }
 
-static bool get_bool(const cJSON *object, const char *key, const char *json_path, bool fallback,
-                     bg_problems *problems)
+static bool get_bool(const cJSON *object, const char *key, const char *json_path, bool fallback, bg_problems *problems)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(object, key);
     if (!v)
@@ -134,7 +133,8 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
         return out;
     }
     if (!cJSON_IsArray(v)) {
-        bg_problems_add(problems, "%s.%s: expected a glob or an array of globs, got %s", json_path, key, bg_json_kind(v));
+        bg_problems_add(problems, "%s.%s: expected a glob or an array of globs, got %s", json_path, key,
+                        bg_json_kind(v));
         return NULL;
     }
     size_t n = (size_t)cJSON_GetArraySize(v);
@@ -146,7 +146,8 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
     cJSON_ArrayForEach(item, v)
     {
         if (!cJSON_IsString(item)) {
-            bg_problems_add(problems, "%s.%s[%zu]: expected a glob string, got %s", json_path, key, i, bg_json_kind(item));
+            bg_problems_add(problems, "%s.%s[%zu]: expected a glob string, got %s", json_path, key, i,
+                            bg_json_kind(item));
         } else {
             out[(*count)++] = strdup(item->valuestring);
         }
@@ -237,7 +238,8 @@ static void load_exporter(const cJSON *item, size_t index, const char *dir, bg_e
     check_keys(item, json_path, exporter_keys, COUNT(exporter_keys), problems);
     e->plugin = get_string(item, "plugin", json_path, NULL, problems);
     if (!cJSON_GetObjectItemCaseSensitive(item, "plugin"))
-        bg_problems_add(problems, "%s.plugin: missing (csv, json, sqlite, xlsx or another installed plugin)", json_path);
+        bg_problems_add(problems, "%s.plugin: missing (csv, json, sqlite, xlsx or another installed plugin)",
+                        json_path);
     char *output = get_string(item, "output", json_path, NULL, problems);
     if (!cJSON_GetObjectItemCaseSensitive(item, "output"))
         bg_problems_add(problems, "%s.output: missing (a file or folder path; may contain {job} and %%Y%%m%%d)",

@@ -12,19 +12,19 @@
 #include <time.h>
 
 typedef struct bg_source_config {
-    char *json_path;    /* "sources[0]" */
-    char *path;         /* resolved file, folder or glob */
+    char *json_path; /* "sources[0]" */
+    char *path;      /* resolved file, folder or glob */
     bool is_glob;
-    bool recursive;     /* folders: descend into subfolders */
-    char **include;     /* globs on the file name; NULL = defaults */
+    bool recursive; /* folders: descend into subfolders */
+    char **include; /* globs on the file name; NULL = defaults */
     size_t include_count;
     char **exclude;
     size_t exclude_count;
-    char *encoding;     /* auto | utf-8 | gb18030 */
-    char *format;       /* auto | text | html | csv */
-    char *text_column;  /* csv: column holding the report text */
+    char *encoding;                                                /* auto | utf-8 | gb18030 */
+    char *format;                                                  /* auto | text | html | csv */
+    char *text_column;                                             /* csv: column holding the report text */
     char *title_column, *region_column, *year_column, *url_column; /* csv: optional */
-    char *delimiter;    /* csv: one character, default "," */
+    char *delimiter;                                               /* csv: one character, default "," */
 } bg_source_config;
 
 typedef struct bg_exporter_config {

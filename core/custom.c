@@ -267,9 +267,15 @@ bg_custom_rules *bg_custom_rules_load(const cJSON *custom, const char *json_path
     return r;
 }
 
-size_t bg_custom_table_count(const bg_custom_rules *r) { return r ? r->count : 0; }
+size_t bg_custom_table_count(const bg_custom_rules *r)
+{
+    return r ? r->count : 0;
+}
 
-const bg_table_schema *bg_custom_table(const bg_custom_rules *r, size_t i) { return &r->rules[i].def.schema; }
+const bg_table_schema *bg_custom_table(const bg_custom_rules *r, size_t i)
+{
+    return &r->rules[i].def.schema;
+}
 
 static bool sentence_stop(const char *s, size_t at, size_t n, size_t *width)
 {

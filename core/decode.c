@@ -132,7 +132,7 @@ static const char *sniff_meta_charset(const char *bytes, size_t size)
         if (strncasecmp(bytes + i, "charset", 7) != 0)
             continue;
         size_t j = i + 7;
-        while (j < n && (bytes[j] == ' ' || bytes[j] == '='|| bytes[j] == '"' || bytes[j] == '\''))
+        while (j < n && (bytes[j] == ' ' || bytes[j] == '=' || bytes[j] == '"' || bytes[j] == '\''))
             j++;
         char label[32];
         size_t k = 0;
@@ -206,12 +206,13 @@ static bool name_in(const xmlChar *name, const char *const *names)
     return false;
 }
 
-static const char *const dropped_elements[] = {"script", "style", "nav", "noscript", "template", "iframe",
-                                               "object", "head", "select", "button", NULL};
+static const char *const dropped_elements[] = {"script", "style", "nav",    "noscript", "template", "iframe",
+                                               "object", "head",  "select", "button",   NULL};
 static const char *const block_elements[] = {
-    "p",  "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "hr", "center", "form", "fieldset", "figure",
-    "figcaption", "main", "aside", "address", "td", "th", "caption", "tbody", "thead", NULL};
+    "p",     "div",     "br", "li", "ul",      "ol",      "tr",       "table",  "h1",         "h2",
+    "h3",    "h4",      "h5", "h6", "section", "article", "header",   "footer", "blockquote", "pre",
+    "dd",    "dt",      "dl", "hr", "center",  "form",    "fieldset", "figure", "figcaption", "main",
+    "aside", "address", "td", "th", "caption", "tbody",   "thead",    NULL};
 
 /* Text nodes are appended as they are; whitespace-only runs containing a
  * newline collapse (HTML source line breaks are not text). Inline elements add
@@ -258,8 +259,8 @@ static bg_error html_to_text(const char *utf8, size_t length, const char *name, 
     if (length > (size_t)0x7fffffff)
         return bg_fail(msg, msg_size, BG_E_DECODE, "%s: HTML too large", name);
     htmlDocPtr doc = htmlReadMemory(utf8, (int)length, name, "UTF-8",
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                        HTML_PARSE_NOBLANKS);
     if (!doc)
         return bg_fail(msg, msg_size, BG_E_DECODE, "%s: cannot parse HTML", name);
     text_out o = {0};

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 typedef struct bg_decoded {
-    char *utf8;          /* owned, NUL-terminated */
+    char *utf8; /* owned, NUL-terminated */
     size_t length;
     const char *encoding; /* static: "utf-8" or "gb18030" */
     const char *reason;   /* static: "bom", "valid utf-8", "meta", "config", "fallback" */

@@ -25,7 +25,6 @@ typedef enum bg_error {
 const char *bg_strerror(bg_error code);
 
 /* Formats into buf (size n, always NUL-terminated) and returns code. */
-bg_error bg_fail(char *buf, size_t n, bg_error code, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
+bg_error bg_fail(char *buf, size_t n, bg_error code, const char *format, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -145,8 +145,8 @@ int bg_plan_year(const char *text, size_t length, int report_year, int report_mo
             at += 3;
         /* 2024年全市经济社会发展主要预期目标: the report's own voice and
          * 经济社会发展 may stand between the year and the marker */
-        static const char *const between[] = {"全省", "全市", "全区", "全县", "全州", "全盟", "全旗",
-                                              "本市", "我市", "经济社会发展", "的"};
+        static const char *const between[] = {"全省", "全市", "全区", "全县",         "全州", "全盟",
+                                              "全旗", "本市", "我市", "经济社会发展", "的"};
         for (size_t b = 0; b < sizeof between / sizeof *between; b++) {
             size_t k = strlen(between[b]);
             if (at + k <= length && memcmp(text + at, between[b], k) == 0)
@@ -175,7 +175,10 @@ int bg_plan_year(const char *text, size_t length, int report_year, int report_mo
     return 0;
 }
 
-static char *quote_line(const bg_text *t, line_span l) { return bg_text_quote(t, l.start, l.end); }
+static char *quote_line(const bg_text *t, line_span l)
+{
+    return bg_text_quote(t, l.start, l.end);
+}
 
 static const char *document_type(const bg_text *t, const line_span *lines, size_t count, const char *title)
 {
@@ -230,7 +233,8 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
                     bg_utf8_count(l, ln) <= 80) {
                     const char *p = t->text + lines[i - 1].start;
                     size_t pn = lines[i - 1].end - lines[i - 1].start;
-                    if (bg_utf8_count(p, pn) <= 40 && !bg_contains(p, pn, "。") && !bg_contains(p, pn, ",") && !numbered(p, pn)) {
+                    if (bg_utf8_count(p, pn) <= 40 && !bg_contains(p, pn, "。") && !bg_contains(p, pn, ",") &&
+                        !numbered(p, pn)) {
                         out->title = quote_line(t, lines[i - 1]);
                         if (!out->title)
                             return BG_E_NOMEM;

@@ -115,7 +115,10 @@ bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, b
     return r;
 }
 
-size_t bg_keywords_count(const bg_keywords_rules *r) { return r->count; }
+size_t bg_keywords_count(const bg_keywords_rules *r)
+{
+    return r->count;
+}
 
 /* 16-bit hash of the first three bytes (one CJK character). */
 static unsigned prefix_key(const char *s)

@@ -19,7 +19,10 @@ void bg_log_configure(bg_log_level max_level, int json)
     log_json = json;
 }
 
-bg_log_level bg_log_max_level(void) { return log_max_level; }
+bg_log_level bg_log_max_level(void)
+{
+    return log_max_level;
+}
 
 static const char *level_name(bg_log_level level)
 {

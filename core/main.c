@@ -60,8 +60,18 @@ static void usage(FILE *out)
           out);
 }
 
-enum { OPT_ONLY = 256, OPT_DRY_RUN, OPT_LOG_JSON, OPT_VERSION, OPT_GOLD, OPT_DOCS, OPT_MIN_P, OPT_MIN_R,
-       OPT_MIN_F, OPT_NO_PROGRESS };
+enum {
+    OPT_ONLY = 256,
+    OPT_DRY_RUN,
+    OPT_LOG_JSON,
+    OPT_VERSION,
+    OPT_GOLD,
+    OPT_DOCS,
+    OPT_MIN_P,
+    OPT_MIN_R,
+    OPT_MIN_F,
+    OPT_NO_PROGRESS
+};
 
 typedef struct cli {
     const char *config;
@@ -177,14 +187,14 @@ static int command_plugins(const cli *o)
             code = BG_EXIT_USAGE;
         } else {
             const bg_exporter *e = &p->descriptor;
-            printf("\n%s %s (ABI %u.%u, writes a %s) — %s\n  %s\n", e->name, e->version ? e->version : "",
-                   e->abi_major, e->abi_minor, e->output_kind == BG_OUTPUT_DIRECTORY ? "folder" : "file",
+            printf("\n%s %s (ABI %u.%u, writes a %s) — %s\n  %s\n", e->name, e->version ? e->version : "", e->abi_major,
+                   e->abi_minor, e->output_kind == BG_OUTPUT_DIRECTORY ? "folder" : "file",
                    e->description ? e->description : "", p->path);
             for (size_t k = 0; k < e->option_count; k++) {
                 const bg_option_spec *s = &e->options[k];
                 printf("    %-16s %-8s default %-10s %s%s%s%s\n", s->name, option_type_name(s->type),
-                       s->default_value ? s->default_value : "-", s->help ? s->help : "",
-                       s->choices ? " (one of " : "", s->choices ? s->choices : "", s->choices ? ")" : "");
+                       s->default_value ? s->default_value : "-", s->help ? s->help : "", s->choices ? " (one of " : "",
+                       s->choices ? s->choices : "", s->choices ? ")" : "");
             }
         }
         bg_plugin_unload(p);
@@ -268,9 +278,14 @@ static int command_extract(const cli *o, int argc, char **argv)
             continue;
         }
         bg_rowset *rows = bg_rowset_new(table_count, tables);
-        bg_doc_input input = {.doc_id = hash, .source = argv[i], .content_hash = hash,
-                              .encoding = decoded.encoding, .encoding_reason = decoded.reason,
-                              .format = decoded.format, .utf8 = decoded.utf8, .length = decoded.length};
+        bg_doc_input input = {.doc_id = hash,
+                              .source = argv[i],
+                              .content_hash = hash,
+                              .encoding = decoded.encoding,
+                              .encoding_reason = decoded.reason,
+                              .format = decoded.format,
+                              .utf8 = decoded.utf8,
+                              .length = decoded.length};
         if (!rows || bg_extract_document(rules, &input, rows, msg, sizeof msg) != BG_E_OK) {
             bg_error_log("%s", rows ? msg : "out of memory");
             code = BG_EXIT_SOURCES_FAILED;
@@ -328,8 +343,10 @@ static int command_eval(const cli *o)
         docs = strdup(c->sources[0].path);
     else
         docs = bg_dirname(o->gold);
-    bg_eval_thresholds th = {.min_precision = o->min_precision, .min_recall = o->min_recall,
-                             .min_field = o->min_field, .verbose = o->eval_verbose};
+    bg_eval_thresholds th = {.min_precision = o->min_precision,
+                             .min_recall = o->min_recall,
+                             .min_field = o->min_field,
+                             .verbose = o->eval_verbose};
     int passed = 0;
     char msg[1024];
     bg_error e = bg_eval_run(rules, o->gold, docs, &th, stdout, &passed, msg, sizeof msg);
@@ -345,15 +362,22 @@ static int command_eval(const cli *o)
 
 int main(int argc, char **argv)
 {
-    static const struct option long_options[] = {
-        {"config", required_argument, NULL, 'c'},   {"jobs", required_argument, NULL, 'j'},
-        {"only", required_argument, NULL, OPT_ONLY}, {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
-        {"log-json", no_argument, NULL, OPT_LOG_JSON}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION}, {"gold", required_argument, NULL, OPT_GOLD},
-        {"docs", required_argument, NULL, OPT_DOCS}, {"min-precision", required_argument, NULL, OPT_MIN_P},
-        {"min-recall", required_argument, NULL, OPT_MIN_R}, {"min-field", required_argument, NULL, OPT_MIN_F},
-        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {NULL, 0, NULL, 0}};
+    static const struct option long_options[] = {{"config", required_argument, NULL, 'c'},
+                                                 {"jobs", required_argument, NULL, 'j'},
+                                                 {"only", required_argument, NULL, OPT_ONLY},
+                                                 {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+                                                 {"quiet", no_argument, NULL, 'q'},
+                                                 {"verbose", no_argument, NULL, 'v'},
+                                                 {"log-json", no_argument, NULL, OPT_LOG_JSON},
+                                                 {"help", no_argument, NULL, 'h'},
+                                                 {"version", no_argument, NULL, OPT_VERSION},
+                                                 {"gold", required_argument, NULL, OPT_GOLD},
+                                                 {"docs", required_argument, NULL, OPT_DOCS},
+                                                 {"min-precision", required_argument, NULL, OPT_MIN_P},
+                                                 {"min-recall", required_argument, NULL, OPT_MIN_R},
+                                                 {"min-field", required_argument, NULL, OPT_MIN_F},
+                                                 {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+                                                 {NULL, 0, NULL, 0}};
     cli o = {.config = "baogao.json"};
     const char *command = NULL;
     if (argc > 1 && argv[1][0] != '-') {
@@ -383,8 +407,9 @@ int main(int argc, char **argv)
         case OPT_DRY_RUN: o.dry_run = true; break;
         case OPT_LOG_JSON: o.log_json = true; break;
         case OPT_NO_PROGRESS: o.no_progress = true; break;
-        case OPT_VERSION: printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR,
-                                 BG_EXPORTER_ABI_MINOR); return BG_EXIT_OK;
+        case OPT_VERSION:
+            printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
+            return BG_EXIT_OK;
         case OPT_GOLD: o.gold = optarg; break;
         case OPT_DOCS: o.docs = optarg; break;
         case OPT_MIN_P:
@@ -393,7 +418,9 @@ int main(int argc, char **argv)
             double *target = opt == OPT_MIN_P ? &o.min_precision : opt == OPT_MIN_R ? &o.min_recall : &o.min_field;
             if (!parse_fraction(optarg, target)) {
                 fprintf(stderr, "baogao: %s expects a number from 0 to 1, got '%s'\n",
-                        opt == OPT_MIN_P ? "--min-precision" : opt == OPT_MIN_R ? "--min-recall" : "--min-field",
+                        opt == OPT_MIN_P   ? "--min-precision"
+                        : opt == OPT_MIN_R ? "--min-recall"
+                                           : "--min-field",
                         optarg);
                 return BG_EXIT_USAGE;
             }

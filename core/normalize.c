@@ -220,7 +220,10 @@ typedef struct line_info {
     bool blank;           /* only whitespace */
 } line_info;
 
-static bool is_space_cp(unsigned cp) { return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v'; }
+static bool is_space_cp(unsigned cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v';
+}
 
 /* Folds one original line into o; returns false on no memory. */
 static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
@@ -653,7 +656,10 @@ size_t bg_text_char_offset(const bg_text *t, size_t at)
     return bg_utf8_count(t->text, at);
 }
 
-size_t bg_text_char_count(const bg_text *t) { return bg_utf8_count(t->text, t->length); }
+size_t bg_text_char_count(const bg_text *t)
+{
+    return bg_utf8_count(t->text, t->length);
+}
 
 void bg_text_free(bg_text *t)
 {

@@ -339,8 +339,8 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
     if (marker_count && markers[0].offset > 0 && strcmp(markers[0].part, "plan") == 0) {
         const char *s = t->text;
         size_t n = markers[0].offset;
-        if (bg_contains(s, n, "过去") || bg_contains(s, n, "一年来") || bg_contains(s, n, "回顾") || bg_contains(s, n, "成绩") ||
-            bg_contains(s, n, "困难和问题") || bg_contains(s, n, "存在"))
+        if (bg_contains(s, n, "过去") || bg_contains(s, n, "一年来") || bg_contains(s, n, "回顾") ||
+            bg_contains(s, n, "成绩") || bg_contains(s, n, "困难和问题") || bg_contains(s, n, "存在"))
             first = "review";
     }
     out->parts = malloc((marker_count + 1) * sizeof *out->parts);

@@ -11,12 +11,12 @@
 #include <stddef.h>
 
 typedef struct bg_heading {
-    size_t offset;     /* byte offset of the heading line in the normalized text */
-    size_t end;        /* byte offset where the heading's title ends */
-    int level;         /* 0 for 一、, 1 for (一) and 1. */
-    char *number;      /* as written: "一", "1" */
-    char *title;       /* without number or trailing 。, as written in the original */
-    const char *part;  /* "plan", "review" or "outlook" */
+    size_t offset;    /* byte offset of the heading line in the normalized text */
+    size_t end;       /* byte offset where the heading's title ends */
+    int level;        /* 0 for 一、, 1 for (一) and 1. */
+    char *number;     /* as written: "一", "1" */
+    char *title;      /* without number or trailing 。, as written in the original */
+    const char *part; /* "plan", "review" or "outlook" */
 } bg_heading;
 
 typedef struct bg_part_span {

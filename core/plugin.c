@@ -101,8 +101,7 @@ static const bg_option_spec *find_option(const bg_plugin *plugin, const char *na
 
 /* The option's value: the configured one, else the parsed default (owned by
  * the caller through *owned). */
-static const cJSON *option_value(bg_context *ctx, const char *name, const bg_option_spec **spec_out,
-                                 cJSON **owned)
+static const cJSON *option_value(bg_context *ctx, const char *name, const bg_option_spec **spec_out, cJSON **owned)
 {
     *owned = NULL;
     const bg_option_spec *spec = find_option(ctx->plugin, name);
@@ -185,8 +184,14 @@ static int host_option_is_set(bg_context *ctx, const char *name)
            cJSON_GetObjectItemCaseSensitive(ctx->options, name) != NULL;
 }
 
-static const char *host_output_path(bg_context *ctx) { return ctx->output_path; }
-static const char *host_job_name(bg_context *ctx) { return ctx->job; }
+static const char *host_output_path(bg_context *ctx)
+{
+    return ctx->output_path;
+}
+static const char *host_job_name(bg_context *ctx)
+{
+    return ctx->job;
+}
 static const char *host_version(bg_context *ctx)
 {
     (void)ctx;
@@ -270,7 +275,10 @@ static const bg_host_api host_api = {
     .option_is_set = host_option_is_set,
 };
 
-const bg_host_api *bg_host_api_get(void) { return &host_api; }
+const bg_host_api *bg_host_api_get(void)
+{
+    return &host_api;
+}
 
 /* Loading ------------------------------------------------------------------ */
 
@@ -321,8 +329,8 @@ bg_error bg_plugin_load_file(const char *path, bg_plugin **out, char *msg, size_
     if (d->struct_size < header || d->abi_major != BG_EXPORTER_ABI_MAJOR) {
         unsigned major = d->struct_size >= header ? d->abi_major : 0;
         dlclose(handle);
-        return bg_fail(msg, msg_size, BG_E_PLUGIN, "plugin %s: exporter ABI %u, this baogao speaks ABI %d", path,
-                       major, BG_EXPORTER_ABI_MAJOR);
+        return bg_fail(msg, msg_size, BG_E_PLUGIN, "plugin %s: exporter ABI %u, this baogao speaks ABI %d", path, major,
+                       BG_EXPORTER_ABI_MAJOR);
     }
     /* Copy what the messages need: d points into the library. */
     unsigned major = d->abi_major, minor = d->abi_minor, size = d->struct_size;
@@ -475,7 +483,6 @@ char **bg_plugin_names(const bg_plugin_dirs *dirs, size_t *count)
 
 /* Options ------------------------------------------------------------------ */
 
-
 static bool choice_ok(const char *choices, const char *value)
 {
     size_t len = strlen(value);
@@ -540,8 +547,8 @@ void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, c
             break;
         case BG_OPTION_CHOICE:
             if (!cJSON_IsString(item) || !choice_ok(spec->choices, item->valuestring))
-                bg_problems_add(problems, "%s.%s: expected one of %s, got %s", json_path, item->string,
-                                spec->choices, got);
+                bg_problems_add(problems, "%s.%s: expected one of %s, got %s", json_path, item->string, spec->choices,
+                                got);
             break;
         }
     }

@@ -35,8 +35,7 @@ void bg_plugin_dirs_free(bg_plugin_dirs *dirs);
  * in msg naming the file and the reason. */
 bg_error bg_plugin_load_file(const char *path, bg_plugin **out, char *msg, size_t msg_size);
 /* Finds NAME.so in dirs (first hit wins) and loads it. */
-bg_error bg_plugin_load(const bg_plugin_dirs *dirs, const char *name, bg_plugin **out, char *msg,
-                        size_t msg_size);
+bg_error bg_plugin_load(const bg_plugin_dirs *dirs, const char *name, bg_plugin **out, char *msg, size_t msg_size);
 void bg_plugin_unload(bg_plugin *plugin);
 
 /* Names of the *.so files found in dirs, sorted, without duplicates.
@@ -60,7 +59,7 @@ struct bg_context {
     struct bg_output_file {
         char *temp_path;
         char *final_path;
-    } *files;
+    } * files;
     size_t file_count, file_capacity;
     char **kept; /* option strings handed out, freed with the context */
     size_t kept_count;
@@ -69,8 +68,7 @@ struct bg_context {
 /* The host API table handed to every plugin. */
 const bg_host_api *bg_host_api_get(void);
 
-bg_context *bg_context_new(const bg_plugin *plugin, const char *output_path, const cJSON *options,
-                           const char *job);
+bg_context *bg_context_new(const bg_plugin *plugin, const char *output_path, const cJSON *options, const char *job);
 /* Renames every temporary output into place (after all exporters committed). */
 bg_error bg_context_publish(bg_context *ctx, char *msg, size_t msg_size);
 /* Removes every temporary output that still exists. */

@@ -214,7 +214,10 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
     return r;
 }
 
-size_t bg_regions_count(const bg_regions *r) { return r->count; }
+size_t bg_regions_count(const bg_regions *r)
+{
+    return r->count;
+}
 
 /* Range [*first, *last) of entries whose key is key. */
 static void key_range(const bg_regions *r, uint64_t key, size_t *first, size_t *last)

@@ -202,9 +202,15 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
     return rules;
 }
 
-size_t bg_rules_table_count(const bg_rules *rules) { return rules->table_count; }
+size_t bg_rules_table_count(const bg_rules *rules)
+{
+    return rules->table_count;
+}
 
-const bg_table_schema *const *bg_rules_tables(const bg_rules *rules) { return rules->tables; }
+const bg_table_schema *const *bg_rules_tables(const bg_rules *rules)
+{
+    return rules->tables;
+}
 
 bg_error bg_rules_normalize(const bg_rules *rules, const char *utf8, size_t length, bg_text *out, char *msg,
                             size_t msg_size)

@@ -361,8 +361,8 @@ static void progress(size_t done, size_t total, time_t started)
 {
     int width = 30;
     int filled = total ? (int)(done * (size_t)width / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu sources, %lds", filled, "##############################", width - filled,
-            "", done, total, (long)(time(NULL) - started));
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu sources, %lds", filled, "##############################", width - filled, "",
+            done, total, (long)(time(NULL) - started));
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
@@ -444,7 +444,8 @@ int bg_run(bg_job *job, const bg_run_options *options)
         return BG_EXIT_USAGE;
     }
     bg_info("job %s: %zu source file%s, %zu exporter%s%s", c->job, sources.count, sources.count == 1 ? "" : "s",
-            c->exporter_count, c->exporter_count == 1 ? "" : "s", options->dry_run ? " (dry run: nothing is written)" : "");
+            c->exporter_count, c->exporter_count == 1 ? "" : "s",
+            options->dry_run ? " (dry run: nothing is written)" : "");
 
     size_t table_count = bg_rules_table_count(job->rules);
     const bg_table_schema *const *tables = bg_rules_tables(job->rules);
@@ -545,8 +546,8 @@ int bg_run(bg_job *job, const bg_run_options *options)
                 continue;
             }
             documents++;
-            bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR,
-                                     d->doc_id, d->source, d->content_hash};
+            bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, d->doc_id,
+                                     d->source,   d->content_hash};
             for (size_t t = 0; t < table_count; t++)
                 row_counts[t] += bg_rowset_count(d->rows, t);
             for (size_t x = 0; x < c->exporter_count && exit_code == BG_EXIT_OK; x++) {
@@ -601,10 +602,21 @@ int bg_run(bg_job *job, const bg_run_options *options)
         counts[t].table = tables[t]->name;
         counts[t].rows = row_counts[t];
     }
-    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, run_id, c->job,
-                              (int64_t)started, (int64_t)time(NULL), c->config_hash ? c->config_hash : "",
-                              sources.count, documents, failed, counts ? table_count : 0, counts,
-                              summary_sources.count, summary_sources.items};
+    bg_run_summary summary = {sizeof summary,
+                              BG_EXPORTER_ABI_MAJOR,
+                              BG_EXPORTER_ABI_MINOR,
+                              run_id,
+                              c->job,
+                              (int64_t)started,
+                              (int64_t)time(NULL),
+                              c->config_hash ? c->config_hash : "",
+                              sources.count,
+                              documents,
+                              failed,
+                              counts ? table_count : 0,
+                              counts,
+                              summary_sources.count,
+                              summary_sources.items};
 
     /* End, finish and commit every exporter; any failure aborts them all. */
     for (size_t x = 0; x < c->exporter_count && exit_code == BG_EXIT_OK; x++) {
@@ -655,9 +667,10 @@ int bg_run(bg_job *job, const bg_run_options *options)
         strncat(per_table, part, sizeof per_table - strlen(per_table) - 1);
     }
     bg_log_always(exit_code <= BG_EXIT_SOURCES_FAILED ? BG_LOG_INFO : BG_LOG_ERROR,
-           "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s", c->job, sources.count,
-           (unsigned long long)documents, (unsigned long long)failed, per_table, (long)(time(NULL) - started),
-           exit_code == BG_EXIT_OK || exit_code == BG_EXIT_SOURCES_FAILED ? "" : " (outputs not replaced)");
+                  "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s", c->job,
+                  sources.count, (unsigned long long)documents, (unsigned long long)failed, per_table,
+                  (long)(time(NULL) - started),
+                  exit_code == BG_EXIT_OK || exit_code == BG_EXIT_SOURCES_FAILED ? "" : " (outputs not replaced)");
     if (failed)
         for (size_t i = 0; i < summary_sources.count; i++)
             if (summary_sources.items[i].error)

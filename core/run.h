@@ -37,8 +37,8 @@ void bg_job_free(bg_job *job);
 
 typedef struct bg_run_options {
     bool dry_run;
-    int jobs;      /* 0: the config's */
-    bool progress; /* a progress bar on stderr */
+    int jobs;                           /* 0: the config's */
+    bool progress;                      /* a progress bar on stderr */
     volatile sig_atomic_t *interrupted; /* set by the signal handler, may be NULL */
 } bg_run_options;
 

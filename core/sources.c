@@ -307,8 +307,16 @@ bg_error bg_csv_read(const char *utf8, size_t length, const char *name, const bg
         return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: cannot start the CSV parser", name);
     if (config->delimiter && config->delimiter[0])
         csv_set_delim(&parser, (unsigned char)config->delimiter[0]);
-    csv_state st = {.out = out, .config = config, .name = name, .msg = msg, .msg_size = msg_size,
-                    .text_index = -1, .title_index = -1, .region_index = -1, .year_index = -1, .url_index = -1};
+    csv_state st = {.out = out,
+                    .config = config,
+                    .name = name,
+                    .msg = msg,
+                    .msg_size = msg_size,
+                    .text_index = -1,
+                    .title_index = -1,
+                    .region_index = -1,
+                    .year_index = -1,
+                    .url_index = -1};
     if (csv_parse(&parser, utf8, length, on_field, on_row, &st) != length && !st.error)
         st.error = bg_fail(msg, msg_size, BG_E_DECODE, "%s: CSV error after data row %zu: %s", name, st.row,
                            csv_strerror(csv_error(&parser)));

@@ -25,8 +25,8 @@ void bg_source_list_free(bg_source_list *list);
 
 /* One row of a CSV container. */
 typedef struct bg_csv_row {
-    size_t row;        /* 1-based data row number (the header is row 0) */
-    char *text;        /* the text column */
+    size_t row; /* 1-based data row number (the header is row 0) */
+    char *text; /* the text column */
     size_t text_length;
     char *title, *region, *url; /* mapped columns or NULL */
     int year;                   /* mapped column or 0 */

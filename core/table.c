@@ -102,8 +102,10 @@ static const bg_column keywords_columns[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define SCHEMA(i, nm, lb, en, cols)                                                         \
-    {sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols}
+#define SCHEMA(i, nm, lb, en, cols)                                                                                    \
+    {                                                                                                                  \
+        sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols            \
+    }
 
 static const bg_table_schema builtin_tables[BG_BUILTIN_TABLE_COUNT] = {
     SCHEMA(0, "documents", "文档", "one row per report", documents_columns),
@@ -188,9 +190,15 @@ bg_cell *bg_rowset_row(bg_rowset *set, size_t table, size_t row)
     return set->tables[table].cells + row * set->tables[table].column_count;
 }
 
-size_t bg_rowset_count(const bg_rowset *set, size_t table) { return set->tables[table].row_count; }
+size_t bg_rowset_count(const bg_rowset *set, size_t table)
+{
+    return set->tables[table].row_count;
+}
 
-void bg_cell_set_null(bg_cell *cell) { cell->type = BG_TYPE_NULL; }
+void bg_cell_set_null(bg_cell *cell)
+{
+    cell->type = BG_TYPE_NULL;
+}
 
 void bg_cell_set_integer(bg_cell *cell, int64_t value)
 {

@@ -246,8 +246,7 @@ static bg_status csv_write_row(bg_context *ctx, void *state_ptr, const bg_table_
         const bg_cell *cell = &cells[c];
         char number[64];
         switch (cell->type) {
-        case BG_TYPE_NULL:
-            break;
+        case BG_TYPE_NULL: break;
         case BG_TYPE_INTEGER:
             snprintf(number, sizeof number, "%" PRId64, cell->as.integer);
             rc = fputs(number, file) < 0 ? EOF : 0;
@@ -258,9 +257,7 @@ static bg_status csv_write_row(bg_context *ctx, void *state_ptr, const bg_table_
                                   schema->name, table->rows, schema->columns[c].name);
             rc = fputs(number, file) < 0 ? EOF : 0;
             break;
-        case BG_TYPE_TEXT:
-            rc = write_text(state, file, cell->as.text.data, cell->as.text.length);
-            break;
+        case BG_TYPE_TEXT: rc = write_text(state, file, cell->as.text.data, cell->as.text.length); break;
         case BG_TYPE_DATE:
             snprintf(number, sizeof number, "%04d-%02d-%02d", (int)cell->as.date.year, (int)cell->as.date.month,
                      (int)cell->as.date.day);
@@ -271,8 +268,8 @@ static bg_status csv_write_row(bg_context *ctx, void *state_ptr, const bg_table_
     if (rc == 0)
         rc = write_line_ending(state, file);
     if (rc != 0 || ferror(file))
-        return host->fail(ctx, BG_ERR_IO, "%s: cannot write row %" PRIu64 " of table %s: %s", table->path,
-                          table->rows, schema->name, strerror(errno));
+        return host->fail(ctx, BG_ERR_IO, "%s: cannot write row %" PRIu64 " of table %s: %s", table->path, table->rows,
+                          schema->name, strerror(errno));
     return BG_OK;
 }
 

@@ -192,9 +192,7 @@ static bg_status print_row(bg_context *ctx, json_state *state, const bg_table_sc
         const char *text;
         cJSON *value = NULL;
         switch (cell->type) {
-        case BG_TYPE_NULL:
-            value = cJSON_CreateNull();
-            break;
+        case BG_TYPE_NULL: value = cJSON_CreateNull(); break;
         case BG_TYPE_INTEGER:
             snprintf(buf, sizeof buf, "%" PRId64, cell->as.integer);
             value = cJSON_CreateRaw(buf);
@@ -394,8 +392,8 @@ static bg_status write_document(bg_context *ctx, json_state *state)
         ok = write_key(state, 2, i == 0, table->name);
         putc('[', out);
         if (!copy_spool(table->spool, out))
-            return host->fail(ctx, BG_ERR_IO, "%s: cannot copy the rows of table %s from their spool: %s",
-                              state->path, table->name, strerror(errno));
+            return host->fail(ctx, BG_ERR_IO, "%s: cannot copy the rows of table %s from their spool: %s", state->path,
+                              table->name, strerror(errno));
         if (table->rows > 0)
             write_close(state, 2, ']');
         else

@@ -32,8 +32,7 @@
 static const bg_host_api *host;
 
 static const bg_option_spec sqlite_options[] = {
-    {"prune", BG_OPTION_BOOL, "false", NULL,
-     "delete the rows of documents whose source is no longer part of the run"},
+    {"prune", BG_OPTION_BOOL, "false", NULL, "delete the rows of documents whose source is no longer part of the run"},
     {"busy_timeout_ms", BG_OPTION_INTEGER, "5000", NULL,
      "how long to wait for a database another program has locked, in milliseconds"},
     {"table_prefix", BG_OPTION_TEXT, "\"\"", NULL,
@@ -82,13 +81,13 @@ static const bg_column columns_columns[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Names the exporter uses itself; a result table may not take them. */
-static const char *const reserved_names[] = {"runs", "sources", "baogao_tables", "baogao_columns",
-                                             "target_matrix", "gdp_targets"};
+static const char *const reserved_names[] = {"runs",           "sources",       "baogao_tables",
+                                             "baogao_columns", "target_matrix", "gdp_targets"};
 
 /* One result table of the run. */
 typedef struct result_table {
-    char *schema_name;    /* as the host names it */
-    char *sql_name;       /* prefix + schema name */
+    char *schema_name; /* as the host names it */
+    char *sql_name;    /* prefix + schema name */
     size_t column_count;
     sqlite3_stmt *insert; /* NULL after end_table */
     uint64_t rows;
@@ -132,15 +131,11 @@ static int is_identifier(const char *name)
 static const char *sql_type(bg_type type)
 {
     switch (type) {
-    case BG_TYPE_INTEGER:
-        return "INTEGER";
-    case BG_TYPE_REAL:
-        return "REAL";
+    case BG_TYPE_INTEGER: return "INTEGER";
+    case BG_TYPE_REAL: return "REAL";
     case BG_TYPE_TEXT:
-    case BG_TYPE_DATE:
-        return "TEXT";
-    case BG_TYPE_NULL:
-        return "";
+    case BG_TYPE_DATE: return "TEXT";
+    case BG_TYPE_NULL: return "";
     }
     return "";
 }
@@ -148,16 +143,11 @@ static const char *sql_type(bg_type type)
 static const char *logical_type(bg_type type)
 {
     switch (type) {
-    case BG_TYPE_INTEGER:
-        return "integer";
-    case BG_TYPE_REAL:
-        return "real";
-    case BG_TYPE_TEXT:
-        return "text";
-    case BG_TYPE_DATE:
-        return "date";
-    case BG_TYPE_NULL:
-        return "null";
+    case BG_TYPE_INTEGER: return "integer";
+    case BG_TYPE_REAL: return "real";
+    case BG_TYPE_TEXT: return "text";
+    case BG_TYPE_DATE: return "date";
+    case BG_TYPE_NULL: return "null";
     }
     return "null";
 }
@@ -318,8 +308,8 @@ static bg_status ensure_table(sqlite_state *s, const char *name, size_t count, c
     if (status)
         return status;
     if (type[0] && strcmp(type, "table") != 0)
-        return host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot create table %s: a %s of that name exists",
-                          s->destination, name, type);
+        return host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot create table %s: a %s of that name exists", s->destination,
+                          name, type);
     if (!type[0]) {
         sql_text sql = {0};
         sql_add(&sql, "CREATE TABLE \"%s\" (", name);
@@ -368,8 +358,7 @@ static bg_status ensure_table(sqlite_state *s, const char *name, size_t count, c
         snprintf(what, sizeof what, "adding column %s to table %s", columns[i].name, name);
         status = exec_text(s, &sql, what);
         if (!status)
-            host->log(s->ctx, BG_LOG_INFO, "%s: added column %s to table %s", s->destination, columns[i].name,
-                      name);
+            host->log(s->ctx, BG_LOG_INFO, "%s: added column %s to table %s", s->destination, columns[i].name, name);
     }
     sqlite3_finalize(has);
     return status;
@@ -388,8 +377,8 @@ static bg_status migrate(sqlite_state *s)
         return fail_db(s, "reading user_version");
     if (version > SQLITE_LAYOUT_VERSION)
         return host->fail(s->ctx, BG_ERR_FORMAT,
-                          "%s: written by a newer sqlite exporter (layout %d; this one knows up to %d)",
-                          s->destination, version, SQLITE_LAYOUT_VERSION);
+                          "%s: written by a newer sqlite exporter (layout %d; this one knows up to %d)", s->destination,
+                          version, SQLITE_LAYOUT_VERSION);
     /* Layout 1: runs, sources, baogao_tables, baogao_columns. Creating them
      * when missing also covers a new table_prefix in an existing file. */
     static const struct {
@@ -413,8 +402,8 @@ static bg_status migrate(sqlite_state *s)
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SQLITE_LAYOUT_VERSION);
     status = exec_sql(s, sql, "setting user_version");
     if (!status)
-        host->log(s->ctx, version ? BG_LOG_INFO : BG_LOG_DEBUG, "%s: layout version %d -> %d", s->destination,
-                  version, SQLITE_LAYOUT_VERSION);
+        host->log(s->ctx, version ? BG_LOG_INFO : BG_LOG_DEBUG, "%s: layout version %d -> %d", s->destination, version,
+                  SQLITE_LAYOUT_VERSION);
     return status;
 }
 
@@ -462,8 +451,7 @@ static bg_status copy_existing(sqlite_state *s)
     sqlite3_close(old);
     /* The copy replaces the original: keep who may read it. */
     if (!status && chmod(s->path, st.st_mode & 07777) != 0)
-        host->log(s->ctx, BG_LOG_WARN, "%s: cannot keep the file's permissions: %s", s->destination,
-                  strerror(errno));
+        host->log(s->ctx, BG_LOG_WARN, "%s: cannot keep the file's permissions: %s", s->destination, strerror(errno));
     if (!status)
         host->log(s->ctx, BG_LOG_DEBUG, "%s: updating a copy of the existing database", s->destination);
     return status;
@@ -720,10 +708,11 @@ static bg_status prepare_deletes(sqlite_state *s)
     sql_name(s, "baogao_tables", tables);
     sql_name(s, "baogao_columns", columns);
     sql_text sql = {0};
-    sql_add(&sql,
-            "SELECT t.table_name FROM \"%s\" t JOIN \"%s\" c ON c.table_name = t.table_name AND c.column_name = 'doc_id' "
-            "JOIN main.sqlite_master m ON m.name = t.table_name AND m.type = 'table' ORDER BY t.table_name",
-            tables, columns);
+    sql_add(
+        &sql,
+        "SELECT t.table_name FROM \"%s\" t JOIN \"%s\" c ON c.table_name = t.table_name AND c.column_name = 'doc_id' "
+        "JOIN main.sqlite_master m ON m.name = t.table_name AND m.type = 'table' ORDER BY t.table_name",
+        tables, columns);
     sqlite3_stmt *list;
     bg_status status = prepare_text(s, &sql, &list, "listing result tables");
     if (status)
@@ -806,15 +795,9 @@ static bg_status sqlite_write_row(bg_context *ctx, void *state, const bg_table_s
         int p = (int)i + 1, rc = SQLITE_OK;
         const bg_cell *c = &cells[i];
         switch (c->type) {
-        case BG_TYPE_NULL:
-            rc = sqlite3_bind_null(t->insert, p);
-            break;
-        case BG_TYPE_INTEGER:
-            rc = sqlite3_bind_int64(t->insert, p, (sqlite3_int64)c->as.integer);
-            break;
-        case BG_TYPE_REAL:
-            rc = sqlite3_bind_double(t->insert, p, c->as.real);
-            break;
+        case BG_TYPE_NULL: rc = sqlite3_bind_null(t->insert, p); break;
+        case BG_TYPE_INTEGER: rc = sqlite3_bind_int64(t->insert, p, (sqlite3_int64)c->as.integer); break;
+        case BG_TYPE_REAL: rc = sqlite3_bind_double(t->insert, p, c->as.real); break;
         case BG_TYPE_TEXT:
             rc = sqlite3_bind_text64(t->insert, p, c->as.text.data ? c->as.text.data : "",
                                      c->as.text.data ? (sqlite3_uint64)c->as.text.length : 0, SQLITE_TRANSIENT,
@@ -828,9 +811,9 @@ static bg_status sqlite_write_row(bg_context *ctx, void *state, const bg_table_s
         }
         if (rc != SQLITE_OK) {
             sqlite3_clear_bindings(t->insert);
-            return host->fail(ctx, BG_ERR_FORMAT, "%s: table %s, row %llu (document %s), column %s: %s",
-                              s->destination, t->sql_name, (unsigned long long)t->rows, s->doc_id,
-                              schema->columns[i].name, sqlite3_errmsg(s->db));
+            return host->fail(ctx, BG_ERR_FORMAT, "%s: table %s, row %llu (document %s), column %s: %s", s->destination,
+                              t->sql_name, (unsigned long long)t->rows, s->doc_id, schema->columns[i].name,
+                              sqlite3_errmsg(s->db));
         }
     }
     int rc = sqlite3_step(t->insert);
@@ -853,8 +836,7 @@ static bg_status sqlite_end_table(bg_context *ctx, void *state, const bg_table_s
         return host->fail(ctx, BG_ERR_INTERNAL, "%s: end_table for unknown table %s", s->destination, schema->name);
     sqlite3_finalize(t->insert);
     t->insert = NULL;
-    host->log(ctx, BG_LOG_DEBUG, "%s: table %s: %llu rows", s->destination, t->sql_name,
-              (unsigned long long)t->rows);
+    host->log(ctx, BG_LOG_DEBUG, "%s: table %s: %llu rows", s->destination, t->sql_name, (unsigned long long)t->rows);
     return BG_OK;
 }
 
@@ -1075,8 +1057,9 @@ static bg_status create_target_matrix(sqlite_state *s, const char *documents, co
     }
     free(select.data);
     sql_text sql = {0};
-    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT d.doc_id AS doc_id, d.region AS region, d.region_code AS region_code, "
-                  "d.level AS level, d.plan_year AS plan_year",
+    sql_add(&sql,
+            "CREATE VIEW \"%s\" AS SELECT d.doc_id AS doc_id, d.region AS region, d.region_code AS region_code, "
+            "d.level AS level, d.plan_year AS plan_year",
             view);
     size_t columns = 0;
     int rc;

@@ -69,15 +69,15 @@ typedef struct xlsx_column {
     char *name, *label, *label_en;
     bg_type type;
     uint32_t flags;
-    int unit_column;    /* index of the unit that decides a percent format, or -1 */
-    unsigned width;     /* widest display width seen, header included */
+    int unit_column; /* index of the unit that decides a percent format, or -1 */
+    unsigned width;  /* widest display width seen, header included */
 } xlsx_column;
 
 typedef struct xlsx_table {
     char *name, *label, *label_en;
     size_t column_count;
     xlsx_column *columns;
-    FILE *spool;        /* rows, see spool_row() for the format */
+    FILE *spool; /* rows, see spool_row() for the format */
     uint64_t spool_bytes;
     uint64_t row_count;
     char **sheet_names; /* filled while building; one per sheet the table spans */
@@ -152,8 +152,7 @@ typedef struct xlsx_state {
     bool constant_memory;
     char **used_names;
     size_t used_name_count, used_name_capacity;
-    lxw_format *f_header, *f_text, *f_date, *f_datetime, *f_percent, *f_thousands, *f_title, *f_bold,
-        *f_section;
+    lxw_format *f_header, *f_text, *f_date, *f_datetime, *f_percent, *f_thousands, *f_title, *f_bold, *f_section;
 } xlsx_state;
 
 /* ---- Small helpers ---------------------------------------------------- */
@@ -364,8 +363,7 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *cells)
         unsigned width = 0;
         ok = spool_put(t, &type, 1);
         switch (cell->type) {
-        case BG_TYPE_NULL:
-            break;
+        case BG_TYPE_NULL: break;
         case BG_TYPE_INTEGER:
             ok = ok && spool_put(t, &cell->as.integer, sizeof cell->as.integer);
             width = number_width((double)cell->as.integer, is_percent(t, c, cells));
@@ -417,8 +415,7 @@ static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells, size_t 
             return false;
         cell->type = (bg_type)type;
         switch (cell->type) {
-        case BG_TYPE_NULL:
-            break;
+        case BG_TYPE_NULL: break;
         case BG_TYPE_INTEGER:
             if (fread(&cell->as.integer, sizeof cell->as.integer, 1, t->spool) != 1)
                 return false;
@@ -446,8 +443,7 @@ static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells, size_t 
             used += len + 1;
             break;
         }
-        default:
-            return false;
+        default: return false;
         }
     }
     /* The buffer may have moved while growing: point at it only now. */
@@ -620,7 +616,8 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
             stem = name, stem_length = n - 9;
         else if (n >= 5 && strcmp(name + n - 5, "value") == 0)
             stem = name, stem_length = n - 5;
-        if (stem && stem_length < 200 && (t->columns[c].type == BG_TYPE_REAL || t->columns[c].type == BG_TYPE_INTEGER)) {
+        if (stem && stem_length < 200 &&
+            (t->columns[c].type == BG_TYPE_REAL || t->columns[c].type == BG_TYPE_INTEGER)) {
             snprintf(unit, sizeof unit, "%.*sunit", (int)stem_length, stem);
             t->columns[c].unit_column = column_index(t, unit);
         }
@@ -637,7 +634,8 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
             s->doc_col[i] = column_index(t, names[i]);
     } else if (strcmp(t->name, "targets") == 0) {
         s->targets_table = index;
-        const char *names[8] = {"doc_id", "indicator", "indicator_text", "kind", "value", "value_max", "unit", "qualifier"};
+        const char *names[8] = {"doc_id", "indicator", "indicator_text", "kind",
+                                "value",  "value_max", "unit",           "qualifier"};
         for (int i = 0; i < 8; i++)
             s->target_col[i] = column_index(t, names[i]);
         s->target_plan_year_col = column_index(t, "plan_year");
@@ -717,11 +715,11 @@ static bg_status lxw_failed(xlsx_state *s, lxw_error err, const char *sheet, uin
                       "%s: sheet '%s' row %" PRIu64 ": %s: %s", s->path, sheet, row + 1, what, lxw_strerror(err));
 }
 
-#define LXW_TRY(s, expr, sheet, row, what)                                                                   \
-    do {                                                                                                     \
-        lxw_error err_ = (expr);                                                                             \
-        if (err_ != LXW_NO_ERROR)                                                                            \
-            return lxw_failed((s), err_, (sheet), (row), (what));                                            \
+#define LXW_TRY(s, expr, sheet, row, what)                                                                             \
+    do {                                                                                                               \
+        lxw_error err_ = (expr);                                                                                       \
+        if (err_ != LXW_NO_ERROR)                                                                                      \
+            return lxw_failed((s), err_, (sheet), (row), (what));                                                      \
     } while (0)
 
 static bool ascii_case_equal(const char *a, const char *b)
@@ -815,8 +813,8 @@ static bool make_formats(xlsx_state *s)
     s->f_title = workbook_add_format(wb);
     s->f_bold = workbook_add_format(wb);
     s->f_section = workbook_add_format(wb);
-    if (!s->f_header || !s->f_text || !s->f_date || !s->f_datetime || !s->f_percent || !s->f_thousands ||
-        !s->f_title || !s->f_bold || !s->f_section)
+    if (!s->f_header || !s->f_text || !s->f_date || !s->f_datetime || !s->f_percent || !s->f_thousands || !s->f_title ||
+        !s->f_bold || !s->f_section)
         return false;
     format_set_bold(s->f_header);
     format_set_bg_color(s->f_header, 0xDDEBF7);
@@ -852,8 +850,7 @@ static lxw_error write_cell(xlsx_state *s, lxw_worksheet *ws, lxw_row_t row, lxw
 {
     char buf[64];
     switch (cell->type) {
-    case BG_TYPE_NULL:
-        return LXW_NO_ERROR;
+    case BG_TYPE_NULL: return LXW_NO_ERROR;
     case BG_TYPE_INTEGER:
         if (cell->as.integer > XLSX_EXACT_INTEGER_MAX || cell->as.integer < -XLSX_EXACT_INTEGER_MAX) {
             snprintf(buf, sizeof buf, "%" PRId64, cell->as.integer);
@@ -896,8 +893,8 @@ static void column_name(lxw_col_t col, char *out)
 }
 
 /* The comment on a header cell: the English side of the column. */
-static lxw_error header_comment(xlsx_state *s, lxw_worksheet *ws, lxw_col_t col, const char *name,
-                                const char *label, const char *label_en)
+static lxw_error header_comment(xlsx_state *s, lxw_worksheet *ws, lxw_col_t col, const char *name, const char *label,
+                                const char *label_en)
 {
     char text[1024];
     if (s->header == HEADER_NAME)
@@ -918,13 +915,15 @@ static bg_status table_sheet_frame(xlsx_state *s, const xlsx_table *t, lxw_works
     for (size_t c = 0; c < t->column_count; c++) {
         const xlsx_column *col = &t->columns[c];
         double width = col->width + 1 > s->max_width ? s->max_width : col->width + 1;
-        LXW_TRY(s, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, (col->flags & BG_COLUMN_CODE) ? s->f_text : NULL),
+        LXW_TRY(s,
+                worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width,
+                                     (col->flags & BG_COLUMN_CODE) ? s->f_text : NULL),
                 sheet, 0, "set_column");
         if ((col->flags & BG_COLUMN_CODE) && strlen(ranges) + 32 < sizeof ranges) {
             char letters[8];
             column_name((lxw_col_t)c, letters);
-            snprintf(ranges + strlen(ranges), sizeof ranges - strlen(ranges), "%s%s1:%s%" PRIu64,
-                     *ranges ? " " : "", letters, letters, data_rows + 1);
+            snprintf(ranges + strlen(ranges), sizeof ranges - strlen(ranges), "%s%s1:%s%" PRIu64, *ranges ? " " : "",
+                     letters, letters, data_rows + 1);
         }
     }
     if (s->header == HEADER_BOTH)
@@ -959,8 +958,8 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
     }
     bg_status status = BG_OK;
     if (fseek(t->spool, 0, SEEK_SET) != 0)
-        status = host->fail(s->ctx, BG_ERR_IO, "%s: table %s: rewinding the spool: %s", s->path, t->name,
-                            strerror(errno));
+        status =
+            host->fail(s->ctx, BG_ERR_IO, "%s: table %s: rewinding the spool: %s", s->path, t->name, strerror(errno));
     uint64_t done = 0;
     for (uint64_t k = 0; k < sheets && status == BG_OK; k++) {
         char suffix[32];
@@ -973,8 +972,8 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         t->sheet_names[t->sheet_count++] = (char *)sheet;
         lxw_worksheet *ws = add_sheet(s, sheet);
         if (!ws) {
-            status = host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add sheet '%s' for table %s", s->path, sheet,
-                                t->name);
+            status =
+                host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add sheet '%s' for table %s", s->path, sheet, t->name);
             break;
         }
         uint64_t rows = t->row_count - done < XLSX_DATA_ROWS_MAX ? t->row_count - done : XLSX_DATA_ROWS_MAX;
@@ -983,7 +982,7 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         for (uint64_t r = 0; r < rows && status == BG_OK; r++) {
             if (!read_row(s, t, cells, offsets)) {
                 status = host->fail(s->ctx, BG_ERR_IO, "%s: table %s row %" PRIu64 ": reading the spool failed",
-                                     s->path, t->name, done + r + 1);
+                                    s->path, t->name, done + r + 1);
                 break;
             }
             for (size_t c = 0; c < t->column_count; c++) {
@@ -1008,28 +1007,26 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
 static const char *const qualifier_marks[][3] = {
     /* key, mark, what the report says */
     {"at_least", "\xE2\x89\xA5", "以上, 不低于"}, /* ≥ */
-    {"about", "\xE2\x89\x88", "左右"},             /* ≈ */
+    {"about", "\xE2\x89\x88", "左右"},            /* ≈ */
     {"at_most", "\xE2\x89\xA4", "以内, 不超过"},  /* ≤ */
     {"exact", "=", "(no qualifier)"},
     {"above", ">", "超过, 高于"},
     {"below", "<", "低于"},
     {"in_line", "~", "同步, 相适应"},
-    {"range", "a\xE2\x80\x93" "b", "区间 (value–value_max)"},
+    {"range",
+     "a\xE2\x80\x93"
+     "b",
+     "区间 (value–value_max)"},
 };
 
 static const char *type_name(bg_type type)
 {
     switch (type) {
-    case BG_TYPE_NULL:
-        return "null";
-    case BG_TYPE_INTEGER:
-        return "integer";
-    case BG_TYPE_REAL:
-        return "real";
-    case BG_TYPE_TEXT:
-        return "text";
-    case BG_TYPE_DATE:
-        return "date";
+    case BG_TYPE_NULL: return "null";
+    case BG_TYPE_INTEGER: return "integer";
+    case BG_TYPE_REAL: return "real";
+    case BG_TYPE_TEXT: return "text";
+    case BG_TYPE_DATE: return "date";
     }
     return "?";
 }
@@ -1039,8 +1036,11 @@ static void flag_names(uint32_t flags, char *out, size_t size)
     static const struct {
         uint32_t flag;
         const char *name;
-    } names[] = {{BG_COLUMN_KEY, "key"}, {BG_COLUMN_CODE, "code (text)"}, {BG_COLUMN_PERCENT, "percent"},
-                 {BG_COLUMN_INDEXED, "indexed"}, {BG_COLUMN_LONG, "long text"}};
+    } names[] = {{BG_COLUMN_KEY, "key"},
+                 {BG_COLUMN_CODE, "code (text)"},
+                 {BG_COLUMN_PERCENT, "percent"},
+                 {BG_COLUMN_INDEXED, "indexed"},
+                 {BG_COLUMN_LONG, "long text"}};
     out[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (flags & names[i].flag)
@@ -1087,11 +1087,11 @@ static bg_status about_time(about_writer *w, int64_t when)
     return about_text(w, 2, zone, NULL);
 }
 
-#define ABOUT(call)                                                                                          \
-    do {                                                                                                     \
-        bg_status st_ = (call);                                                                              \
-        if (st_ != BG_OK)                                                                                    \
-            return st_;                                                                                      \
+#define ABOUT(call)                                                                                                    \
+    do {                                                                                                               \
+        bg_status st_ = (call);                                                                                        \
+        if (st_ != BG_OK)                                                                                              \
+            return st_;                                                                                                \
     } while (0)
 
 static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet, const char *matrix_sheet)
@@ -1401,12 +1401,16 @@ static bg_status matrix_chart(xlsx_state *s, lxw_worksheet *ws, const char *shee
     /* In libxlsxwriter's bar chart, y_axis is the vertical category axis and
      * x_axis the horizontal value axis (checked in the chart XML). */
     chart_axis_set_num_format(chart->x_axis, "0\"%\"");
-    chart_axis_set_reverse(chart->y_axis); /* first document on top */
+    chart_axis_set_reverse(chart->y_axis);                                           /* first document on top */
     chart_axis_set_label_position(chart->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW); /* clear of negative bars */
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     double height = 60.0 + 22.0 * (double)s->doc_count;
-    lxw_chart_options options = {.x_offset = 10, .y_offset = 4, .x_scale = 1.5,
-                                 .y_scale = height < 288 ? 1.0 : height > 11520 ? 40.0 : height / 288.0,
+    lxw_chart_options options = {.x_offset = 10,
+                                 .y_offset = 4,
+                                 .x_scale = 1.5,
+                                 .y_scale = height < 288     ? 1.0
+                                            : height > 11520 ? 40.0
+                                                             : height / 288.0,
                                  .object_position = LXW_OBJECT_DONT_MOVE_DONT_SIZE,
                                  .description = "Bar chart of each document's GDP growth target"};
     LXW_TRY(s, worksheet_insert_chart_opt(ws, 0, place_col, chart, &options), sheet, 0, "chart");
@@ -1434,8 +1438,8 @@ static bg_status write_matrix_rows(xlsx_state *s, lxw_worksheet *ws, const char 
             lxw_col_t col = (lxw_col_t)(4 + 2 * k);
             char mark[128];
             if (t->has_value)
-                LXW_TRY(s, worksheet_write_number(ws, row, col, t->value, t->percent ? s->f_percent : NULL), sheet,
-                        row, "value");
+                LXW_TRY(s, worksheet_write_number(ws, row, col, t->value, t->percent ? s->f_percent : NULL), sheet, row,
+                        "value");
             qualifier_mark(t, mark, sizeof mark);
             if (*mark)
                 LXW_TRY(s, worksheet_write_string(ws, row, col + 1, mark, NULL), sheet, row, "qualifier");
@@ -1495,14 +1499,24 @@ static bg_status write_matrix(xlsx_state *s, lxw_worksheet *ws, const char *shee
             snprintf(mark_text, sizeof mark_text, "%s_qualifier", ind->key);
         else
             snprintf(mark_text, sizeof mark_text, "%s 限定", ind->text && *ind->text ? ind->text : ind->key);
-        snprintf(comment, sizeof comment, "indicator %s (first worded \"%s\"): growth target; the next column is its "
-                 "qualifier", ind->key, ind->text ? ind->text : ind->key);
+        snprintf(comment, sizeof comment,
+                 "indicator %s (first worded \"%s\"): growth target; the next column is its "
+                 "qualifier",
+                 ind->key, ind->text ? ind->text : ind->key);
         unsigned width = text_width(text, strlen(text)) + 3;
         unsigned mark_width = text_width(mark_text, strlen(mark_text)) + 3;
         lxw_comment_options options = {.author = "baogao", .x_scale = 2.0, .y_scale = 1.2};
-        lxw_error err = worksheet_set_column(ws, col, col, width < 9 ? 9 : width > s->max_width ? s->max_width : width, NULL);
+        lxw_error err = worksheet_set_column(ws, col, col,
+                                             width < 9              ? 9
+                                             : width > s->max_width ? s->max_width
+                                                                    : width,
+                                             NULL);
         if (err == LXW_NO_ERROR)
-            err = worksheet_set_column(ws, col + 1, col + 1, mark_width > 20 ? 20 : mark_width < 8 ? 8 : mark_width, NULL);
+            err = worksheet_set_column(ws, col + 1, col + 1,
+                                       mark_width > 20  ? 20
+                                       : mark_width < 8 ? 8
+                                                        : mark_width,
+                                       NULL);
         if (err == LXW_NO_ERROR)
             err = worksheet_write_string(ws, 0, col, text, s->f_header);
         if (err == LXW_NO_ERROR)

@@ -80,9 +80,8 @@ static const char *write_file(const char *name, const char *text)
 static const char *job(const char *name, const char *exporters, const char *extra)
 {
     char json[4096];
-    snprintf(json, sizeof json,
-             "{\"job\":\"%s\",\"sources\":[{\"path\":\"%s\"}],\"exporters\":%s%s%s}", name, SAMPLES, exporters,
-             extra ? "," : "", extra ? extra : "");
+    snprintf(json, sizeof json, "{\"job\":\"%s\",\"sources\":[{\"path\":\"%s\"}],\"exporters\":%s%s%s}", name, SAMPLES,
+             exporters, extra ? "," : "", extra ? extra : "");
     char file[64];
     snprintf(file, sizeof file, "%s.json", name);
     return write_file(file, json);
@@ -211,7 +210,8 @@ static void test_sample_job_all_outputs(void **state)
     assert_int_equal(sql_count(db, "select count(*) from documents"), 5);
     assert_int_equal(sql_count(db, "select count(*) from targets"), (long)targets.rows - 1);
     assert_int_equal(sql_count(db, "select count(*) from targets where typeof(value) not in ('real','null')"), 0);
-    assert_true(sql_count(db, "select count(*) from targets where indicator='gdp' and value=8 and qualifier='at_least'") >= 1);
+    assert_true(
+        sql_count(db, "select count(*) from targets where indicator='gdp' and value=8 and qualifier='at_least'") >= 1);
     sqlite3_close(db);
 
     /* XLSX: a zip with one sheet per table; shared strings hold the text. */
@@ -245,7 +245,8 @@ static void test_check_and_bad_config(void **state)
     assert_non_null(strstr(err_text, "sources[0].path:"));
     assert_int_equal(run("%s run -c %s", BAOGAO, bad), 2);
     /* Options are checked by the plugin's declarations once the shape is fine. */
-    const char *bad_option = job("badopt", "[{\"plugin\":\"csv\",\"output\":\"o\",\"options\":{\"bom\":\"yes\"}}]", NULL);
+    const char *bad_option =
+        job("badopt", "[{\"plugin\":\"csv\",\"output\":\"o\",\"options\":{\"bom\":\"yes\"}}]", NULL);
     assert_int_equal(run("%s check -c %s", BAOGAO, bad_option), 2);
     assert_non_null(strstr(err_text, "exporters[0].options.bom: expected true or false, got \"yes\""));
 }
@@ -253,7 +254,8 @@ static void test_check_and_bad_config(void **state)
 static void test_unknown_plugin(void **state)
 {
     (void)state;
-    const char *config = job("unknown", "[{\"plugin\":\"csv\",\"output\":\"o\"},{\"plugin\":\"xslx\",\"output\":\"x\"}]", NULL);
+    const char *config =
+        job("unknown", "[{\"plugin\":\"csv\",\"output\":\"o\"},{\"plugin\":\"xslx\",\"output\":\"x\"}]", NULL);
     assert_int_equal(run("BAOGAO_PLUGIN_PATH= %s run -c %s", BAOGAO, config), 2);
     assert_non_null(strstr(err_text, "exporters[1].plugin: no plugin 'xslx' (found: csv, json, sqlite, xlsx)"));
 }
@@ -276,7 +278,9 @@ static void test_failing_plugin_leaves_previous_outputs(void **state)
     (void)state;
     char extra[512];
     snprintf(extra, sizeof extra, "\"plugin_dir\":\"%s\"", FIXTURES);
-    const char *ok = job("keep", "[{\"plugin\":\"csv\",\"output\":\"out/keep\"},{\"plugin\":\"json\",\"output\":\"out/keep.json\"}]", NULL);
+    const char *ok =
+        job("keep", "[{\"plugin\":\"csv\",\"output\":\"out/keep\"},{\"plugin\":\"json\",\"output\":\"out/keep.json\"}]",
+            NULL);
     assert_int_equal(run("%s run -q -c %s", BAOGAO, ok), 0);
     char csv_path[256], json_path[256];
     snprintf(csv_path, sizeof csv_path, "%s/out/keep/targets.csv", work);
@@ -287,10 +291,11 @@ static void test_failing_plugin_leaves_previous_outputs(void **state)
     assert_non_null(csv_before);
     assert_non_null(json_before);
     /* Same outputs, plus a plugin that fails in write_row. */
-    const char *failing = job("keep",
-                              "[{\"plugin\":\"csv\",\"output\":\"out/keep\"},{\"plugin\":\"json\",\"output\":\"out/keep.json\"},"
-                              "{\"plugin\":\"fail_write\",\"output\":\"out/fail.txt\"}]",
-                              extra);
+    const char *failing =
+        job("keep",
+            "[{\"plugin\":\"csv\",\"output\":\"out/keep\"},{\"plugin\":\"json\",\"output\":\"out/keep.json\"},"
+            "{\"plugin\":\"fail_write\",\"output\":\"out/fail.txt\"}]",
+            extra);
     assert_int_equal(run("%s run -c %s", BAOGAO, failing), 3);
     assert_non_null(strstr(err_text, "fail_write"));
     assert_non_null(strstr(err_text, "refusing row"));
@@ -346,8 +351,9 @@ static void test_dry_run_writes_nothing(void **state)
 static void test_csv_container_and_failed_source(void **state)
 {
     (void)state;
-    write_file("corpus.csv", "id,标题,正文\n1,某县政府工作报告,\"某县2023年政府工作报告\n主要预期目标是：地区生产总值增长6%左右。\"\n"
-                             "2,另一份,\"第二份报告，\n多行文本。\"\n");
+    write_file("corpus.csv",
+               "id,标题,正文\n1,某县政府工作报告,\"某县2023年政府工作报告\n主要预期目标是：地区生产总值增长6%左右。\"\n"
+               "2,另一份,\"第二份报告，\n多行文本。\"\n");
     char json[1024];
     snprintf(json, sizeof json,
              "{\"job\":\"corpus\",\"sources\":[{\"path\":\"corpus.csv\",\"format\":\"csv\",\"text_column\":\"正文\","
@@ -358,9 +364,10 @@ static void test_csv_container_and_failed_source(void **state)
     assert_int_equal(run("%s run -c %s", BAOGAO, config), 2);
     assert_non_null(strstr(err_text, "sources[1].path:"));
     /* ...a good CSV container gives one document per row... */
-    snprintf(json, sizeof json,
-             "{\"job\":\"corpus\",\"sources\":[{\"path\":\"corpus.csv\",\"format\":\"csv\",\"text_column\":\"正文\","
-             "\"columns\":{\"title\":\"标题\"}}],\"exporters\":[{\"plugin\":\"json\",\"output\":\"out/corpus.json\"}]}");
+    snprintf(
+        json, sizeof json,
+        "{\"job\":\"corpus\",\"sources\":[{\"path\":\"corpus.csv\",\"format\":\"csv\",\"text_column\":\"正文\","
+        "\"columns\":{\"title\":\"标题\"}}],\"exporters\":[{\"plugin\":\"json\",\"output\":\"out/corpus.json\"}]}");
     config = write_file("corpus.json", json);
     assert_int_equal(run("%s run -q -c %s", BAOGAO, config), 0);
     char path[256];

@@ -46,8 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bg_rowset *rows = bg_rowset_new(bg_rules_table_count(rules), bg_rules_tables(rules));
     char hash[17];
     bg_content_hash(data, size, hash);
-    bg_doc_input input = {.doc_id = hash, .source = "fuzz", .content_hash = hash, .encoding = decoded.encoding,
-                          .encoding_reason = decoded.reason, .format = decoded.format, .utf8 = decoded.utf8,
+    bg_doc_input input = {.doc_id = hash,
+                          .source = "fuzz",
+                          .content_hash = hash,
+                          .encoding = decoded.encoding,
+                          .encoding_reason = decoded.reason,
+                          .format = decoded.format,
+                          .utf8 = decoded.utf8,
                           .length = decoded.length};
     if (rows)
         bg_extract_document(rules, &input, rows, msg, sizeof msg);
@@ -59,10 +64,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifndef BG_LIBFUZZER
 /* Fragments that real reports are made of, spliced in by the mutator. */
 static const char *const fragments[] = {
-    "主要预期目标是：", "增长", "％", "%", "左右", "以上", "以内", "分别增长", "、", "，", "；", "。", "\n",
-    "—", "-", "至", "～", "个百分点", "万人", "亿元", "１２．５", "8.5", "（一）", "一、", "同步", "高于",
-    "力争", "今后五年", "到2030年", "<p>", "</span>", "<script>", "十大", "等十大产业项目", "◆ ", "\xE3\x80\x80",
-    "\xEF\xBB\xBF", "\xFF", "\xE4\xB8", "地区生产总值", "本文地址:/a.html", "——2023年1月12日在某市第十五届人民代表大会第二次会议上",
+    "主要预期目标是：",
+    "增长",
+    "％",
+    "%",
+    "左右",
+    "以上",
+    "以内",
+    "分别增长",
+    "、",
+    "，",
+    "；",
+    "。",
+    "\n",
+    "—",
+    "-",
+    "至",
+    "～",
+    "个百分点",
+    "万人",
+    "亿元",
+    "１２．５",
+    "8.5",
+    "（一）",
+    "一、",
+    "同步",
+    "高于",
+    "力争",
+    "今后五年",
+    "到2030年",
+    "<p>",
+    "</span>",
+    "<script>",
+    "十大",
+    "等十大产业项目",
+    "◆ ",
+    "\xE3\x80\x80",
+    "\xEF\xBB\xBF",
+    "\xFF",
+    "\xE4\xB8",
+    "地区生产总值",
+    "本文地址:/a.html",
+    "——2023年1月12日在某市第十五届人民代表大会第二次会议上",
 };
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
@@ -84,9 +127,7 @@ static size_t mutate(char *buf, size_t size, size_t capacity)
             if (size)
                 buf[at % size] ^= (char)(1u << (next_random() % 8));
             break;
-        case 1: /* truncate */
-            size = at;
-            break;
+        case 1: /* truncate */ size = at; break;
         case 2: { /* splice a fragment */
             const char *f = fragments[next_random() % (sizeof fragments / sizeof *fragments)];
             size_t n = strlen(f);

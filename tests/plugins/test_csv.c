@@ -286,7 +286,10 @@ static void test_options_override_profile(void **unused)
 
     out = write_sample("{\"profile\":\"rfc4180\",\"bom\":true,\"formula_guard\":true}");
     read_table(out, "documents", &doc);
-    assert_memory_equal(doc.raw, "\xEF\xBB\xBF" "doc_id,", 10);
+    assert_memory_equal(doc.raw,
+                        "\xEF\xBB\xBF"
+                        "doc_id,",
+                        10);
     assert_line_endings(doc.raw, 0);
     assert_string_equal(field(&doc, 2, "title"), "'=cmd|' /C calc'!A0");
     csv_doc_free(&doc);
@@ -309,12 +312,12 @@ static char *write_values(const char *options, size_t n, const char *const *text
     for (size_t i = 0; i < n; i++) {
         if (texts) {
             bg_cell row[] = {cell_text("00000000000000a1"), cell_int((int64_t)i), cell_int(-3), cell_text("一"),
-                             cell_text(texts[i]), cell_null(), cell_int(0)};
+                             cell_text(texts[i]),           cell_null(),          cell_int(0)};
             assert_int_equal(harness_row(&h, schemas[0], row), 0);
         }
         if (reals) {
-            bg_cell row[] = {cell_text("00000000000000a1"), cell_text("k"), cell_text("c"), cell_int(INT64_MIN + (int64_t)i),
-                             cell_real(reals[i])};
+            bg_cell row[] = {cell_text("00000000000000a1"), cell_text("k"), cell_text("c"),
+                             cell_int(INT64_MIN + (int64_t)i), cell_real(reals[i])};
             assert_int_equal(harness_row(&h, schemas[1], row), 0);
         }
     }
@@ -328,8 +331,8 @@ static char *write_values(const char *options, size_t n, const char *const *text
 static void test_quoting(void **unused)
 {
     (void)unused;
-    static const char *const texts[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", " lead", "trail ",
-                                        "", "中文，全角逗号", "tab\tinside"};
+    static const char *const texts[] = {"plain", "a,b",    "say \"hi\"", "two\nlines",     "cr\rhere",
+                                        " lead", "trail ", "",           "中文，全角逗号", "tab\tinside"};
     size_t n = sizeof texts / sizeof texts[0];
     char *out = write_values("{\"profile\":\"rfc4180\"}", n, texts, NULL);
     csv_doc doc;
@@ -355,8 +358,8 @@ static void test_quoting(void **unused)
 static void test_formula_guard(void **unused)
 {
     (void)unused;
-    static const char *const texts[] = {"=1+1", "+86 731", "-4.2", "@SUM(A1)", "\tx", "\rx", "＝1", "＋1", "－1",
-                                        "＠x", "a=b", "4.2", "（一）", "'quoted"};
+    static const char *const texts[] = {"=1+1", "+86 731", "-4.2", "@SUM(A1)", "\tx", "\rx",    "＝1",
+                                        "＋1",  "－1",     "＠x",  "a=b",      "4.2", "（一）", "'quoted"};
     static const int guarded[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     static const double reals[] = {-4.2, -1e-7, 0, -0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     size_t n = sizeof texts / sizeof texts[0];
@@ -382,8 +385,9 @@ static void test_formula_guard(void **unused)
     cleanup(out);
 }
 
-static const double round_trip_values[] = {0.1, 1e-7, 11000000000.0, 3 * 10000.0 / 7001, 1.0 / 3, 8.5, -4.2,
-                                           123456789.123456789, 5e-324, DBL_MAX, -0.0, 100, 0.30000000000000004};
+static const double round_trip_values[] = {
+    0.1,     1e-7, 11000000000.0, 3 * 10000.0 / 7001, 1.0 / 3, 8.5, -4.2, 123456789.123456789, 5e-324,
+    DBL_MAX, -0.0, 100,           0.30000000000000004};
 #define ROUND_TRIP_COUNT (sizeof round_trip_values / sizeof round_trip_values[0])
 
 /* Every real reads back as the same double, in its shortest form. */
@@ -505,10 +509,8 @@ static void test_bad_options(void **unused)
 {
     (void)unused;
     static const char *const bad[][2] = {
-        {"{\"profile\":\"xls\"}", "profile"},
-        {"{\"bom\":\"yes\"}", "bom"},
-        {"{\"line_ending\":\"cr\"}", "line_ending"},
-        {"{\"table\":3}", "table"},
+        {"{\"profile\":\"xls\"}", "profile"},         {"{\"bom\":\"yes\"}", "bom"},
+        {"{\"line_ending\":\"cr\"}", "line_ending"},  {"{\"table\":3}", "table"},
         {"{\"formula_gard\":true}", "formula_guard"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -533,8 +535,13 @@ static void test_abort_leaves_nothing(void **unused)
     bg_harness h;
     assert_int_equal(harness_load(&h, harness_plugin_path("csv"), out, NULL), 0);
     assert_int_equal(harness_begin(&h, BG_BUILTIN_TABLE_COUNT, schemas), 0);
-    bg_cell row[] = {cell_text("00000000000000a1"), cell_int(0), cell_int(0), cell_text("一"), cell_text("t"),
-                     cell_null(), cell_int(0)};
+    bg_cell row[] = {cell_text("00000000000000a1"),
+                     cell_int(0),
+                     cell_int(0),
+                     cell_text("一"),
+                     cell_text("t"),
+                     cell_null(),
+                     cell_int(0)};
     assert_int_equal(harness_row(&h, schemas[BG_TABLE_SECTIONS], row), 0);
     assert_true(count_entries(out) > 0); /* temporaries exist while running */
     assert_int_equal(harness_end(&h, BG_BUILTIN_TABLE_COUNT, schemas, NULL, 0), 0);

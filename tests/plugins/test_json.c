@@ -250,8 +250,8 @@ static void test_lines(void **unused)
     char *out = write_sample("{\"lines\":true}");
     char *raw = harness_read(out);
     assert_non_null(raw);
-    static const char *const order[] = {"documents", "targets", "targets", "commitments", "list_items",
-                                        "list_items", "sections", "keywords"};
+    static const char *const order[] = {"documents",  "targets",    "targets",  "commitments",
+                                        "list_items", "list_items", "sections", "keywords"};
     size_t count = 0;
     char *save = NULL;
     assert_int_equal(raw[strlen(raw) - 1], '\n');
@@ -283,8 +283,8 @@ static char *write_numbers(const char *options, size_t n, const double *reals, c
         fail_msg("load: %s", h.message);
     assert_int_equal(harness_begin(&h, BG_BUILTIN_TABLE_COUNT, schemas), 0);
     for (size_t i = 0; i < n; i++) {
-        bg_cell row[] = {cell_text("00000000000000a1"), cell_text("高质量发展"), cell_text("c"),
-                         cell_int(integers[i]), cell_real(reals[i])};
+        bg_cell row[] = {cell_text("00000000000000a1"), cell_text("高质量发展"), cell_text("c"), cell_int(integers[i]),
+                         cell_real(reals[i])};
         assert_int_equal(harness_row(&h, schemas[BG_TABLE_KEYWORDS], row), 0);
     }
     if (harness_end(&h, BG_BUILTIN_TABLE_COUNT, schemas, NULL, 1) != 0)
@@ -293,8 +293,8 @@ static char *write_numbers(const char *options, size_t n, const double *reals, c
     return out;
 }
 
-static const double reals[] = {0.1, 1e-7, 11000000000.0, 3 * 10000.0 / 7001, 1.0 / 3, -4.2, 5e-324, DBL_MAX, -0.0,
-                               0.30000000000000004};
+static const double reals[] = {0.1,    1e-7,    11000000000.0, 3 * 10000.0 / 7001, 1.0 / 3, -4.2,
+                               5e-324, DBL_MAX, -0.0,          0.30000000000000004};
 static const int64_t integers[] = {0, -1, INT64_MAX, INT64_MIN, 9007199254740993, 1, 2, 3, 4, 5};
 #define NUMBER_COUNT (sizeof reals / sizeof reals[0])
 
@@ -393,8 +393,8 @@ static void test_numbers_ignore_locale(void **unused)
 static void test_escaping(void **unused)
 {
     (void)unused;
-    static const char *const texts[] = {"say \"hi\"", "back\\slash", "two\nlines\r\n", "tab\t\x01\x1f", "</script>",
-                                        "全角，“引号”", ""};
+    static const char *const texts[] = {
+        "say \"hi\"", "back\\slash", "two\nlines\r\n", "tab\t\x01\x1f", "</script>", "全角，“引号”", ""};
     size_t n = sizeof texts / sizeof texts[0];
     char *out = new_output();
     const bg_table_schema *schema = bg_builtin_table(BG_TABLE_SECTIONS);
@@ -403,7 +403,7 @@ static void test_escaping(void **unused)
     assert_int_equal(harness_begin(&h, 1, &schema), 0);
     for (size_t i = 0; i < n; i++) {
         bg_cell row[] = {cell_text("00000000000000a1"), cell_int((int64_t)i), cell_int(0), cell_text("一"),
-                         cell_text(texts[i]), cell_null(), cell_int(0)};
+                         cell_text(texts[i]),           cell_null(),          cell_int(0)};
         assert_int_equal(harness_row(&h, schema, row), 0);
     }
     assert_int_equal(harness_end(&h, 1, &schema, NULL, 1), 0);
@@ -454,8 +454,13 @@ static void test_abort_leaves_nothing(void **unused)
         bg_harness h;
         assert_int_equal(harness_load(&h, harness_plugin_path("json"), out, modes[m]), 0);
         assert_int_equal(harness_begin(&h, BG_BUILTIN_TABLE_COUNT, schemas), 0);
-        bg_cell row[] = {cell_text("00000000000000a1"), cell_int(0), cell_int(0), cell_text("一"), cell_text("t"),
-                         cell_null(), cell_int(0)};
+        bg_cell row[] = {cell_text("00000000000000a1"),
+                         cell_int(0),
+                         cell_int(0),
+                         cell_text("一"),
+                         cell_text("t"),
+                         cell_null(),
+                         cell_int(0)};
         assert_int_equal(harness_row(&h, schemas[BG_TABLE_SECTIONS], row), 0);
         assert_int_equal(count_files(out), 1); /* the temporary file */
         assert_int_equal(harness_end(&h, BG_BUILTIN_TABLE_COUNT, schemas, NULL, 0), 0);

@@ -203,15 +203,16 @@ static void test_sample_tables_and_types(void **state)
     assert_query_text(db, "SELECT run_id FROM runs", RUN_ID);
     assert_query_text(db, "SELECT started || ' ' || finished FROM runs", "2022-12-31T00:00:00Z 2022-12-31T00:00:01Z");
     assert_query_text(db, "SELECT json_extract(rows_per_table, '$.targets') FROM runs", "4");
-    assert_query_text(db, "SELECT job || ' ' || config_hash || ' ' || documents FROM runs", "testjob feedfacefeedface 2");
+    assert_query_text(db, "SELECT job || ' ' || config_hash || ' ' || documents FROM runs",
+                      "testjob feedfacefeedface 2");
     assert_int_equal(query_int(db, "SELECT count(*) FROM sources"), 2);
     assert_query_text(db, "SELECT doc_id || ' ' || status || ' ' || run_id FROM sources WHERE path = 'reports/b.txt'",
                       DOC_B " ok " RUN_ID);
     /* labels for notebooks */
     assert_query_text(db, "SELECT label FROM baogao_columns WHERE table_name = 'targets' AND column_name = 'value'",
                       "数值");
-    assert_query_text(db, "SELECT type FROM baogao_columns WHERE table_name = 'documents' AND column_name = 'report_date'",
-                      "date");
+    assert_query_text(
+        db, "SELECT type FROM baogao_columns WHERE table_name = 'documents' AND column_name = 'report_date'", "date");
     assert_query_text(db, "SELECT label FROM baogao_tables WHERE table_name = 'targets'", "主要预期目标");
     sqlite3_close(db);
 }
@@ -225,9 +226,9 @@ static void test_primary_keys(void **state)
                      SQLITE_CONSTRAINT);
     assert_int_equal(sqlite3_exec(db, "INSERT INTO documents (doc_id) VALUES ('" DOC_B "')", NULL, NULL, NULL),
                      SQLITE_CONSTRAINT);
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO keywords (doc_id, keyword) VALUES ('" DOC_A "', '高质量发展')", NULL,
-                                  NULL, NULL),
-                     SQLITE_CONSTRAINT);
+    assert_int_equal(
+        sqlite3_exec(db, "INSERT INTO keywords (doc_id, keyword) VALUES ('" DOC_A "', '高质量发展')", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
     /* another seq is fine */
     assert_int_equal(sqlite3_exec(db, "INSERT INTO targets (doc_id, seq) VALUES ('" DOC_A "', 99)", NULL, NULL, NULL),
                      SQLITE_OK);
@@ -239,8 +240,10 @@ static void test_primary_keys(void **state)
     assert_int_equal(query_int(db, "SELECT pk FROM pragma_table_info('list_items') WHERE name = 'list_seq'"), 2);
     assert_int_equal(query_int(db, "SELECT pk FROM pragma_table_info('list_items') WHERE name = 'item_seq'"), 3);
     assert_int_equal(query_int(db, "SELECT pk FROM pragma_table_info('keywords') WHERE name = 'keyword'"), 2);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'run_id' AND pk = 1"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('sources') WHERE name = 'path' AND pk = 1"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'run_id' AND pk = 1"),
+                     1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('sources') WHERE name = 'path' AND pk = 1"),
+                     1);
     sqlite3_close(db);
 }
 
@@ -348,8 +351,21 @@ static void test_failed_source_keeps_its_document(void **state)
     bg_table_count counts[] = {{"documents", 1}};
     bg_source_result sources[] = {{"reports/a.txt", DOC_A, "0123456789abcdef", "ok", NULL},
                                   {"reports/b.txt", NULL, NULL, "failed", "reports/b.txt: permission denied"}};
-    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, "run-2", "testjob", 0, 1,
-                              "feedfacefeedface", 2, 1, 1, 1, counts, 2, sources};
+    bg_run_summary summary = {sizeof summary,
+                              BG_EXPORTER_ABI_MAJOR,
+                              BG_EXPORTER_ABI_MINOR,
+                              "run-2",
+                              "testjob",
+                              0,
+                              1,
+                              "feedfacefeedface",
+                              2,
+                              1,
+                              1,
+                              1,
+                              counts,
+                              2,
+                              sources};
     if (harness_end(&h, BG_BUILTIN_TABLE_COUNT, schemas, &summary, 1))
         fail_msg("%s", h.message);
     harness_free(&h);
@@ -357,8 +373,9 @@ static void test_failed_source_keeps_its_document(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM documents"), 2);
     assert_int_equal(query_int(db, "SELECT count(*) FROM targets WHERE doc_id = '" DOC_B "'"), 2);
     assert_int_equal(query_int(db, "SELECT count(*) FROM targets WHERE doc_id = '" DOC_A "'"), 0); /* replaced */
-    assert_query_text(db, "SELECT doc_id || ' ' || status || ' ' || error || ' ' || run_id FROM sources "
-                          "WHERE path = 'reports/b.txt'",
+    assert_query_text(db,
+                      "SELECT doc_id || ' ' || status || ' ' || error || ' ' || run_id FROM sources "
+                      "WHERE path = 'reports/b.txt'",
                       DOC_B " failed reports/b.txt: permission denied run-2");
     assert_query_text(db, "SELECT sources_failed FROM runs WHERE run_id = 'run-2'", "1");
     sqlite3_close(db);
@@ -386,8 +403,9 @@ static void test_views(void **state)
     must_write_sample(f, NULL, RUN_ID, 3u);
     sqlite3 *db = open_db(f->out);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gdp_targets"), 2);
-    assert_query_text(db, "SELECT group_concat(region || ':' || value || ':' || province, '|') FROM "
-                          "(SELECT * FROM gdp_targets ORDER BY region_code)",
+    assert_query_text(db,
+                      "SELECT group_concat(region || ':' || value || ':' || province, '|') FROM "
+                      "(SELECT * FROM gdp_targets ORDER BY region_code)",
                       "株洲市芦淞区:8.5:湖南省|澧县:-4.2:湖南省");
     assert_query_text(db, "SELECT qualifier || ' ' || plan_year FROM gdp_targets WHERE region_code = '430203'",
                       "at_least 2022");
@@ -397,7 +415,8 @@ static void test_views(void **state)
         query_int(db, "SELECT count(*) FROM pragma_table_info('target_matrix') WHERE name LIKE 'resident_income%'"), 0);
     assert_int_equal(query_int(db, "SELECT count(*) FROM target_matrix"), 2);
     assert_query_text(db, "SELECT gdp FROM target_matrix WHERE doc_id = '" DOC_B "'", "-4.2");
-    assert_query_text(db, "SELECT region || ' ' || level || ' ' || plan_year FROM target_matrix WHERE doc_id = '" DOC_A "'",
+    assert_query_text(db,
+                      "SELECT region || ' ' || level || ' ' || plan_year FROM target_matrix WHERE doc_id = '" DOC_A "'",
                       "株洲市芦淞区 district 2022");
     sqlite3_close(db);
 }
@@ -512,15 +531,16 @@ static void test_migrates_older_file(void **state)
      * bookkeeping tables, user_version 0, and a document of its own. */
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->out, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE TABLE targets (doc_id TEXT NOT NULL, seq INTEGER NOT NULL, plan_year INTEGER, "
-                                  "indicator TEXT, indicator_text TEXT, kind TEXT, value REAL, value_max REAL, unit TEXT, "
-                                  "qualifier TEXT, qualifier_text TEXT, reference TEXT, \"offset\" INTEGER, "
-                                  "PRIMARY KEY (doc_id, seq));"
-                                  "INSERT INTO targets (doc_id, seq, indicator, kind, value) "
-                                  "VALUES ('00000000000000c3', 0, 'gdp', 'growth', 6.0);",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "CREATE TABLE targets (doc_id TEXT NOT NULL, seq INTEGER NOT NULL, plan_year INTEGER, "
+                     "indicator TEXT, indicator_text TEXT, kind TEXT, value REAL, value_max REAL, unit TEXT, "
+                     "qualifier TEXT, qualifier_text TEXT, reference TEXT, \"offset\" INTEGER, "
+                     "PRIMARY KEY (doc_id, seq));"
+                     "INSERT INTO targets (doc_id, seq, indicator, kind, value) "
+                     "VALUES ('00000000000000c3', 0, 'gdp', 'growth', 6.0);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
 
     must_write_sample(f, NULL, RUN_ID, 3u);
@@ -541,8 +561,9 @@ static void test_missing_key_column_is_refused(void **state)
     fixture *f = *state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->out, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE keywords (doc_id TEXT PRIMARY KEY, count INTEGER)", NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "CREATE TABLE keywords (doc_id TEXT PRIMARY KEY, count INTEGER)", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     char msg[BG_MESSAGE_MAX];
     assert_int_not_equal(write_sample(f, NULL, RUN_ID, 3u, msg, sizeof msg), 0);
@@ -567,8 +588,9 @@ static void test_newer_layout_is_refused(void **state)
 static void test_not_a_database_is_refused(void **state)
 {
     fixture *f = *state;
-    static const char text[] = "doc_id,region\n00000000000000a1,澧县\n"
-                               "this is a CSV file that someone named out.db by mistake, long enough to have a header\n";
+    static const char text[] =
+        "doc_id,region\n00000000000000a1,澧县\n"
+        "this is a CSV file that someone named out.db by mistake, long enough to have a header\n";
     FILE *fp = fopen(f->out, "wb");
     assert_non_null(fp);
     fputs(text, fp);
@@ -599,10 +621,10 @@ static void write_custom(fixture *f, const char *run)
         {"note", BG_TYPE_TEXT, NULL, NULL, 0},
         {"n", BG_TYPE_INTEGER, NULL, NULL, 0},
     };
-    const bg_table_schema prices = {sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格",
-                                    NULL, 5, price_columns};
-    const bg_table_schema notes = {sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL,
-                                   2, note_columns};
+    const bg_table_schema prices = {
+        sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格", NULL, 5, price_columns};
+    const bg_table_schema notes = {
+        sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL, 2, note_columns};
     const bg_table_schema *schemas[] = {&prices, &notes};
     bg_harness h;
     assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, NULL), 0);
@@ -616,8 +638,9 @@ static void write_custom(fixture *f, const char *run)
     assert_int_equal(harness_row(&h, &notes, n1), 0);
     bg_table_count counts[] = {{"prices", 2}, {"notes", 1}};
     bg_source_result sources[] = {{"a.csv", DOC_A, "0123456789abcdef", "ok", NULL}};
-    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, run, "custom", 0, 1, "h",
-                              1, 1, 0, 2, counts, 1, sources};
+    bg_run_summary summary = {
+        sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, run, "custom", 0, 1, "h", 1, 1, 0, 2, counts, 1,
+        sources};
     if (harness_end(&h, 2, schemas, &summary, 1))
         fail_msg("%s", h.message);
     harness_free(&h);
@@ -634,8 +657,8 @@ static void test_custom_tables(void **state)
                       "2023-01-02 text 007");
     assert_int_equal(query_int(db, "SELECT count(*) FROM notes"), 1);
     assert_query_text(db, "SELECT note FROM notes", "run-2");
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'prices_code_idx'"),
-                     1);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'prices_code_idx'"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), 2);
     /* no documents/targets tables: no views */
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'view'"), 0);
@@ -650,8 +673,8 @@ static void test_table_prefix(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM bg_targets"), 4);
     assert_int_equal(query_int(db, "SELECT count(*) FROM bg_runs"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM bg_gdp_targets"), 2);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('targets', 'runs', 'gdp_targets')"),
-                     0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('targets', 'runs', 'gdp_targets')"), 0);
     sqlite3_close(db);
 }
 

@@ -249,9 +249,8 @@ static void test_sheet_order(void **state)
     (void)state;
     char *workbook = part(sample, "xl/workbook.xml");
     assert_non_null(workbook);
-    const char *names[] = {"name=\"About\"",      "name=\"documents\"", "name=\"targets\"",
-                           "name=\"commitments\"", "name=\"list_items\"", "name=\"sections\"",
-                           "name=\"keywords\"",   "name=\"Targets matrix\""};
+    const char *names[] = {"name=\"About\"",      "name=\"documents\"", "name=\"targets\"",  "name=\"commitments\"",
+                           "name=\"list_items\"", "name=\"sections\"",  "name=\"keywords\"", "name=\"Targets matrix\""};
     assert_in_order(workbook, names, sizeof names / sizeof names[0]);
     free(workbook);
 }
@@ -338,7 +337,8 @@ static void test_targets_sheet_frame(void **state)
     (void)state;
     char *targets = sheet(sample, 3);
     assert_non_null(targets);
-    assert_non_null(strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+    assert_non_null(
+        strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
     assert_non_null(strstr(targets, "<autoFilter ref=\"A1:O5\"/>"));
     assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"A1:A5\" numberStoredAsText=\"1\"/>"));
     /* Widths from content: the sentence column (N) fits its longest value,
@@ -396,8 +396,13 @@ static void test_about_sheet(void **state)
 {
     (void)state;
     char *sst = part(sample, "xl/sharedStrings.xml");
-    const char *in_order[] = {"政府工作报告数据", "testjob", "20221231T000000-1", "各表行数 Rows per table",
-                              "目标矩阵 Targets matrix", "字段说明 Glossary", "region as the report names it",
+    const char *in_order[] = {"政府工作报告数据",
+                              "testjob",
+                              "20221231T000000-1",
+                              "各表行数 Rows per table",
+                              "目标矩阵 Targets matrix",
+                              "字段说明 Glossary",
+                              "region as the report names it",
                               "policy-term frequencies"};
     for (size_t i = 0; i < sizeof in_order / sizeof in_order[0]; i++)
         if (!strstr(sst, in_order[i]))
@@ -549,7 +554,10 @@ static void test_bad_max_column_width_is_refused(void **state)
 static void test_invalid_xml_characters_removed(void **state)
 {
     (void)state;
-    char *path = write_one_title("a\x01" "b\xEF\xBF\xBE" "c\xEF\xBF\xBF\td", NULL);
+    char *path = write_one_title("a\x01"
+                                 "b\xEF\xBF\xBE"
+                                 "c\xEF\xBF\xBF\td",
+                                 NULL);
     char *sst = part(path, "xl/sharedStrings.xml");
     assert_non_null(strstr(sst, "<t>abc\td</t>"));
     assert_null(strstr(sst, "\x01"));
@@ -599,10 +607,17 @@ static void test_sheet_names_are_unique_and_short(void **state)
 {
     (void)state;
     static const bg_column columns[] = {{"id", BG_TYPE_TEXT, NULL, NULL, BG_COLUMN_CODE}};
-    const bg_table_schema about = {sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about",
-                                   NULL, NULL, 1, columns};
-    const bg_table_schema long_name = {sizeof long_name, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1,
-                                       "a_table_name_longer_than_thirty_one_characters", NULL, NULL, 1, columns};
+    const bg_table_schema about = {
+        sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about", NULL, NULL, 1, columns};
+    const bg_table_schema long_name = {sizeof long_name,
+                                       BG_EXPORTER_ABI_MAJOR,
+                                       BG_EXPORTER_ABI_MINOR,
+                                       1,
+                                       "a_table_name_longer_than_thirty_one_characters",
+                                       NULL,
+                                       NULL,
+                                       1,
+                                       columns};
     const bg_table_schema *schemas[2] = {&about, &long_name};
     char *dir = harness_tempdir();
     char *path = malloc(strlen(dir) + 16);
@@ -753,8 +768,8 @@ static void test_libreoffice_renders_it(void **state)
         skip();
     char *dir = harness_tempdir();
     char command[2048];
-    snprintf(command, sizeof command, "libreoffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1",
-             dir, sample);
+    snprintf(command, sizeof command, "libreoffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1", dir,
+             sample);
     assert_int_equal(system(command), 0);
     char pdf[512];
     snprintf(pdf, sizeof pdf, "%s/out.pdf", dir);

@@ -65,7 +65,8 @@ int harness_document(bg_harness *h, const char *doc_id, const char *source)
     const bg_exporter *e = &h->plugin->descriptor;
     if (!e->begin_document)
         return 0;
-    bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, doc_id, source, "0123456789abcdef"};
+    bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, doc_id,
+                             source,      "0123456789abcdef"};
     return check(h, e->begin_document(h->ctx, h->ctx->state, &info));
 }
 
@@ -74,8 +75,8 @@ int harness_row(bg_harness *h, const bg_table_schema *schema, const bg_cell *cel
     return check(h, h->plugin->descriptor.write_row(h->ctx, h->ctx->state, schema, cells));
 }
 
-int harness_end(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas,
-                const bg_run_summary *summary, int commit)
+int harness_end(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas, const bg_run_summary *summary,
+                int commit)
 {
     const bg_exporter *e = &h->plugin->descriptor;
     int rc = 0;
@@ -111,9 +112,18 @@ bg_cell cell_text(const char *s)
     c.as.text.length = strlen(s);
     return c;
 }
-bg_cell cell_int(int64_t v) { return (bg_cell){.type = BG_TYPE_INTEGER, .as.integer = v}; }
-bg_cell cell_real(double v) { return (bg_cell){.type = BG_TYPE_REAL, .as.real = v}; }
-bg_cell cell_null(void) { return (bg_cell){.type = BG_TYPE_NULL}; }
+bg_cell cell_int(int64_t v)
+{
+    return (bg_cell){.type = BG_TYPE_INTEGER, .as.integer = v};
+}
+bg_cell cell_real(double v)
+{
+    return (bg_cell){.type = BG_TYPE_REAL, .as.real = v};
+}
+bg_cell cell_null(void)
+{
+    return (bg_cell){.type = BG_TYPE_NULL};
+}
 bg_cell cell_date(int y, int m, int d)
 {
     bg_cell c = {.type = BG_TYPE_DATE};
@@ -139,14 +149,17 @@ static int sample_row(bg_harness *h, size_t t, size_t n, const char *const *name
     return harness_row(h, s, row);
 }
 
-#define ROW(t, ...)                                                                                    \
-    do {                                                                                               \
-        const char *const names_[] = {__VA_ARGS__};                                                    \
-        if ((rc = sample_row(h, t, sizeof names_ / sizeof names_[0], names_, values_)))                 \
-            return rc;                                                                                 \
+#define ROW(t, ...)                                                                                                    \
+    do {                                                                                                               \
+        const char *const names_[] = {__VA_ARGS__};                                                                    \
+        if ((rc = sample_row(h, t, sizeof names_ / sizeof names_[0], names_, values_)))                                \
+            return rc;                                                                                                 \
     } while (0)
 
-int harness_write_sample(bg_harness *h) { return harness_write_sample_docs(h, "20221231T000000-1", 3u); }
+int harness_write_sample(bg_harness *h)
+{
+    return harness_write_sample_docs(h, "20221231T000000-1", 3u);
+}
 
 int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_mask)
 {
@@ -166,46 +179,79 @@ int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_ma
         if ((rc = harness_document(h, docs[d][0], docs[d][1])))
             return rc;
         {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_text(docs[d][1]), cell_text(docs[d][2]),
-                                 cell_text(docs[d][3]), cell_text(docs[d][4]), cell_text("湖南省"),
-                                 cell_text(docs[d][5]), cell_int(2022), cell_int(2022),
-                                 d == 0 ? cell_date(2021, 12, 29) : cell_null(), cell_int(7000 + d)};
+            bg_cell values_[] = {cell_text(docs[d][0]), cell_text(docs[d][1]),
+                                 cell_text(docs[d][2]), cell_text(docs[d][3]),
+                                 cell_text(docs[d][4]), cell_text("湖南省"),
+                                 cell_text(docs[d][5]), cell_int(2022),
+                                 cell_int(2022),        d == 0 ? cell_date(2021, 12, 29) : cell_null(),
+                                 cell_int(7000 + d)};
             ROW(BG_TABLE_DOCUMENTS, "doc_id", "source", "title", "region", "region_code", "province", "level",
                 "report_year", "plan_year", "report_date", "chars");
         }
         {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_int(0), cell_int(2022), cell_text("gdp"),
-                                 cell_text("地区生产总值"), cell_text("growth"), cell_real(d ? -4.2 : 8.5),
-                                 cell_text("%"), cell_text("at_least"), cell_text("以上"),
-                                 cell_text("地区生产总值增长8.5%以上"), cell_int(120)};
-            ROW(BG_TABLE_TARGETS, "doc_id", "seq", "plan_year", "indicator", "indicator_text", "kind", "value",
-                "unit", "qualifier", "qualifier_text", "sentence", "offset");
+            bg_cell values_[] = {cell_text(docs[d][0]),
+                                 cell_int(0),
+                                 cell_int(2022),
+                                 cell_text("gdp"),
+                                 cell_text("地区生产总值"),
+                                 cell_text("growth"),
+                                 cell_real(d ? -4.2 : 8.5),
+                                 cell_text("%"),
+                                 cell_text("at_least"),
+                                 cell_text("以上"),
+                                 cell_text("地区生产总值增长8.5%以上"),
+                                 cell_int(120)};
+            ROW(BG_TABLE_TARGETS, "doc_id", "seq", "plan_year", "indicator", "indicator_text", "kind", "value", "unit",
+                "qualifier", "qualifier_text", "sentence", "offset");
         }
         {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_int(1), cell_int(2022), cell_text("resident_income"),
-                                 cell_text("居民收入"), cell_text("relation"), cell_text(""),
-                                 cell_text("in_line"), cell_text("同步"), cell_text("经济增长"),
-                                 cell_text("居民收入增长与经济增长同步"), cell_int(140)};
+            bg_cell values_[] = {cell_text(docs[d][0]),
+                                 cell_int(1),
+                                 cell_int(2022),
+                                 cell_text("resident_income"),
+                                 cell_text("居民收入"),
+                                 cell_text("relation"),
+                                 cell_text(""),
+                                 cell_text("in_line"),
+                                 cell_text("同步"),
+                                 cell_text("经济增长"),
+                                 cell_text("居民收入增长与经济增长同步"),
+                                 cell_int(140)};
             ROW(BG_TABLE_TARGETS, "doc_id", "seq", "plan_year", "indicator", "indicator_text", "kind", "unit",
                 "qualifier", "qualifier_text", "reference", "sentence", "offset");
         }
         {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_int(0), cell_text("plan"), cell_text("狠抓重点项目攻坚"),
-                                 cell_text("完成"), cell_text("投资"), cell_real(110), cell_text("亿元"),
-                                 cell_real(11000000000.0), cell_text("元"), cell_text("at_least"),
-                                 cell_text("以上"), cell_text("完成投资110亿元以上"), cell_int(300)};
+            bg_cell values_[] = {cell_text(docs[d][0]),
+                                 cell_int(0),
+                                 cell_text("plan"),
+                                 cell_text("狠抓重点项目攻坚"),
+                                 cell_text("完成"),
+                                 cell_text("投资"),
+                                 cell_real(110),
+                                 cell_text("亿元"),
+                                 cell_real(11000000000.0),
+                                 cell_text("元"),
+                                 cell_text("at_least"),
+                                 cell_text("以上"),
+                                 cell_text("完成投资110亿元以上"),
+                                 cell_int(300)};
             ROW(BG_TABLE_COMMITMENTS, "doc_id", "seq", "part", "section", "verb", "object", "value", "unit",
                 "base_value", "base_unit", "qualifier", "qualifier_text", "sentence", "offset");
         }
         for (int i = 0; i < 2; i++) {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_int(0), cell_text("十大产业项目"), cell_int(10),
-                                 cell_int(2), cell_int(i), cell_text(i ? "泛航智能制造" : "航空动力专项")};
-            ROW(BG_TABLE_LIST_ITEMS, "doc_id", "list_seq", "list", "declared_count", "found_count", "item_seq",
-                "item");
+            bg_cell values_[] = {cell_text(docs[d][0]),
+                                 cell_int(0),
+                                 cell_text("十大产业项目"),
+                                 cell_int(10),
+                                 cell_int(2),
+                                 cell_int(i),
+                                 cell_text(i ? "泛航智能制造" : "航空动力专项")};
+            ROW(BG_TABLE_LIST_ITEMS, "doc_id", "list_seq", "list", "declared_count", "found_count", "item_seq", "item");
         }
         {
-            bg_cell values_[] = {cell_text(docs[d][0]), cell_int(0), cell_int(1), cell_text("一"),
-                                 cell_text("全力以赴推进制造强区"), cell_text("plan"), cell_int(200)};
+            bg_cell values_[] = {
+                cell_text(docs[d][0]), cell_int(0),  cell_int(1), cell_text("一"), cell_text("全力以赴推进制造强区"),
+                cell_text("plan"),     cell_int(200)};
             ROW(BG_TABLE_SECTIONS, "doc_id", "seq", "level", "number", "title", "part", "offset");
         }
         {
@@ -215,8 +261,8 @@ int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_ma
         }
     }
     uint64_t n = (doc_mask & 1u) + ((doc_mask >> 1) & 1u);
-    bg_table_count counts[BG_BUILTIN_TABLE_COUNT] = {{"documents", n},   {"targets", 2 * n},  {"commitments", n},
-                                                     {"list_items", 2 * n}, {"sections", n}, {"keywords", n}};
+    bg_table_count counts[BG_BUILTIN_TABLE_COUNT] = {{"documents", n},      {"targets", 2 * n}, {"commitments", n},
+                                                     {"list_items", 2 * n}, {"sections", n},    {"keywords", n}};
     const bg_source_result all_sources[2] = {
         {"reports/a.txt", docs[0][0], "0123456789abcdef", "ok", NULL},
         {"reports/b.txt", docs[1][0], "0123456789abcdee", "ok", NULL},
@@ -226,13 +272,28 @@ int harness_write_sample_docs(bg_harness *h, const char *run_id, unsigned doc_ma
     for (int d = 0; d < 2; d++)
         if (doc_mask & (1u << d))
             sources[source_count++] = all_sources[d];
-    bg_run_summary summary = {sizeof summary, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, run_id, "testjob",
-                              1672444800, 1672444801, "feedfacefeedface", n, n, 0, BG_BUILTIN_TABLE_COUNT, counts,
-                              source_count, sources};
+    bg_run_summary summary = {sizeof summary,
+                              BG_EXPORTER_ABI_MAJOR,
+                              BG_EXPORTER_ABI_MINOR,
+                              run_id,
+                              "testjob",
+                              1672444800,
+                              1672444801,
+                              "feedfacefeedface",
+                              n,
+                              n,
+                              0,
+                              BG_BUILTIN_TABLE_COUNT,
+                              counts,
+                              source_count,
+                              sources};
     return harness_end(h, BG_BUILTIN_TABLE_COUNT, schemas, &summary, 1);
 }
 
-char *harness_read(const char *path) { return bg_read_file(path, NULL); }
+char *harness_read(const char *path)
+{
+    return bg_read_file(path, NULL);
+}
 
 char *harness_tempdir(void)
 {

@@ -24,8 +24,8 @@ int harness_document(bg_harness *h, const char *doc_id, const char *source);
 int harness_row(bg_harness *h, const bg_table_schema *schema, const bg_cell *cells);
 /* end_table for each, finish (summary may be NULL), close(commit) and, when
  * committed, publish the temporary files. */
-int harness_end(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas,
-                const bg_run_summary *summary, int commit);
+int harness_end(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas, const bg_run_summary *summary,
+                int commit);
 void harness_free(bg_harness *h);
 
 /* Cell constructors for tests. */

@@ -246,8 +246,7 @@ int main(void)
         cmocka_unit_test(test_seed_must_find),           cmocka_unit_test(test_review_part),
         cmocka_unit_test(test_qualifiers_and_base),      cmocka_unit_test(test_chinese_count),
         cmocka_unit_test(test_targets_passage_excluded), cmocka_unit_test(test_structure_counts_skipped),
-        cmocka_unit_test(test_modifiers_and_bullets),
-        cmocka_unit_test(test_sentence_splitting),
+        cmocka_unit_test(test_modifiers_and_bullets),    cmocka_unit_test(test_sentence_splitting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,7 +58,8 @@ static bool has_problem(const bg_problems *p, const char *text)
 static void test_minimal_config_gets_defaults(void **state)
 {
     (void)state;
-    const char *path = write_config("{\"sources\":[\"reports\"],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"out/{job}\"}]}");
+    const char *path =
+        write_config("{\"sources\":[\"reports\"],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"out/{job}\"}]}");
     bg_problems p = {0};
     bg_config *c = bg_config_load(path, &p);
     if (!c)
@@ -81,9 +82,10 @@ static void test_minimal_config_gets_defaults(void **state)
 static void test_every_problem_reported_with_path(void **state)
 {
     (void)state;
-    const char *path = write_config("{\"job\":\"j\",\"sourcs\":1,\"sources\":[{\"path\":\"missing-dir\",\"encoding\":\"big5\","
-                                    "\"recursiv\":true}],\"exporters\":[{\"plugin\":\"csv\"},{\"plugin\":7,\"output\":\"x\","
-                                    "\"options\":[]}],\"jobs\":0}");
+    const char *path =
+        write_config("{\"job\":\"j\",\"sourcs\":1,\"sources\":[{\"path\":\"missing-dir\",\"encoding\":\"big5\","
+                     "\"recursiv\":true}],\"exporters\":[{\"plugin\":\"csv\"},{\"plugin\":7,\"output\":\"x\","
+                     "\"options\":[]}],\"jobs\":0}");
     bg_problems p = {0};
     bg_config *c = bg_config_load(path, &p);
     assert_null(c);
@@ -103,7 +105,8 @@ static void test_every_problem_reported_with_path(void **state)
 static void test_paths_are_cleaned(void **state)
 {
     (void)state;
-    const char *path = write_config("{\"sources\":[\"./reports/../reports/\"],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"a/../out\"}]}");
+    const char *path = write_config(
+        "{\"sources\":[\"./reports/../reports/\"],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"a/../out\"}]}");
     bg_problems p = {0};
     bg_config *c = bg_config_load(path, &p);
     if (!c)

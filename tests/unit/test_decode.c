@@ -140,9 +140,9 @@ static void test_utf8_validator(void **state)
     (void)state;
     assert_true(bg_utf8_valid("abc", 3));
     assert_true(bg_utf8_valid("\xE4\xB8\xAD", 3));
-    assert_false(bg_utf8_valid("\xE4\xB8", 2));          /* truncated */
-    assert_false(bg_utf8_valid("\xC0\xAF", 2));          /* overlong */
-    assert_false(bg_utf8_valid("\xED\xA0\x80", 3));      /* surrogate */
+    assert_false(bg_utf8_valid("\xE4\xB8", 2));     /* truncated */
+    assert_false(bg_utf8_valid("\xC0\xAF", 2));     /* overlong */
+    assert_false(bg_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
     assert_false(bg_utf8_valid("\xD5\xFE", 2));
 }
 

@@ -35,14 +35,46 @@ static void refused(const char *name, const char *expect)
     assert_non_null(strstr(msg, name)); /* names the file */
 }
 
-static void test_garbage_file(void **s) { (void)s; refused("garbage", "cannot load"); }
-static void test_no_entry(void **s) { (void)s; refused("no_entry", "not a baogao exporter"); }
-static void test_abi_v2_symbol(void **s) { (void)s; refused("abi_v2", "built for exporter ABI 2"); }
-static void test_wrong_major(void **s) { (void)s; refused("wrong_major", "exporter ABI 2, this baogao speaks ABI 1"); }
-static void test_newer_minor(void **s) { (void)s; refused("newer_minor", "upgrade baogao"); }
-static void test_small_size(void **s) { (void)s; refused("small_size", "too small"); }
-static void test_no_write_row(void **s) { (void)s; refused("no_write_row", "lacks write_row"); }
-static void test_returns_null(void **s) { (void)s; refused("returns_null", "entry returned NULL"); }
+static void test_garbage_file(void **s)
+{
+    (void)s;
+    refused("garbage", "cannot load");
+}
+static void test_no_entry(void **s)
+{
+    (void)s;
+    refused("no_entry", "not a baogao exporter");
+}
+static void test_abi_v2_symbol(void **s)
+{
+    (void)s;
+    refused("abi_v2", "built for exporter ABI 2");
+}
+static void test_wrong_major(void **s)
+{
+    (void)s;
+    refused("wrong_major", "exporter ABI 2, this baogao speaks ABI 1");
+}
+static void test_newer_minor(void **s)
+{
+    (void)s;
+    refused("newer_minor", "upgrade baogao");
+}
+static void test_small_size(void **s)
+{
+    (void)s;
+    refused("small_size", "too small");
+}
+static void test_no_write_row(void **s)
+{
+    (void)s;
+    refused("no_write_row", "lacks write_row");
+}
+static void test_returns_null(void **s)
+{
+    (void)s;
+    refused("returns_null", "entry returned NULL");
+}
 
 static void test_good_loads_and_reads_descriptor(void **state)
 {

@@ -51,14 +51,22 @@ static int teardown(void **state)
     return system(cmd);
 }
 
-static const char *rel(const char *path) { return path + strlen(dir) + 1; }
+static const char *rel(const char *path)
+{
+    return path + strlen(dir) + 1;
+}
 
 static void test_folder_sorted_recursive_with_excludes(void **state)
 {
     (void)state;
     char *exclude[] = {"draft-*"};
-    bg_source_config s = {.json_path = "sources[0]", .path = dir, .recursive = true, .exclude = exclude,
-                          .exclude_count = 1, .encoding = "auto", .format = "auto"};
+    bg_source_config s = {.json_path = "sources[0]",
+                          .path = dir,
+                          .recursive = true,
+                          .exclude = exclude,
+                          .exclude_count = 1,
+                          .encoding = "auto",
+                          .format = "auto"};
     bg_config c = {.sources = &s, .source_count = 1};
     bg_source_list list;
     char msg[256];
@@ -101,8 +109,11 @@ static void test_csv_container(void **state)
     const char *csv = "\xEF\xBB\xBFid,title,year,text\n"
                       "1,\"甲县政府工作报告\",2023,\"第一行\n第二行，含\"\"引号\"\"\"\n"
                       "2,乙县,2022,短文本\n";
-    bg_source_config s = {.json_path = "sources[0]", .text_column = "text", .title_column = "title",
-                          .year_column = "year", .delimiter = ","};
+    bg_source_config s = {.json_path = "sources[0]",
+                          .text_column = "text",
+                          .title_column = "title",
+                          .year_column = "year",
+                          .delimiter = ","};
     bg_csv_rows rows;
     char msg[256];
     assert_int_equal(bg_csv_read(csv, strlen(csv), "c.csv", &s, &rows, msg, sizeof msg), BG_E_OK);

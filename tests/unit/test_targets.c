@@ -439,9 +439,9 @@ static void test_numbered_target_lines(void **state)
 static void test_unknown_subjects_in_lists(void **state)
 {
     (void)state;
-    static const char *const want[] = {"other growth -2 exact", "other growth -2 exact", "other growth -1.5 exact",
-                                       "other growth -1.5 exact", "other growth 6.5 exact",
-                                       "general_budget_revenue growth 6.5 exact"};
+    static const char *const want[] = {"other growth -2 exact",   "other growth -2 exact",
+                                       "other growth -1.5 exact", "other growth -1.5 exact",
+                                       "other growth 6.5 exact",  "general_budget_revenue growth 6.5 exact"};
     expect_rows("主要预期目标是：化学需氧量、氨氮、二氧化硫、氮氧化物排放量分别下降2%、2%、1.5%、1.5%；"
                 "财政总收入和一般公共预算收入均增长6.5%。",
                 want, 6);
@@ -452,13 +452,15 @@ static void test_unknown_subjects_in_lists(void **state)
 static void test_urban_rural_pairs(void **state)
 {
     (void)state;
-    static const char *const want[] = {"urban_resident_income growth 6 exact", "rural_resident_income growth 7.5 exact",
-                                       "urban_resident_income growth 6 exact", "rural_resident_income growth 8 exact",
-                                       "urban_resident_income growth 7.5 exact", "rural_resident_income growth 7.5 exact",
-                                       "resident_income growth 7 range"};
-    expect_rows("主要预期目标是：城乡居民人均可支配收入增长6%、7.5%；城镇和农村牧区常住居民人均可支配收入分别增长6%、8%；"
-                "城镇居民人均可支配收入和农村居民人均纯收入实际增长7.5%；城乡居民收入增长7%—8%。",
-                want, 7);
+    static const char *const want[] = {
+        "urban_resident_income growth 6 exact",   "rural_resident_income growth 7.5 exact",
+        "urban_resident_income growth 6 exact",   "rural_resident_income growth 8 exact",
+        "urban_resident_income growth 7.5 exact", "rural_resident_income growth 7.5 exact",
+        "resident_income growth 7 range"};
+    expect_rows(
+        "主要预期目标是：城乡居民人均可支配收入增长6%、7.5%；城镇和农村牧区常住居民人均可支配收入分别增长6%、8%；"
+        "城镇居民人均可支配收入和农村居民人均纯收入实际增长7.5%；城乡居民收入增长7%—8%。",
+        want, 7);
 }
 
 /* Older and regional names, per mille, a figure inside a name, 年均浓度 (an
@@ -466,14 +468,19 @@ static void test_urban_rural_pairs(void **state)
 static void test_older_names_and_units(void **state)
 {
     (void)state;
-    static const char *const want[] = {
-        "other level 6 at_most ‰",         "energy_intensity growth -3.2 exact", "local_general_budget_revenue growth 16",
-        "rural_resident_income growth 11", "fixed_asset_investment growth 15",  "pm25 growth -5 about",
-        "rd_intensity level 2.6 exact",    "grain_output level 3.5 at_least 亿斤"};
-    expect_rows("今年的主要预期目标是：人口自然增长率控制在6‰以内，万元生产总值能耗下降3.2%，地方财政一般预算收入增长16%，"
-                "农牧民人均纯收入增长11%，500万元以上固定资产投资增长15%，细颗粒物（PM2.5）年均浓度下降5%左右，"
-                "全社会研究与试验发展经费支出占生产总值比重达到2.6%，粮食产量稳定在3.5亿斤以上。",
-                want, 8);
+    static const char *const want[] = {"other level 6 at_most ‰",
+                                       "energy_intensity growth -3.2 exact",
+                                       "local_general_budget_revenue growth 16",
+                                       "rural_resident_income growth 11",
+                                       "fixed_asset_investment growth 15",
+                                       "pm25 growth -5 about",
+                                       "rd_intensity level 2.6 exact",
+                                       "grain_output level 3.5 at_least 亿斤"};
+    expect_rows(
+        "今年的主要预期目标是：人口自然增长率控制在6‰以内，万元生产总值能耗下降3.2%，地方财政一般预算收入增长16%，"
+        "农牧民人均纯收入增长11%，500万元以上固定资产投资增长15%，细颗粒物（PM2.5）年均浓度下降5%左右，"
+        "全社会研究与试验发展经费支出占生产总值比重达到2.6%，粮食产量稳定在3.5亿斤以上。",
+        want, 8);
     /* 年均增长 still marks a multi-year goal */
     expect_rows("主要预期目标是：地区生产总值年均增长6%左右。", NULL, 0);
 }

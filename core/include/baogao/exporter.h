@@ -136,10 +136,10 @@ typedef struct bg_table_schema {
     uint32_t struct_size;
     uint16_t abi_major;
     uint16_t abi_minor;
-    size_t index;             /* 0-based, in begin_table order */
-    const char *name;         /* [a-z][a-z0-9_]* */
-    const char *label;        /* Chinese label, or NULL */
-    const char *label_en;     /* English description, or NULL */
+    size_t index;         /* 0-based, in begin_table order */
+    const char *name;     /* [a-z][a-z0-9_]* */
+    const char *label;    /* Chinese label, or NULL */
+    const char *label_en; /* English description, or NULL */
     size_t column_count;
     const bg_column *columns; /* column_count entries */
 } bg_table_schema;
@@ -173,7 +173,7 @@ typedef struct bg_run_summary {
     uint32_t struct_size;
     uint16_t abi_major;
     uint16_t abi_minor;
-    const char *run_id;      /* unique per run: start time and pid */
+    const char *run_id; /* unique per run: start time and pid */
     const char *job;
     int64_t started_at;      /* Unix seconds */
     int64_t finished_at;     /* Unix seconds */
@@ -187,12 +187,7 @@ typedef struct bg_run_summary {
     const bg_source_result *sources;
 } bg_run_summary;
 
-typedef enum bg_log_level {
-    BG_LOG_ERROR = 0,
-    BG_LOG_WARN = 1,
-    BG_LOG_INFO = 2,
-    BG_LOG_DEBUG = 3
-} bg_log_level;
+typedef enum bg_log_level { BG_LOG_ERROR = 0, BG_LOG_WARN = 1, BG_LOG_INFO = 2, BG_LOG_DEBUG = 3 } bg_log_level;
 
 /* Opaque: one open instance of an exporter, owned by the host. */
 typedef struct bg_context bg_context;
@@ -251,7 +246,7 @@ typedef enum bg_option_type {
 
 /* One option the plugin accepts, declared as data. */
 typedef struct bg_option_spec {
-    const char *name;          /* [a-z][a-z0-9_]* */
+    const char *name; /* [a-z][a-z0-9_]* */
     bg_option_type type;
     const char *default_value; /* as JSON text: "true", "10", "\"excel\"", or NULL for none */
     const char *choices;       /* BG_OPTION_CHOICE: "a|b|c"; else NULL */
@@ -259,17 +254,14 @@ typedef struct bg_option_spec {
 } bg_option_spec;
 
 /* What a plugin's output is: one file, or a folder of files. */
-typedef enum bg_output_kind {
-    BG_OUTPUT_FILE = 1,
-    BG_OUTPUT_DIRECTORY = 2
-} bg_output_kind;
+typedef enum bg_output_kind { BG_OUTPUT_FILE = 1, BG_OUTPUT_DIRECTORY = 2 } bg_output_kind;
 
 typedef struct bg_exporter {
-    uint32_t struct_size; /* sizeof(bg_exporter) as the plugin was built */
-    uint16_t abi_major;   /* BG_EXPORTER_ABI_MAJOR */
-    uint16_t abi_minor;   /* BG_EXPORTER_ABI_MINOR */
-    const char *name;     /* [a-z][a-z0-9_]*, what configs name */
-    const char *version;  /* the plugin's own version */
+    uint32_t struct_size;    /* sizeof(bg_exporter) as the plugin was built */
+    uint16_t abi_major;      /* BG_EXPORTER_ABI_MAJOR */
+    uint16_t abi_minor;      /* BG_EXPORTER_ABI_MINOR */
+    const char *name;        /* [a-z][a-z0-9_]*, what configs name */
+    const char *version;     /* the plugin's own version */
     const char *description; /* one line */
     bg_output_kind output_kind;
     size_t option_count;
@@ -278,20 +270,15 @@ typedef struct bg_exporter {
     /* Required. Creates the state; options are readable through host. */
     bg_status (*open)(bg_context *ctx, void **state);
     /* Required. Called once per table before any row. */
-    bg_status (*begin_table)(bg_context *ctx, void *state,
-                             const bg_table_schema *table);
+    bg_status (*begin_table)(bg_context *ctx, void *state, const bg_table_schema *table);
     /* Optional (NULL): a document begins; its rows in every table follow. */
-    bg_status (*begin_document)(bg_context *ctx, void *state,
-                                const bg_document_info *document);
+    bg_status (*begin_document)(bg_context *ctx, void *state, const bg_document_info *document);
     /* Required. cells has table->column_count entries, in column order. */
-    bg_status (*write_row)(bg_context *ctx, void *state,
-                           const bg_table_schema *table, const bg_cell *cells);
+    bg_status (*write_row)(bg_context *ctx, void *state, const bg_table_schema *table, const bg_cell *cells);
     /* Required. After the table's last row. */
-    bg_status (*end_table)(bg_context *ctx, void *state,
-                           const bg_table_schema *table);
+    bg_status (*end_table)(bg_context *ctx, void *state, const bg_table_schema *table);
     /* Optional (NULL): the run's summary, after every end_table. */
-    bg_status (*finish)(bg_context *ctx, void *state,
-                        const bg_run_summary *summary);
+    bg_status (*finish)(bg_context *ctx, void *state, const bg_run_summary *summary);
     /* Required. Commit = 1: flush and close every output file so that the
      * host may rename it. Commit = 0: abandon; the host removes the files.
      * Frees the state in both cases. A failure with commit = 1 aborts the
