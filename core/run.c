@@ -399,12 +399,13 @@ static void write_state(const bg_config *c, const bg_run_summary *summary)
     char temp[4096];
     snprintf(temp, sizeof temp, "%s.tmp-%ld", c->state_path, (long)getpid());
     FILE *f = dir && bg_mkdirs(dir) == 0 ? fopen(temp, "w") : NULL;
-    if (f && fputs(text, f) >= 0 && fclose(f) == 0) {
+    bool written = f && fputs(text, f) >= 0;
+    if (f && fclose(f) != 0)
+        written = false;
+    if (written) {
         if (rename(temp, c->state_path) != 0)
             bg_warn("state %s: %s", c->state_path, strerror(errno));
     } else {
-        if (f)
-            fclose(f);
         unlink(temp);
         bg_warn("state %s: cannot write", c->state_path);
     }
