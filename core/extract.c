@@ -38,7 +38,7 @@ static bool documents_row(bg_rowset *out, size_t table, const bg_doc_input *doc,
         set_text(out, row, schema, "region_code", d ? d->code : NULL) &&
         set_text(out, row, schema, "province", d ? d->province : NULL) &&
         set_text(out, row, schema, "city", d && d->city[0] && strcmp(d->level, "province") != 0 ? d->city : NULL) &&
-        set_text(out, row, schema, "level", d ? d->level : "unknown") &&
+        set_text(out, row, schema, "level", d ? (facts->region.level ? facts->region.level : d->level) : "unknown") &&
         set_text(out, row, schema, "doc_type", facts->doc_type) &&
         set_text(out, row, schema, "encoding", doc->encoding) &&
         set_text(out, row, schema, "encoding_reason", doc->encoding_reason) &&

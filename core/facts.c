@@ -86,10 +86,87 @@ static size_t parse_date(const char *s, size_t n, int *year, int *month, int *da
     return i + 3;
 }
 
+/* The digit a Chinese numeral character stands for (〇 ○ 零 一 … 九), -1 when
+ * none; its bytes go to *width. */
+static int chinese_digit(const char *s, size_t n, size_t *width)
+{
+    static const char *const digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    for (int i = 0; i < 10; i++)
+        if (n >= 3 && memcmp(s, digits[i], 3) == 0) {
+            *width = 3;
+            return i;
+        }
+    if (n >= 3 && (memcmp(s, "○", 3) == 0 || memcmp(s, "零", 3) == 0 || memcmp(s, "Ｏ", 3) == 0)) {
+        *width = 3;
+        return 0;
+    }
+    if (n >= 1 && (s[0] == 'O' || s[0] == 'o')) {
+        *width = 1;
+        return 0;
+    }
+    return -1;
+}
+
+/* 一 … 九, 十, 十二, 二十, 三十一 at s: the value (1-99) and the bytes read. */
+static size_t chinese_small_number(const char *s, size_t n, int *value)
+{
+    size_t i = 0, w;
+    int tens = 0, units = 0;
+    int d = chinese_digit(s, n, &w);
+    if (d > 0) {
+        units = d;
+        i += w;
+    }
+    if (n - i >= 3 && memcmp(s + i, "十", 3) == 0) {
+        tens = units ? units : 1;
+        units = 0;
+        i += 3;
+        d = chinese_digit(s + i, n - i, &w);
+        if (d > 0) {
+            units = d;
+            i += w;
+        }
+    }
+    *value = tens * 10 + units;
+    return *value > 0 ? i : 0;
+}
+
+/* Parses "二〇二二年一月十日" at s (dates of sessions written in words);
+ * returns bytes consumed or 0. */
+static size_t parse_chinese_date(const char *s, size_t n, int *year, int *month, int *day)
+{
+    size_t i = 0, w;
+    int y = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = chinese_digit(s + i, n - i, &w);
+        if (d < 0)
+            return 0;
+        y = y * 10 + d;
+        i += w;
+    }
+    int m, d;
+    size_t used;
+    if (n - i < 3 || memcmp(s + i, "年", 3) != 0)
+        return 0;
+    i += 3;
+    if (!(used = chinese_small_number(s + i, n - i, &m)) || m > 12 || n - i - used < 3 ||
+        memcmp(s + i + used, "月", 3) != 0)
+        return 0;
+    i += used + 3;
+    if (!(used = chinese_small_number(s + i, n - i, &d)) || d > 31 || n - i - used < 3 ||
+        (memcmp(s + i + used, "日", 3) != 0 && memcmp(s + i + used, "号", 3) != 0))
+        return 0;
+    *year = y;
+    *month = m;
+    *day = d;
+    return i + used + 3;
+}
+
 static bool find_date(const char *s, size_t n, int *year, int *month, int *day)
 {
     for (size_t i = 0; i + 4 <= n; i++) {
-        if ((i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9')) && parse_date(s + i, n - i, year, month, day))
+        if ((i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9')) &&
+            (parse_date(s + i, n - i, year, month, day) || parse_chinese_date(s + i, n - i, year, month, day)))
             return *year >= 1949 && *year <= 2100;
     }
     return false;
@@ -109,6 +186,62 @@ static int year_before(const char *s, size_t at)
     if (at >= 5 && s[at - 5] >= '0' && s[at - 5] <= '9')
         return 0;
     return y >= 1949 && y <= 2100 ? y : 0;
+}
+
+/* The latest year the text speaks of in the plan's voice: 2022年，沭阳县将…,
+ * 2023年，我们将…, 2023年要…; 0 when none. An excerpt of a report's plan
+ * names its year only so. */
+static int plan_voice_year(const char *text, size_t length)
+{
+    static const char *const verbs[] = {"将", "要", "计划", "力争", "确保"};
+    int best = 0;
+    for (size_t i = 4; i + 3 <= length; i++) {
+        if (memcmp(text + i, "年", 3) != 0)
+            continue;
+        int year = year_before(text, i);
+        if (!year || (i >= 7 && memcmp(text + i - 7, "到", 3) == 0))
+            continue;
+        size_t at = i + 3;
+        if (at + 3 <= length && memcmp(text + at, "，", 3) == 0)
+            at += 3;
+        else if (at < length && text[at] == ',')
+            at += 1;
+        /* a short subject (沭阳县, 我们, 全市) may stand before the verb */
+        for (size_t chars = 0; chars <= 8 && at < length; chars++) {
+            bool verb = false;
+            for (size_t v = 0; v < sizeof verbs / sizeof *verbs && !verb; v++) {
+                size_t k = strlen(verbs[v]);
+                verb = at + k <= length && memcmp(text + at, verbs[v], k) == 0;
+            }
+            if (verb) {
+                if (year > best)
+                    best = year;
+                break;
+            }
+            unsigned char c = (unsigned char)text[at];
+            if (c < 0x80 || memcmp(text + at, "，", 3) == 0 || memcmp(text + at, "。", 3) == 0 ||
+                memcmp(text + at, "、", 3) == 0 || memcmp(text + at, "；", 3) == 0)
+                break; /* digits, ASCII punctuation or a clause break: not a subject */
+            at += c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        }
+    }
+    return best;
+}
+
+/* Whether a line starts with a work heading: (一)…, 一、… */
+static bool has_work_heading(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (i > 0 && text[i - 1] != '\n')
+            continue;
+        size_t w;
+        const char *s = text + i;
+        size_t n = length - i;
+        if ((n > 1 && s[0] == '(' && is_numeral(s + 1, n - 1, &w) && n > 1 + w && s[1 + w] == ')') ||
+            (n >= 3 && memcmp(s, "（", 3) == 0 && is_numeral(s + 3, n - 3, &w)) || numbered(s, n < 12 ? n : 12))
+            return true;
+    }
+    return false;
 }
 
 int bg_plan_year(const char *text, size_t length, int report_year, int report_month)
@@ -199,6 +332,9 @@ static const char *document_type(const bg_text *t, const line_span *lines, size_
     if (bg_contains(t->text, t->length, "各位代表") || bg_contains(t->text, t->length, "政府工作报告") ||
         (bg_contains(t->text, t->length, "主要预期目标") &&
          (bg_contains(t->text, t->length, "工作安排") || bg_contains(t->text, t->length, "重点工作"))))
+        return "work_report";
+    /* an excerpt of the plan: its work headings and 2023年，我们将… */
+    if (has_work_heading(t->text, t->length) && plan_voice_year(t->text, t->length))
         return "work_report";
     return "other";
 }
@@ -301,6 +437,8 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
     }
     if (!out->plan_year)
         out->plan_year = bg_plan_year(t->text, t->length, dated_year, dated_month);
+    if (!out->plan_year)
+        out->plan_year = plan_voice_year(t->text, t->length);
 
     if (regions) {
         const char *region_title = hint_region && *hint_region ? hint_region : out->title;

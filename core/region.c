@@ -260,6 +260,7 @@ size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division 
 typedef struct occurrence {
     size_t position, length;
     size_t first_entry, entry_count; /* entries with this exact name */
+    bool former;                     /* a county's former name: 宁乡县 for 宁乡市 */
 } occurrence;
 
 static bool is_ambiguous(const bg_regions *r, const char *s, size_t n)
@@ -285,6 +286,35 @@ static bool part_of_word(const char *s, size_t n, size_t end, size_t length)
     return false;
 }
 
+/* A county's name from before it became a city or a district (宁乡县, now
+ * 宁乡市; 赣县, now 赣县区): reports of 2010-2024 use the name of their year.
+ * Returns the bytes of the written name at s[i] (0 when none) and the entry
+ * of today's division in *entry. Only county-level divisions qualify. */
+static size_t former_county_at(const bg_regions *r, const char *s, size_t n, size_t i, size_t first, size_t last,
+                               size_t *entry)
+{
+    for (size_t e = first; e < last; e++) {
+        const name_entry *x = &r->entries[e];
+        if (x->length < 9 || level_rank(r->divisions[x->division].level) != 3)
+            continue;
+        size_t stem = x->length - 3;
+        const char *suffix = x->text + stem;
+        if (memcmp(suffix, "市", 3) != 0 && memcmp(suffix, "区", 3) != 0)
+            continue;
+        /* 赣县区 keeps 县 in its name: its former name is the stem */
+        bool stem_is_county = stem >= 6 && memcmp(x->text + stem - 3, "县", 3) == 0;
+        size_t written = stem_is_county ? stem : stem + 3;
+        if (i + written > n || memcmp(s + i, x->text, stem) != 0 ||
+            (!stem_is_county && memcmp(s + i + stem, "县", 3) != 0))
+            continue;
+        if (stem_is_county && i + stem + 3 <= n && memcmp(s + i + stem, "区", 3) == 0)
+            continue; /* today's name */
+        *entry = e;
+        return written;
+    }
+    return 0;
+}
+
 /* Finds names in s[0, n), longest first, without overlap. in_title: the
  * ambiguous words count too. Returns a malloc'ed array (NULL when none). */
 static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_title, size_t *count)
@@ -308,6 +338,9 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
                 break;
             }
         }
+        size_t former = 0;
+        if (best == (size_t)-1)
+            former = former_county_at(r, s, n, i, first, last, &best);
         if (best == (size_t)-1) {
             i++;
             continue;
@@ -327,8 +360,8 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
                 break;
             list = grown;
         }
-        list[used++] = (occurrence){i, b->length, best, end - best};
-        i += b->length;
+        list[used++] = (occurrence){i, former ? former : b->length, best, end - best, former > 0};
+        i += former ? former : b->length;
     }
     *count = used;
     return list;
@@ -426,12 +459,18 @@ static int occurrence_rank(const bg_regions *r, const occurrence *o)
     return rank;
 }
 
-/* "株洲市" + "芦淞区" when the report writes them together. */
-static void set_region(bg_region_result *out, const bg_division *d, const char *s, size_t position)
+/* "株洲市" + "芦淞区" when the report writes them together; a former county
+ * name as written, at the county level. */
+static void set_region(bg_region_result *out, const bg_division *d, const char *s, const occurrence *o)
 {
+    size_t position = o->position;
     size_t c = strlen(d->city);
-    if (level_rank(d->level) == 3 && c && strcmp(d->city, d->province) != 0 && position >= c &&
-        memcmp(s + position - c, d->city, c) == 0)
+    out->level = NULL;
+    if (o->former) {
+        snprintf(out->region, sizeof out->region, "%.*s", (int)o->length, s + position);
+        out->level = "county";
+    } else if (level_rank(d->level) == 3 && c && strcmp(d->city, d->province) != 0 && position >= c &&
+               memcmp(s + position - c, d->city, c) == 0)
         snprintf(out->region, sizeof out->region, "%s%s", d->city, d->name);
     else
         snprintf(out->region, sizeof out->region, "%s", d->name);
@@ -483,7 +522,7 @@ bool bg_region_resolve(const bg_regions *r, const char *title, const char *text,
         }
         const bg_division *d = pick(r, &list[chosen], title, title_length, text, length, 0);
         if (d)
-            set_region(out, d, title, list[chosen].position);
+            set_region(out, d, title, &list[chosen]);
         free(list);
         return out->division != NULL;
     }
@@ -522,7 +561,7 @@ bool bg_region_resolve(const bg_regions *r, const char *title, const char *text,
             bool suffix_ok = true;
             if (voice == 3 && k >= 3) {
                 /* 全县 speaks for a 县 or 旗, 全区 for a 区 */
-                bool is_district = memcmp(name + k - 3, "区", 3) == 0;
+                bool is_district = memcmp(name + k - 3, "区", 3) == 0 && !list[i].former;
                 suffix_ok = county_voice ? !is_district : is_district;
             }
             if (suffix_ok)
@@ -538,7 +577,7 @@ bool bg_region_resolve(const bg_regions *r, const char *title, const char *text,
     if (!d)
         d = pick(r, &list[best], NULL, 0, text, length, 0);
     if (d)
-        set_region(out, d, text, list[best].position);
+        set_region(out, d, text, &list[best]);
     free(list);
     return out->division != NULL;
 }

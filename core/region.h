@@ -34,6 +34,9 @@ size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division 
 typedef struct bg_region_result {
     const bg_division *division; /* NULL when nothing was found */
     char region[192];            /* name as the report uses it: 安庆市大观区, 澧县 */
+    const char *level;           /* static; the level the report's name says when it
+                                    differs from today's division's (宁乡县, now 宁乡市
+                                    or 赣县, now 赣县区: "county"), else NULL */
 } bg_region_result;
 
 /* Resolves the region: first from the title (may be NULL), then from the

@@ -31,6 +31,11 @@ enum marker_class {
 struct bg_targets_rules {
     bg_units units;
     bg_words aliases; /* cls = indicator key */
+    /* indicators[].patterns: whole-name patterns for families of wordings
+     * (研发经费支出占地区生产总值比重, 研究与试验发展经费支出相当于生产总值的比例) */
+    pcre2_code **name_patterns;
+    const char **name_pattern_keys; /* borrowed from aliases.cls */
+    size_t name_pattern_count;
     bg_words q_after, q_before, q_relation, range_seps;
     bg_words aspirations;
     bg_words growth, decline, level, change, prefixes, suffixes, respectively, each, joiners;
@@ -55,13 +60,19 @@ static bool load_aliases(bg_targets_rules *r, const cJSON *root, const char *fil
         bg_problems_add(p, "%s: indicators: expected an array of {key, label, label_en, aliases}", file);
         return false;
     }
-    size_t total = 0;
+    size_t total = 0, patterns_total = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, indicators)
     {
         const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(item, "aliases");
+        const cJSON *patterns = cJSON_GetObjectItemCaseSensitive(item, "patterns");
         total += cJSON_IsArray(aliases) ? (size_t)cJSON_GetArraySize(aliases) : 0;
+        patterns_total += cJSON_IsArray(patterns) ? (size_t)cJSON_GetArraySize(patterns) : 0;
     }
+    r->name_patterns = calloc(patterns_total + 1, sizeof *r->name_patterns);
+    r->name_pattern_keys = calloc(patterns_total + 1, sizeof *r->name_pattern_keys);
+    if (!r->name_patterns || !r->name_pattern_keys)
+        return false;
     bg_words *w = &r->aliases;
     w->text = calloc(total + 1, sizeof *w->text);
     w->cls = calloc(total + 1, sizeof *w->cls);
@@ -112,6 +123,30 @@ static bool load_aliases(bg_targets_rules *r, const cJSON *root, const char *fil
                     w->count++;
                 }
                 k++;
+            }
+        }
+        const cJSON *patterns = cJSON_GetObjectItemCaseSensitive(item, "patterns");
+        if (patterns && !cJSON_IsArray(patterns)) {
+            bg_problems_add(p, "%s: indicators[%zu].patterns: expected an array of patterns", file, i);
+            ok = false;
+        } else if (patterns && key_ok && w->count > 0) {
+            size_t k = 0;
+            const cJSON *pattern;
+            cJSON_ArrayForEach(pattern, patterns)
+            {
+                char path[96];
+                snprintf(path, sizeof path, "indicators[%zu].patterns[%zu]", i, k++);
+                pcre2_code *code = NULL;
+                if (!cJSON_IsString(pattern) || !pattern->valuestring[0])
+                    bg_problems_add(p, "%s: %s: expected a pattern string", file, path);
+                else
+                    code = bg_pattern_compile(pattern->valuestring, file, path, p);
+                if (!code) {
+                    ok = false;
+                    continue;
+                }
+                r->name_patterns[r->name_pattern_count] = code;
+                r->name_pattern_keys[r->name_pattern_count++] = w->cls[w->count - 1];
             }
         }
         i++;
@@ -304,6 +339,8 @@ void bg_targets_rules_free(bg_targets_rules *r)
     if (!r)
         return;
     bg_units_free(&r->units);
+    bg_patterns_free(r->name_patterns, r->name_pattern_count);
+    free(r->name_pattern_keys);
     bg_words *lists[] = {&r->aliases,      &r->q_after, &r->q_before, &r->q_relation, &r->range_seps, &r->aspirations,
                          &r->growth,       &r->decline, &r->level,    &r->change,     &r->prefixes,   &r->suffixes,
                          &r->respectively, &r->each,    &r->joiners,  &r->markers};
@@ -425,18 +462,36 @@ static bool line_starts_enumerator(const char *s, size_t from, size_t to)
     return enumerator_length(s, to, from) > 0;
 }
 
+/* A list item's mark at the start of a line: a bullet, a dash (——地区生产总值
+ * 增长7%) or an item number. */
+static bool line_starts_item(const char *s, size_t from, size_t to)
+{
+    size_t p = from;
+    while (p < to && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    return line_starts_bullet(s, from, to) || starts_with(s, to, p, "—") || line_starts_enumerator(s, from, to);
+}
+
+/* End of the line that starts at s[from]. */
+static size_t line_end(const char *s, size_t n, size_t from)
+{
+    const char *nl = memchr(s + from, '\n', n - from);
+    return nl ? (size_t)(nl - s) : n;
+}
+
 /* The passage runs from the lead-in to the end of its paragraph: the line
  * ends it when it ends a sentence; otherwise (a lead-in or a figure broken
  * over lines) the next non-blank, non-bullet line continues it. A lead-in
- * that ends its line (主要预期目标是：) may open a list, one target a
- * numbered line: each line that starts with an enumerator continues it,
- * whatever ends the line before. */
+ * that ends its line (主要预期目标是：) may open a list, one target a line
+ * marked with a dash, a bullet or a number: each such line continues it,
+ * across blank lines and whatever ends the line before. */
 static size_t passage_end(const char *s, size_t n, size_t from)
 {
     size_t at = from;
     const char *first_nl = memchr(s + from, '\n', n - from);
     bool listed = first_nl && line_is_blank(s, from, (size_t)(first_nl - s));
-    for (int lines = 0; lines < 24; lines++) {
+    bool in_list = listed; /* the current line is the lead-in's or an item */
+    for (int lines = 0; lines < 48; lines++) {
         const char *nl = memchr(s + at, '\n', n - at);
         size_t end = nl ? (size_t)(nl - s) : n;
         size_t last = end;
@@ -450,13 +505,24 @@ static size_t passage_end(const char *s, size_t n, size_t from)
         if (!nl)
             return end;
         size_t next = end + 1;
-        const char *nl2 = memchr(s + next, '\n', n - next);
-        size_t next_end = nl2 ? (size_t)(nl2 - s) : n;
+        size_t next_end = line_end(s, n, next);
+        if (in_list) {
+            size_t item = next, item_end = next_end;
+            while (item_end < n && line_is_blank(s, item, item_end)) {
+                item = item_end + 1;
+                item_end = line_end(s, n, item);
+            }
+            if (!line_is_blank(s, item, item_end) && line_starts_item(s, item, item_end)) {
+                at = item;
+                continue;
+            }
+        }
         if (terminal && !(listed && line_starts_enumerator(s, next, next_end)))
             return end;
         if (line_is_blank(s, next, next_end) || line_starts_bullet(s, next, next_end))
             return end;
         at = next;
+        in_list = false;
     }
     return at;
 }
@@ -526,11 +592,54 @@ static char *plain_subject(const char *c, size_t start, size_t end)
     return out;
 }
 
+/* Length of the indicator name at s[at] (an alias, or the longest match of
+ * a name pattern), 0 when none; whole: the name must run to s[n]. The key
+ * goes to *key. */
+static size_t name_at(const bg_targets_rules *r, const char *s, size_t n, size_t at, bool whole, const char **key)
+{
+    size_t index, best = bg_words_at(&r->aliases, s, n, at, &index);
+    if (best && (!whole || at + best == n)) {
+        if (key)
+            *key = r->aliases.cls[index];
+    } else {
+        best = 0;
+    }
+    if (!r->name_pattern_count || at >= n)
+        return best;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return best;
+    for (size_t i = 0; i < r->name_pattern_count; i++) {
+        int rc = pcre2_match(r->name_patterns[i], (PCRE2_SPTR)s, n, at,
+                             (whole ? PCRE2_ENDANCHORED : 0) | PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, NULL);
+        if (rc < 0)
+            continue;
+        size_t end = pcre2_get_ovector_pointer(md)[1];
+        if (end - at > best && (!whole || end == n)) {
+            best = end - at;
+            if (key)
+                *key = r->name_pattern_keys[i];
+        }
+    }
+    pcre2_match_data_free(md);
+    return best;
+}
+
 /* Skips subject prefixes (其中, 全县, 今年 …) and aspiration words at c[at]. */
 static size_t skip_prefixes(const bg_targets_rules *r, const char *c, size_t n, size_t at, size_t *asp_start,
                             size_t *asp_end)
 {
     at += enumerator_length(c, n, at); /* 2.规上工业增加值增长8% */
+    /* ——地区生产总值增长7%: a list item's dash or bullet */
+    static const char *const marks[] = {"—", "-", "－", "◆", "◇", "•", "●", "○", "■", "□", "▲", "★", "☆", "·"};
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+            if (starts_with(c, n, at, marks[i])) {
+                at += strlen(marks[i]);
+                more = true;
+            }
+    }
     for (;;) {
         size_t len = bg_words_at(&r->prefixes, c, n, at, NULL);
         size_t alen = bg_words_at(&r->aspirations, c, n, at, NULL);
@@ -541,8 +650,8 @@ static size_t skip_prefixes(const bg_targets_rules *r, const char *c, size_t n, 
         }
         if (!len)
             return at;
-        /* a prefix that is the start of an alias stays (全社会固定资产投资) */
-        if (bg_words_at(&r->aliases, c, n, at, NULL) > len)
+        /* a prefix that is the start of a name stays (全社会固定资产投资) */
+        if (name_at(r, c, n, at, false, NULL) > len)
             return at;
         at += len;
     }
@@ -567,15 +676,12 @@ static const char *lookup_key(const bg_targets_rules *r, const char *c, size_t s
     size_t n = strlen(plain), at = 0;
     for (;;) {
         size_t len = bg_words_at(&r->prefixes, plain, n, at, NULL);
-        if (!len || bg_words_at(&r->aliases, plain, n, at, NULL) > len)
+        if (!len || name_at(r, plain, n, at, false, NULL) > len)
             break;
         at += len;
     }
     const char *key = NULL;
-    size_t index;
-    size_t len = bg_words_at(&r->aliases, plain, n, at, &index);
-    if (len && at + len == n)
-        key = r->aliases.cls[index];
+    name_at(r, plain, n, at, true, &key);
     if (!key && n > at && region_prefix) {
         /* a region name before an alias: 株洲市地区生产总值; never two
          * subjects joined (城镇和农村牧区常住居民人均可支配收入) */
@@ -738,6 +844,27 @@ typedef struct target {
     size_t clause_start, clause_end;
 } target;
 
+/* Removes the line breaks (and the blanks around them) a PDF's layout put
+ * inside a name: 社会消费\n品零售总额 is one name. */
+static char *join_lines(char *s)
+{
+    if (!s)
+        return s;
+    size_t k = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '\n' || s[i] == '\r') {
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+                k--;
+            while (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' || s[i + 1] == '\r')
+                i++;
+            continue;
+        }
+        s[k++] = s[i];
+    }
+    s[k] = '\0';
+    return s;
+}
+
 static void emit(sink *k, const passage *ps, const target *t)
 {
     if (k->nomem)
@@ -749,10 +876,10 @@ static void emit(sink *k, const passage *ps, const target *t)
         return;
     }
     k->rows++;
-    char *ind_text = quote(ps, t->ind_start, t->ind_end);
-    char *qual_text = quote(ps, t->qt_start, t->qt_end);
-    char *ref = t->ref_end > t->ref_start ? quote(ps, t->ref_start, t->ref_end) : NULL;
-    char *asp = t->asp_end > t->asp_start ? quote(ps, t->asp_start, t->asp_end) : NULL;
+    char *ind_text = join_lines(quote(ps, t->ind_start, t->ind_end));
+    char *qual_text = join_lines(quote(ps, t->qt_start, t->qt_end));
+    char *ref = t->ref_end > t->ref_start ? join_lines(quote(ps, t->ref_start, t->ref_end)) : NULL;
+    char *asp = t->asp_end > t->asp_start ? join_lines(quote(ps, t->asp_start, t->asp_end)) : NULL;
     char *sentence = quote(ps, t->clause_start, t->clause_end);
     bool ok = ind_text && qual_text && sentence;
     ok = ok && set_text(k, row, s, "doc_id", k->doc_id);
@@ -1213,35 +1340,10 @@ static bool lead_in_is_this_year(const bg_targets_rules *r, const char *s, size_
     return true;
 }
 
-long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
-                        const char *doc_id, bg_rowset *out, size_t table)
-{
-    (void)outline; /* the lead-in decides, not the part: reviews rarely say
-                      主要预期目标是 */
-    sink k = {r, out, table, doc_id, plan_year, 0, false};
-    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    if (!md)
-        return -1;
-    size_t at = 0, from, to;
-    /* the first this-year passage that states any target is the one */
-    while (!k.rows && !k.nomem && bg_targets_passage(r, text, plan_year, at, &from, &to)) {
-        passage ps = {text, NULL, NULL, 0};
-        ps.c = bg_compact(text->text, from, to, true, &ps.map, &ps.n);
-        if (!ps.c) {
-            pcre2_match_data_free(md);
-            return -1;
-        }
-        read_passage(r, &ps, md, &k);
-        free(ps.c);
-        free(ps.map);
-        at = to > from ? to : from + 1;
-    }
-    pcre2_match_data_free(md);
-    return k.nomem ? -1 : k.rows;
-}
-
-bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
-                        size_t *end)
+/* The first lead-in at or after `from` that opens this year's passage: the
+ * lead-in starts at *lead, the passage runs [*start, *end). */
+static bool find_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *lead,
+                         size_t *start, size_t *end)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->lead_in, NULL);
     if (!md)
@@ -1258,13 +1360,84 @@ bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan
             me = ms + 1;
         if (lead_in_is_this_year(r, text->text, ms, me, plan_year, md)) {
             found = true;
-            if (start)
-                *start = ov[1];
-            if (end)
-                *end = passage_end(text->text, text->length, ov[1]);
+            *lead = ms;
+            *start = ov[1];
+            *end = passage_end(text->text, text->length, ov[1]);
         }
         at = me;
     }
     pcre2_match_data_free(md);
     return found;
+}
+
+/* Whether the lead-in at s[lead] opens the paragraph right after s[end]
+ * (民生方面的预期目标是：… after the economic targets' paragraph): only
+ * blanks before its line, and no sentence end on its line before it. */
+static bool continues_passage(const char *s, size_t end, size_t lead)
+{
+    size_t line = lead;
+    while (line > end && s[line - 1] != '\n')
+        line--;
+    for (size_t p = end; p < line; p++)
+        if (s[p] != '\n' && s[p] != ' ' && s[p] != '\t' && s[p] != '\r')
+            return false;
+    for (size_t p = line; p < lead; p++) {
+        size_t w;
+        if (is_terminal_at(s, lead, p, &w))
+            return false;
+    }
+    return line > end || lead == end;
+}
+
+static void read_range(const bg_targets_rules *r, const bg_text *text, size_t from, size_t to, pcre2_match_data *md,
+                       sink *k)
+{
+    passage ps = {text, NULL, NULL, 0};
+    ps.c = bg_compact(text->text, from, to, true, &ps.map, &ps.n);
+    if (!ps.c) {
+        k->nomem = true;
+        return;
+    }
+    read_passage(r, &ps, md, k);
+    free(ps.c);
+    free(ps.map);
+}
+
+long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
+                        const char *doc_id, bg_rowset *out, size_t table)
+{
+    (void)outline; /* the lead-in decides, not the part: reviews rarely say
+                      主要预期目标是 */
+    sink k = {r, out, table, doc_id, plan_year, 0, false};
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    if (!md)
+        return -1;
+    size_t at = 0, lead, from, to;
+    /* the first this-year passage that states any target is the one */
+    while (!k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to)) {
+        read_range(r, text, from, to, md, &k);
+        at = to > from ? to : from + 1;
+    }
+    /* …and the paragraphs right after it that open with a lead-in of their
+     * own carry the rest of its targets */
+    while (k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to) &&
+           continues_passage(text->text, at, lead)) {
+        read_range(r, text, from, to, md, &k);
+        at = to > from ? to : from + 1;
+    }
+    pcre2_match_data_free(md);
+    return k.nomem ? -1 : k.rows;
+}
+
+bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
+                        size_t *end)
+{
+    size_t lead, s, e;
+    if (!find_passage(r, text, plan_year, from, &lead, &s, &e))
+        return false;
+    if (start)
+        *start = s;
+    if (end)
+        *end = e;
+    return true;
 }

@@ -102,6 +102,31 @@ static void test_headline_and_excerpt(void **state)
     bg_facts_free(&f);
     bg_text_free(&t);
 
+    /* an excerpt of the plan: a work heading and the plan's voice */
+    f = facts_of("（三）坚定不移推进乡村振兴\n2022年，沭阳县将坚持农业农村优先发展。"
+                 "新建高标准农田8万亩。\n到2025年将建成示范区。\n",
+                 &t);
+    assert_int_equal(f.plan_year, 2022);
+    assert_string_equal(f.doc_type, "work_report");
+    bg_facts_free(&f);
+    bg_text_free(&t);
+
+    /* a session date written in words */
+    f = facts_of("政府工作报告\n——二〇二二年一月十日在昆明市第十五届人民代表大会第一次会议上\n各位代表：\n", &t);
+    assert_true(f.has_report_date);
+    assert_int_equal(f.report_year, 2022);
+    assert_int_equal(f.report_month, 1);
+    assert_int_equal(f.report_day, 10);
+    bg_facts_free(&f);
+    bg_text_free(&t);
+    f = facts_of("政府工作报告\n（二○一九年十二月二十八日在区第三届人民代表大会第四次会议上）\n", &t);
+    assert_true(f.has_report_date);
+    assert_int_equal(f.report_year, 2019);
+    assert_int_equal(f.report_month, 12);
+    assert_int_equal(f.report_day, 28);
+    bg_facts_free(&f);
+    bg_text_free(&t);
+
     f = facts_of("天气预报\n\n明天晴。\n", &t);
     assert_null(f.title);
     assert_string_equal(f.doc_type, "other");

@@ -3,7 +3,8 @@
  * every figure in full: targets precision and recall 1.0, every must-find
  * commitment, review statement, list, section, meta field and absent
  * boilerplate, and every target field the gold gives. So must the realistic
- * gold (tests/gold/realistic.json). */
+ * gold (tests/gold/realistic.json) and the blind gold (tests/gold/blind.json,
+ * written before the extraction code was read). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,11 +84,28 @@ static void test_realistic(void **state)
     assert_int_equal(s.field_correct, s.field_total);
 }
 
+/* Forty reports written blind to imitate real ones (provinces, prefectures,
+ * districts, counties, 2010-2024, bullets, continued paragraphs, former
+ * county names, dates in words): targets and document facts in full. */
+static void test_blind(void **state)
+{
+    (void)state;
+    bg_eval_score s;
+    run_gold(BG_TEST_SOURCE_DIR "/tests/gold/blind.json", NULL, &s);
+    assert_true(s.targets_gold >= 300);
+    assert_int_equal(s.targets_matched, s.targets_gold);
+    assert_int_equal(s.targets_found, s.targets_gold);
+    assert_int_equal(s.meta_matched, s.meta_gold);
+    assert_true(s.meta_gold >= 200);
+    assert_int_equal(s.field_correct, s.field_total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seeds),
         cmocka_unit_test(test_phrasings),
+        cmocka_unit_test(test_blind),
         cmocka_unit_test(test_realistic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

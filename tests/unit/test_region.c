@@ -82,6 +82,30 @@ static void test_text_only(void **state)
     assert_false(bg_region_resolve(regions, NULL, "提高县级医院水平", strlen("提高县级医院水平"), &r));
 }
 
+/* A county's name from before it became a city or a district: the report's
+ * own name, at the county level, for today's division. */
+static void test_former_county_names(void **state)
+{
+    (void)state;
+    bg_region_result r;
+    const char *text = "——2014年2月18日在宁乡县第十六届人民代表大会第四次会议上。全县上下，全县经济。";
+    assert_true(bg_region_resolve(regions, "政府工作报告", text, strlen(text), &r));
+    assert_string_equal(r.region, "宁乡县");
+    assert_string_equal(r.division->code, "430182");
+    assert_string_equal(r.level, "county");
+    assert_string_equal(r.division->province, "湖南省");
+    text = "赣县人民政府工作报告。全县上下齐心协力，全县经济稳步增长。";
+    assert_true(bg_region_resolve(regions, NULL, text, strlen(text), &r));
+    assert_string_equal(r.region, "赣县");
+    assert_string_equal(r.division->code, "360704");
+    assert_string_equal(r.level, "county");
+    /* today's names stay as they are, with no level of their own */
+    text = "赣州市赣县区人民政府工作报告。全区上下。";
+    assert_true(bg_region_resolve(regions, NULL, text, strlen(text), &r));
+    assert_string_equal(r.region, "赣州市赣县区");
+    assert_null(r.level);
+}
+
 static void test_find(void **state)
 {
     (void)state;
@@ -105,7 +129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title), cmocka_unit_test(test_shared_names), cmocka_unit_test(test_text_only),
-        cmocka_unit_test(test_find),  cmocka_unit_test(test_bad_csv),
+        cmocka_unit_test(test_find),  cmocka_unit_test(test_bad_csv),      cmocka_unit_test(test_former_county_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -485,6 +485,72 @@ static void test_older_names_and_units(void **state)
     expect_rows("主要预期目标是：地区生产总值年均增长6%左右。", NULL, 0);
 }
 
+/* 主要预期目标为： then one target a line, each marked with a dash or a
+ * bullet and set apart by blank lines; the first unmarked line ends it. */
+static void test_dashed_target_lines(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"gdp growth 6.5 about", "industrial_output growth 5 exact",
+                                       "new_urban_jobs level 3.5 exact", "registered_unemployment_rate level 3.5",
+                                       "resident_income relation"};
+    expect_rows("全县经济社会发展的主要预期目标为：\n\n——地区生产总值增长6.5%左右；\n\n"
+                "——规模以上工业总产值增长5%；\n\n● 城镇新增就业3.5万人，城镇登记失业率控制在3.5%以内；\n"
+                "——居民人均可支配收入增长与经济增长同步。\n\n围绕上述目标，全年实施重点项目200个以上。\n\n"
+                "——新建5G基站1000个。",
+                want, 5);
+}
+
+/* Targets split over paragraphs that each open with a lead-in of their
+ * own; a paragraph between them that is not one ends the passage. */
+static void test_continued_paragraphs(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"gdp growth 5 at_least", "new_urban_jobs level 110 exact", "cpi growth 3 about"};
+    expect_rows("今年的主要预期目标是：地区生产总值增长5%以上；外贸进出口保稳提质。\n\n"
+                "民生和生态方面的预期目标是：城镇新增就业110万人，居民消费价格涨幅3%左右。\n\n"
+                "（一）扩大内需。全年完成投资1万亿元以上。\n",
+                want, 3);
+    static const char *const first[] = {"gdp growth 5 at_least"};
+    expect_rows("今年的主要预期目标是：地区生产总值增长5%以上。\n\n提出这一目标，主要考虑稳就业。\n\n"
+                "社会方面的预期目标是：城镇新增就业110万人。\n",
+                first, 1);
+}
+
+/* Families of names read by the rules' name patterns, not one wording each:
+ * R&D over GDP in its many forms, PM2.5, 城市居民 for 城镇居民, 缩小到. */
+static void test_name_families(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"rd_intensity level 2.6 exact",
+                                       "rd_intensity level 3.8 exact",
+                                       "rd_intensity level 4.2 at_least",
+                                       "pm25 level 28 at_most",
+                                       "pm25 level 33 exact",
+                                       "urban_resident_income growth 12 at_least",
+                                       "rural_resident_income growth 12 at_least",
+                                       "urban_rural_income_ratio level 1.67 at_most",
+                                       "gdp growth 7 about",
+                                       "other growth -5 exact"};
+    expect_rows("主要预期目标是：研究与试验发展经费支出相当于生产总值的比例达到2.6%；"
+                "全社会研发投入占地区生产总值比重达到3.8%；科技研发投入占GDP的比重保持在4.2%以上；"
+                "PM2.5年平均浓度控制在28微克/立方米以内；细颗粒物（PM2.5）平均浓度下降到33微克/立方米；"
+                "城市居民人均可支配收入和农民人均纯收入分别增长12%以上；城乡居民收入比缩小到1.67以内；"
+                "本地生产总值增长7%左右；万元GDP水耗下降5%。",
+                want, 10);
+}
+
+/* A PDF's line break inside a name is not part of indicator_text. */
+static void test_name_broken_over_lines(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：社会消费\n品零售总额增长10.5%；居民\n消费价格涨幅控制在3%左右。", 0, &e);
+    assert_int_equal(e.count, 2);
+    assert_string_equal(text_of(&e, 0, "indicator_text"), "社会消费品零售总额");
+    assert_string_equal(text_of(&e, 1, "indicator_text"), "居民消费价格");
+    release(&e);
+}
+
 static void test_loader_names_path(void **state)
 {
     (void)state;
@@ -558,6 +624,10 @@ int main(void)
         cmocka_unit_test(test_loader_names_path),
         cmocka_unit_test(test_aspiration_after_firm_figure),
         cmocka_unit_test(test_numbered_target_lines),
+        cmocka_unit_test(test_dashed_target_lines),
+        cmocka_unit_test(test_continued_paragraphs),
+        cmocka_unit_test(test_name_families),
+        cmocka_unit_test(test_name_broken_over_lines),
         cmocka_unit_test(test_unknown_subjects_in_lists),
         cmocka_unit_test(test_urban_rural_pairs),
         cmocka_unit_test(test_older_names_and_units),
