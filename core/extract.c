@@ -84,6 +84,24 @@ static bool sections_rows(bg_rowset *out, size_t table, const char *doc_id, cons
     return true;
 }
 
+/* The last `count` targets rows get their indicator's label from the rules,
+ * so that every export names an indicator the same way. */
+static bool label_targets(const bg_rules *rules, bg_rowset *out, size_t table, size_t count)
+{
+    const bg_table_schema *schema = bg_builtin_table(BG_TABLE_TARGETS);
+    int key = bg_column_index(schema, "indicator"), label = bg_column_index(schema, "indicator_label");
+    size_t rows = bg_rowset_count(out, table);
+    for (size_t r = rows - count; key >= 0 && label >= 0 && r < rows; r++) {
+        bg_cell *row = bg_rowset_row(out, table, r);
+        if (row[key].type != BG_TYPE_TEXT)
+            continue;
+        const char *text = bg_rules_indicator_label(rules, row[key].as.text.data, row[key].as.text.length);
+        if (!bg_cell_set_cstr(out, &row[label], text ? text : ""))
+            return false;
+    }
+    return true;
+}
+
 bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_rowset *out, char *msg, size_t msg_size)
 {
     const char *source = doc->source ? doc->source : "document";
@@ -121,6 +139,8 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         targets = bg_targets_extract(rules->targets, &text, &outline, facts.plan_year, doc->doc_id, scratch, 0);
     }
     if (targets < 0)
+        goto nomem;
+    if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0 && !label_targets(rules, out, (size_t)at, (size_t)targets))
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_DOCUMENTS]) >= 0) {
         bg_cell *row = bg_rowset_row(out, (size_t)at, document_row);

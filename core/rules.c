@@ -76,8 +76,45 @@ void bg_rules_free(bg_rules *rules)
     if (rules->lists)
         bg_lists_rules_free(rules->lists);
     bg_custom_rules_free(rules->custom);
+    for (size_t i = 0; i < rules->indicator_count; i++) {
+        free(rules->indicator_keys[i]);
+        free(rules->indicator_labels[i]);
+    }
+    free(rules->indicator_keys);
+    free(rules->indicator_labels);
     free(rules->tables);
     free(rules);
+}
+
+/* Keeps each indicator's key and label; their validation is targets.c's. */
+static void load_indicator_labels(bg_rules *rules, const cJSON *root)
+{
+    const cJSON *indicators = cJSON_GetObjectItemCaseSensitive(root, "indicators");
+    size_t n = cJSON_IsArray(indicators) ? (size_t)cJSON_GetArraySize(indicators) : 0;
+    rules->indicator_keys = calloc(n ? n : 1, sizeof *rules->indicator_keys);
+    rules->indicator_labels = calloc(n ? n : 1, sizeof *rules->indicator_labels);
+    if (!rules->indicator_keys || !rules->indicator_labels)
+        return;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, indicators)
+    {
+        const cJSON *key = cJSON_GetObjectItemCaseSensitive(item, "key");
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(item, "label");
+        if (!cJSON_IsString(key) || !cJSON_IsString(label))
+            continue;
+        rules->indicator_keys[rules->indicator_count] = strdup(key->valuestring);
+        rules->indicator_labels[rules->indicator_count] = strdup(label->valuestring);
+        rules->indicator_count++;
+    }
+}
+
+const char *bg_rules_indicator_label(const bg_rules *rules, const char *key, size_t key_length)
+{
+    for (size_t i = 0; i < rules->indicator_count; i++)
+        if (rules->indicator_keys[i] && strlen(rules->indicator_keys[i]) == key_length &&
+            !memcmp(rules->indicator_keys[i], key, key_length))
+            return rules->indicator_labels[i];
+    return NULL;
 }
 
 /* The job's "tables" selection: built-in names, documents always first. */
@@ -166,6 +203,7 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
         rules->targets = bg_targets_rules_load(root, rules_path, problems);
         rules->commitments = bg_commitments_rules_load(root, rules_path, problems);
         rules->lists = bg_lists_rules_load(root, rules_path, problems);
+        load_indicator_labels(rules, root);
         if (divisions_path)
             rules->regions = bg_regions_load(divisions_path, root, rules_path, problems);
     }

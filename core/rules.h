@@ -28,8 +28,15 @@ struct bg_rules {
     /* Copies of the selected built-in schemas whose `index` is their export
      * position, which differs from the static one when a job selects a subset. */
     bg_table_schema builtin[BG_BUILTIN_TABLE_COUNT];
+    /* indicator key -> Chinese label, from the rules' "indicators" (for the
+     * targets table's indicator_label column) */
+    char **indicator_keys, **indicator_labels;
+    size_t indicator_count;
     const bg_table_schema **tables;
     size_t table_count;
 };
+
+/* The Chinese label of an indicator key (地区生产总值 for gdp), or NULL. */
+const char *bg_rules_indicator_label(const bg_rules *rules, const char *key, size_t key_length);
 
 #endif

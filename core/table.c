@@ -53,6 +53,8 @@ static const bg_column targets_columns[] = {
     {"aspiration", T, "力争", "力争/争取/确保 when said", 0},
     {"sentence", T, "原句", "the clause exactly as in the source", LONG},
     {"offset", I, "位置", "character offset of the clause in the cleaned text", 0},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset (地区生产总值 for gdp); empty for other",
+     0},
 };
 
 static const bg_column commitments_columns[] = {

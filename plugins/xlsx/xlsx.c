@@ -131,6 +131,7 @@ typedef struct xlsx_state {
     int doc_col[4];    /* doc_id, region, level, plan_year */
     int target_col[8]; /* doc_id, indicator, indicator_text, kind, value, value_max, unit, qualifier */
     int target_plan_year_col;
+    int target_label_col; /* indicator_label, when the host has it */
     xlsx_doc *docs;
     size_t doc_count, doc_capacity;
     xlsx_target *targets;
@@ -495,7 +496,13 @@ static bg_status capture_target(xlsx_state *s, const bg_cell *cells)
         if (!grow((void **)&s->indicators, &s->indicator_capacity, i + 1, sizeof *s->indicators))
             return nomem(s, "indicators");
         s->indicators[i].key = cell_dup(s, key);
-        s->indicators[i].text = col[2] >= 0 ? cell_dup(s, &cells[col[2]]) : NULL;
+        /* Head the column with the ruleset's name for the indicator when the
+         * host gives one (the same in every run), else the first wording. */
+        const bg_cell *label = s->target_label_col >= 0 ? &cells[s->target_label_col] : NULL;
+        if (label && label->type == BG_TYPE_TEXT && label->as.text.length > 0)
+            s->indicators[i].text = cell_dup(s, label);
+        else
+            s->indicators[i].text = col[2] >= 0 ? cell_dup(s, &cells[col[2]]) : NULL;
         if (!s->indicators[i].key)
             return nomem(s, "indicators");
         s->indicator_count++;
@@ -639,6 +646,7 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
         for (int i = 0; i < 8; i++)
             s->target_col[i] = column_index(t, names[i]);
         s->target_plan_year_col = column_index(t, "plan_year");
+        s->target_label_col = column_index(t, "indicator_label");
     }
     return BG_OK;
 }

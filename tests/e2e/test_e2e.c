@@ -200,6 +200,18 @@ static void test_sample_job_all_outputs(void **state)
     }
     assert_true(found_region);
     assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(tables, "targets")) == (int)targets.rows - 1);
+    /* Every export names an indicator the same way, whatever the wording. */
+    bool labelled = false;
+    cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(tables, "targets"))
+    {
+        if (!strcmp(cJSON_GetObjectItem(t, "indicator_text")->valuestring, "GDP")) {
+            assert_string_equal(cJSON_GetObjectItem(t, "indicator")->valuestring, "gdp");
+            assert_string_equal(cJSON_GetObjectItem(t, "indicator_label")->valuestring, "地区生产总值");
+            labelled = true;
+        }
+    }
+    assert_true(labelled);
     cJSON_Delete(root);
     free(text);
 
