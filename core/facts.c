@@ -443,6 +443,17 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
     if (regions) {
         const char *region_title = hint_region && *hint_region ? hint_region : out->title;
         bg_region_resolve(regions, region_title, t->text, t->length, &out->region);
+        /* A corpus column names the district alone (鼎城区) while the report
+         * writes 常德市鼎城区: the region is the name as the report uses it. */
+        const bg_division *division = out->region.division;
+        if (division && hint_region && *hint_region && !strcmp(out->region.region, division->name) &&
+            division->city[0] && strcmp(division->city, division->name) != 0 &&
+            strcmp(division->city, division->province) != 0) {
+            char both[sizeof out->region.region];
+            int n = snprintf(both, sizeof both, "%s%s", division->city, division->name);
+            if (n > 0 && (size_t)n < sizeof both && bg_contains(t->text, t->length, both))
+                memcpy(out->region.region, both, (size_t)n + 1);
+        }
     }
     return BG_E_OK;
 }
