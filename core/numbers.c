@@ -451,6 +451,31 @@ bool bg_patterns_search(pcre2_code *const *codes, size_t count, const char *s, s
 /* ---- quantities ------------------------------------------------------------
  */
 
+/* The fraction of a Chinese numeral after 百分之: 点五 in 百分之六点五. Only
+ * the 百分之 form reads it: elsewhere 八点 is a time. Returns the end of the
+ * fraction (at when there is none) and adds it to *value. */
+static size_t chinese_fraction(const char *s, size_t n, size_t at, double *value)
+{
+    static const char point[] = "点";
+    if (at + 3 > n || memcmp(s + at, point, 3) != 0)
+        return at;
+    size_t i = at + 3, end = at;
+    double scale = 0.1, fraction = 0;
+    while (i < n) {
+        size_t next = i;
+        int d = chinese_digit(bg_utf8_next(s, n, &next));
+        if (d < 0)
+            break;
+        fraction += d * scale;
+        scale /= 10;
+        i = end = next;
+    }
+    if (end == at)
+        return at;
+    *value += fraction;
+    return end;
+}
+
 /* A figure at s[at]: ASCII decimal, 百分之 + figure, or a Chinese numeral. */
 static size_t figure_at(const char *s, size_t n, size_t at, double *value, bool *chinese, bool *percent)
 {
@@ -465,8 +490,11 @@ static size_t figure_at(const char *s, size_t n, size_t at, double *value, bool 
     size_t pl = sizeof percent_words - 1;
     if (at + pl < n && memcmp(s + at, percent_words, pl) == 0) {
         size_t end = bg_parse_decimal(s, n, at + pl, value);
-        if (end == at + pl)
+        if (end == at + pl) {
             end = bg_parse_chinese_numeral(s, n, at + pl, value);
+            if (end > at + pl)
+                end = chinese_fraction(s, n, end, value);
+        }
         if (end == at + pl)
             return at;
         *percent = true;

@@ -459,8 +459,20 @@ static int occurrence_rank(const bg_regions *r, const occurrence *o)
     return rank;
 }
 
-/* "株洲市" + "芦淞区" when the report writes them together; a former county
- * name as written, at the county level. */
+/* Whether a district's or county's "city" column names a prefecture the
+ * report may write before it: any prefecture, and the four municipalities
+ * (北京市海淀区), but not the province of a directly administered
+ * county-level unit (湖北省 before 仙桃市). */
+static bool city_prefixes(const bg_division *d)
+{
+    size_t c = strlen(d->city);
+    if (strcmp(d->city, d->province) != 0)
+        return true;
+    return c >= 3 && memcmp(d->city + c - 3, "市", 3) == 0;
+}
+
+/* "株洲市" + "芦淞区" (or "上海市" + "浦东新区") when the report writes them
+ * together; a former county name as written, at the county level. */
 static void set_region(bg_region_result *out, const bg_division *d, const char *s, const occurrence *o)
 {
     size_t position = o->position;
@@ -469,7 +481,7 @@ static void set_region(bg_region_result *out, const bg_division *d, const char *
     if (o->former) {
         snprintf(out->region, sizeof out->region, "%.*s", (int)o->length, s + position);
         out->level = "county";
-    } else if (level_rank(d->level) == 3 && c && strcmp(d->city, d->province) != 0 && position >= c &&
+    } else if (level_rank(d->level) == 3 && c && city_prefixes(d) && position >= c &&
                memcmp(s + position - c, d->city, c) == 0)
         snprintf(out->region, sizeof out->region, "%s%s", d->city, d->name);
     else

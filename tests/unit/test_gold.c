@@ -3,8 +3,8 @@
  * every figure in full: targets precision and recall 1.0, every must-find
  * commitment, review statement, list, section, meta field and absent
  * boilerplate, and every target field the gold gives. So must the realistic
- * gold (tests/gold/realistic.json) and the blind gold (tests/gold/blind.json,
- * written before the extraction code was read). */
+ * gold (tests/gold/realistic.json) and the blind golds (tests/gold/blind.json
+ * and blind2.json, written before the extraction code was read). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,13 +100,29 @@ static void test_blind(void **state)
     assert_int_equal(s.field_correct, s.field_total);
 }
 
+/* A second forty written blind the same way (tests/gold/blind2.json): eras
+ * from 十二五 to 2024, municipalities and their districts, autonomous regions
+ * and prefectures, county-level cities, 旗, a December report, a 2020 report
+ * without a GDP target, a newspaper reading, explanation paragraphs after the
+ * targets, full-width digits and a date in words. */
+static void test_blind2(void **state)
+{
+    (void)state;
+    bg_eval_score s;
+    run_gold(BG_TEST_SOURCE_DIR "/tests/gold/blind2.json", NULL, &s);
+    assert_true(s.targets_gold >= 300);
+    assert_int_equal(s.targets_matched, s.targets_gold);
+    assert_int_equal(s.targets_found, s.targets_gold);
+    assert_int_equal(s.meta_matched, s.meta_gold);
+    assert_true(s.meta_gold >= 230);
+    assert_int_equal(s.field_correct, s.field_total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seeds),
-        cmocka_unit_test(test_phrasings),
-        cmocka_unit_test(test_blind),
-        cmocka_unit_test(test_realistic),
+        cmocka_unit_test(test_seeds),  cmocka_unit_test(test_phrasings), cmocka_unit_test(test_blind),
+        cmocka_unit_test(test_blind2), cmocka_unit_test(test_realistic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,21 @@ static void test_chinese_numerals(void **state)
     assert_false(quantity("十大", &q));
 }
 
+/* 百分之 with a Chinese fraction: 百分之六点五 is 6.5%; 点 elsewhere is a
+ * time (八点), never a decimal point. */
+static void test_chinese_percent_fraction(void **state)
+{
+    (void)state;
+    bg_quantity q;
+    assert_true(quantity("百分之六点五左右", &q));
+    assert_true(fabs(q.value - 6.5) < 1e-9);
+    assert_string_equal(q.unit->name, "%");
+    assert_int_equal(q.end, strlen("百分之六点五"));
+    assert_true(quantity("百分之十二点二五", &q));
+    assert_true(fabs(q.value - 12.25) < 1e-9);
+    assert_false(quantity("八点五个", &q));
+}
+
 static void test_fixed_phrases(void **state)
 {
     (void)state;
@@ -197,8 +212,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decimals),         cmocka_unit_test(test_units_and_base),
         cmocka_unit_test(test_ranges),           cmocka_unit_test(test_fullwidth_through_cleaner),
-        cmocka_unit_test(test_chinese_numerals), cmocka_unit_test(test_fixed_phrases),
-        cmocka_unit_test(test_not_quantities),   cmocka_unit_test(test_units_validation),
+        cmocka_unit_test(test_chinese_numerals), cmocka_unit_test(test_chinese_percent_fraction),
+        cmocka_unit_test(test_fixed_phrases),    cmocka_unit_test(test_not_quantities),
+        cmocka_unit_test(test_units_validation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "clean.h"
+#include "facts.h"
 #include "region.h"
 
 #include <string.h>
@@ -63,6 +65,19 @@ static void test_shared_names(void **state)
            "长春市");
     /* 鼓楼区: 福州 and 南京 and others */
     expect("鼓楼区2023年政府工作报告", "江苏省南京市", "鼓楼区", "320106", "district", "江苏省", "南京市");
+}
+
+/* A municipality's district or county written after the municipality is
+ * named as written (上海市浦东新区), like a prefecture's; the province before
+ * a directly administered county-level city is not (湖北省仙桃市 → 仙桃市). */
+static void test_municipality_prefix(void **state)
+{
+    (void)state;
+    expect("2019年上海市浦东新区人民政府工作报告", "全区上下", "上海市浦东新区", "310115", "district", "上海市",
+           "上海市");
+    expect("北京市海淀区政府工作报告", "全区上下", "北京市海淀区", "110108", "district", "北京市", "北京市");
+    expect("海淀区政府工作报告", "北京市海淀区全区上下", "海淀区", "110108", "district", "北京市", "北京市");
+    expect("湖北省仙桃市人民政府工作报告", "全市上下", "仙桃市", "429004", "county", "湖北省", "湖北省");
 }
 
 static void test_text_only(void **state)
@@ -125,11 +140,30 @@ static void test_bad_csv(void **state)
     bg_problems_free(&p);
 }
 
+/* A corpus column naming the district alone gives way to the report's own
+ * fuller name when the text writes it. */
+static void test_hint_region_as_the_report_writes_it(void **state)
+{
+    (void)state;
+    const char *s = "常德市鼎城区2022年政府工作报告\n主要预期目标是：地区生产总值增长7.5%。\n";
+    bg_text t;
+    char msg[64];
+    assert_int_equal(bg_clean_text(NULL, s, strlen(s), &t, msg, sizeof msg), BG_E_OK);
+    bg_facts f;
+    assert_int_equal(bg_facts_find(regions, &t, NULL, "鼎城区", 0, &f), BG_E_OK);
+    assert_string_equal(f.region.region, "常德市鼎城区");
+    assert_string_equal(f.region.division->code, "430703");
+    bg_facts_free(&f);
+    bg_text_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_title), cmocka_unit_test(test_shared_names), cmocka_unit_test(test_text_only),
-        cmocka_unit_test(test_find),  cmocka_unit_test(test_bad_csv),      cmocka_unit_test(test_former_county_names),
+        cmocka_unit_test(test_title),        cmocka_unit_test(test_hint_region_as_the_report_writes_it),
+        cmocka_unit_test(test_shared_names), cmocka_unit_test(test_municipality_prefix),
+        cmocka_unit_test(test_text_only),    cmocka_unit_test(test_find),
+        cmocka_unit_test(test_bad_csv),      cmocka_unit_test(test_former_county_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

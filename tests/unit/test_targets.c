@@ -539,6 +539,21 @@ static void test_name_families(void **state)
                 want, 10);
 }
 
+/* R&D over GDP as older reports name it: 研究与发展 / 研究开发 / 科学研究与试验
+ * 发展, and 相当于生产总值的 with no 比重 after it; a Chinese-numeral
+ * percentage with a fraction (百分之六点五). */
+static void test_rd_names_and_chinese_fraction(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"rd_intensity level 2.4 exact %", "rd_intensity level 2.6 exact %",
+                                       "rd_intensity level 2.8 exact %", "rd_intensity level 2.9 exact %",
+                                       "gdp growth 6.5 about %"};
+    expect_rows("主要预期目标是：研究与试验发展经费支出相当于生产总值的2.4%；"
+                "研究与发展经费支出占地区生产总值比重达到2.6%；研究开发经费占GDP比例达到2.8%；"
+                "科学研究与试验发展经费投入强度达到2.9%；地区生产总值增长百分之六点五左右。",
+                want, 5);
+}
+
 /* A PDF's line break inside a name is not part of indicator_text. */
 static void test_name_broken_over_lines(void **state)
 {
@@ -627,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_dashed_target_lines),
         cmocka_unit_test(test_continued_paragraphs),
         cmocka_unit_test(test_name_families),
+        cmocka_unit_test(test_rd_names_and_chinese_fraction),
         cmocka_unit_test(test_name_broken_over_lines),
         cmocka_unit_test(test_unknown_subjects_in_lists),
         cmocka_unit_test(test_urban_rural_pairs),
