@@ -1182,10 +1182,15 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         char line[256];
         ABOUT(about_text(&w, 0, "目标矩阵 Targets matrix", s->f_section));
         w.row++;
+        bool has_gdp = false;
+        for (size_t i = 0; i < s->indicator_count && !has_gdp; i++)
+            has_gdp = strcmp(s->indicators[i].key, "gdp") == 0;
         snprintf(line, sizeof line,
                  "Sheet '%s': one row per document, one column per growth indicator (value in %%), its "
-                 "qualifier mark in the next column; chart of GDP growth targets on its right.",
-                 matrix_sheet);
+                 "qualifier mark in the next column%s",
+                 matrix_sheet,
+                 has_gdp && s->doc_count ? "; chart of GDP growth targets on its right."
+                                         : " (no GDP growth target, so no chart).");
         ABOUT(about_text(&w, 0, line, NULL));
         w.row++;
         const char *mark_header[3] = {"标记 Mark", "限定 Qualifier", "原文 Wording"};
