@@ -1,7 +1,10 @@
 /* clean.h — from decoded UTF-8 to the normalized text used for matching:
  * boilerplate lines removed (PCRE2 patterns from the rules and the job),
- * full-width forms folded, line breaks inside a sentence joined, and a byte
- * map kept back to the original so rows can quote it exactly as written. */
+ * page furniture and running headers dropped, full-width forms folded,
+ * BOMs, zero-width characters and layout spaces between CJK characters
+ * gone, line breaks inside a sentence joined (PDF hard wraps too, wherever
+ * they fall), full stops written as '.' made 。, and a byte map kept back to
+ * the original so rows can quote it exactly as written. */
 #ifndef BAOGAO_CLEAN_H
 #define BAOGAO_CLEAN_H
 

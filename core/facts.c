@@ -313,7 +313,8 @@ static char *quote_line(const bg_text *t, line_span l)
     return bg_text_quote(t, l.start, l.end);
 }
 
-static const char *document_type(const bg_text *t, const line_span *lines, size_t count, const char *title)
+static const char *document_type(const bg_text *t, const line_span *lines, size_t count, const char *title,
+                                 size_t title_length)
 {
     /* a newspaper's reading: 解读, a byline (记者), the paper's name at the top
      */
@@ -327,7 +328,7 @@ static const char *document_type(const bg_text *t, const line_span *lines, size_
             if (bg_contains(s, n, press[k]))
                 return "interpretation";
     }
-    if (title && (bg_contains(title, strlen(title), "工作报告") || bg_contains(title, strlen(title), "政府报告")))
+    if (title && (bg_contains(title, title_length, "工作报告") || bg_contains(title, title_length, "政府报告")))
         return "work_report";
     if (bg_contains(t->text, t->length, "各位代表") || bg_contains(t->text, t->length, "政府工作报告") ||
         (bg_contains(t->text, t->length, "主要预期目标") &&
@@ -345,6 +346,11 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
     memset(out, 0, sizeof *out);
     line_span lines[40];
     size_t count = top_lines(t, lines, 40);
+    /* The title as matched: its line in the normalized text (digits and
+     * punctuation folded, stray spaces gone), while out->title quotes it as
+     * written. */
+    const char *title_text = NULL;
+    size_t title_length = 0;
 
     /* Title: the first line when it names a report (…政府工作报告), else the
      * line above a "——…解读/报告" subtitle (a newspaper headline). */
@@ -352,6 +358,8 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
         out->title = strdup(hint_title);
         if (!out->title)
             return BG_E_NOMEM;
+        title_text = out->title;
+        title_length = strlen(out->title);
     } else if (count) {
         const char *s = t->text + lines[0].start;
         size_t n = lines[0].end - lines[0].start;
@@ -360,6 +368,8 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
             out->title = quote_line(t, lines[0]);
             if (!out->title)
                 return BG_E_NOMEM;
+            title_text = s;
+            title_length = n;
         } else {
             for (size_t i = 1; i < count; i++) {
                 const char *l = t->text + lines[i].start;
@@ -374,20 +384,22 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
                         out->title = quote_line(t, lines[i - 1]);
                         if (!out->title)
                             return BG_E_NOMEM;
+                        title_text = p;
+                        title_length = pn;
                     }
                     break;
                 }
             }
         }
     }
-    out->doc_type = document_type(t, lines, count, out->title);
+    out->doc_type = document_type(t, lines, count, title_text, title_length);
 
     /* Report date: in the title "(2021年12月29日)", or a date line at the top
      * that names the session (——2022年1月5日在…会议上). A newspaper's own date
      * is its publish date: it dates the plan but is not the session's. */
     int y, m, d;
     int dated_year = 0, dated_month = 0;
-    if (out->title && find_date(out->title, strlen(out->title), &y, &m, &d)) {
+    if (title_text && find_date(title_text, title_length, &y, &m, &d)) {
         out->has_report_date = true;
     } else {
         for (size_t i = 0; i < count && i < 12; i++) {
@@ -424,10 +436,10 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
     }
 
     out->plan_year = bg_plan_year(t->text, t->length, 0, 0);
-    if (!out->plan_year && out->title) {
+    if (!out->plan_year && title_text) {
         /* 株洲市芦淞区2022年政府工作报告: the year's report */
-        const char *s = out->title;
-        size_t n = strlen(s);
+        const char *s = title_text;
+        size_t n = title_length;
         for (size_t i = 4; i + 3 <= n; i++)
             if (memcmp(s + i, "年", 3) == 0 && year_before(s, i) && bg_contains(s + i, n - i, "报告") &&
                 !find_date(s + i - 4, n - i + 4, &y, &m, &d)) {
@@ -441,8 +453,12 @@ bg_error bg_facts_find(const bg_regions *regions, const bg_text *t, const char *
         out->plan_year = plan_voice_year(t->text, t->length);
 
     if (regions) {
-        const char *region_title = hint_region && *hint_region ? hint_region : out->title;
+        char *title_copy = title_text ? strndup(title_text, title_length) : NULL;
+        if (title_text && !title_copy)
+            return BG_E_NOMEM;
+        const char *region_title = hint_region && *hint_region ? hint_region : title_copy;
         bg_region_resolve(regions, region_title, t->text, t->length, &out->region);
+        free(title_copy);
         /* A corpus column names the district alone (鼎城区) while the report
          * writes 常德市鼎城区: the region is the name as the report uses it. */
         const bg_division *division = out->region.division;

@@ -1,7 +1,9 @@
 /* normalize.c — cleaning decoded text for matching (clean.h, text.h).
- * Works line by line: fold full-width forms, drop boilerplate lines, then
- * join line breaks that cut a sentence; every output byte remembers the
- * original byte it came from so rows can quote the source as written. */
+ * Works line by line: fold full-width forms and drop layout spaces, drop
+ * boilerplate lines and running headers, measure the page width of
+ * hard-wrapped (PDF) text, then join line breaks that cut a sentence, also
+ * across a page break; every output byte remembers the original byte it came
+ * from so rows can quote the source as written. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "clean.h"
 
@@ -40,6 +42,12 @@ static const char *const default_boilerplate[] = {
     "^本版(制图|编辑|责编)",
     "^(上一篇|下一篇)\\s*:",
     "(^Copyright|^版权所有|ICP备\\d*号)",
+    /* page furniture of PDF conversions: — 3 —, - 12 -, 第 3 页 共 20 页, 3/20 */
+    "^[-—–―─~_\\s]*\\d{1,3}[-—–―─~_\\s]*$",
+    "^第\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*(共\\s*\\d{1,4}\\s*页)?$",
+    "^共\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*第\\s*\\d{1,4}\\s*页$",
+    "^\\d{1,4}\\s*/\\s*\\d{1,4}$",
+    "^(?i)page\\s*\\d{1,4}(\\s*of\\s*\\d{1,4})?$",
 };
 
 typedef struct bg_pattern {
@@ -216,8 +224,9 @@ static void out_put(out_buffer *o, char byte, size_t origin)
 typedef struct line_info {
     size_t start, length; /* folded bytes in the fold buffer */
     size_t newline;       /* original offset of the '\n' ending it, or SIZE_MAX */
-    bool removed;         /* boilerplate */
+    bool removed;         /* boilerplate or a running header */
     bool blank;           /* only whitespace */
+    bool full;            /* as long as the page's lines: a hard wrap ended it */
 } line_info;
 
 static bool is_space_cp(unsigned cp)
@@ -225,24 +234,83 @@ static bool is_space_cp(unsigned cp)
     return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v';
 }
 
-/* Folds one original line into o; returns false on no memory. */
+/* Characters that take no room: a BOM (also one left mid-text by joined
+ * files), zero-width spaces and joiners, the soft hyphen. Web pages and PDF
+ * converters sprinkle them inside words and numbers. */
+static bool is_invisible(unsigned cp)
+{
+    return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xAD;
+}
+
+/* Ideographs and CJK punctuation (、。「」《》… but not the ideographic space):
+ * between two of them, or between one and a digit, a space is layout, not
+ * meaning (justified web text, PDF converters that space out characters). */
+static bool is_cjk_text(unsigned cp)
+{
+    return bg_is_cjk(cp) || (cp >= 0x3001 && cp <= 0x303F) || cp == 0x201C || cp == 0x201D;
+}
+
+/* Drops the spaces inside o->text[start, length) that sit between CJK text
+ * and CJK text or a digit (either order); leading spaces, the indent a
+ * paragraph starts with, stay. */
+static void squeeze_spaces(out_buffer *o, size_t start)
+{
+    size_t read = start, write = start, end = o->length;
+    while (read < end && (o->text[read] == ' ' || o->text[read] == '\t'))
+        read++;
+    write = read;
+    unsigned previous = 0;
+    while (read < end) {
+        if (o->text[read] == ' ' || o->text[read] == '\t') {
+            size_t run = read;
+            while (run < end && (o->text[run] == ' ' || o->text[run] == '\t'))
+                run++;
+            size_t k = run;
+            unsigned next = run < end ? bg_utf8_next(o->text, end, &k) : 0;
+            bool previous_digit = previous >= '0' && previous <= '9', next_digit = next >= '0' && next <= '9';
+            if (next && ((is_cjk_text(previous) && (is_cjk_text(next) || next_digit)) ||
+                         ((previous_digit || previous == '%') && is_cjk_text(next)))) {
+                read = run;
+                continue;
+            }
+            while (read < run) {
+                o->text[write] = o->text[read];
+                o->map[write++] = o->map[read++];
+            }
+            previous = ' ';
+            continue;
+        }
+        size_t at = read;
+        previous = bg_utf8_next(o->text, end, &read);
+        for (size_t k = at; k < read; k++) {
+            o->text[write] = o->text[k];
+            o->map[write++] = o->map[k];
+        }
+    }
+    o->length = write;
+}
+
+/* Folds one original line into o (o->failed on no memory). */
 static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
 {
+    size_t start = o->length;
     size_t i = from;
     while (i < to) {
         size_t at = i;
         unsigned cp = bg_utf8_next(s, to, &i);
         if (cp >= 0xFF01 && cp <= 0xFF5E) {
             out_put(o, (char)(cp - 0xFEE0), at);
-        } else if (cp == 0x3000 || cp == 0xA0) {
+        } else if (cp == 0x3000 || cp == 0xA0 || cp == '\f' || cp == '\v') {
             out_put(o, ' ', at);
-        } else if (cp == '\r') {
+        } else if (cp == '\r' || is_invisible(cp)) {
             continue;
         } else {
             for (size_t k = at; k < i; k++)
                 out_put(o, s[k], k);
         }
     }
+    if (!o->failed)
+        squeeze_spaces(o, start);
 }
 
 /* Code points at the trimmed ends of a folded line. */
@@ -336,12 +404,17 @@ static bool starts_block(const char *s, size_t n)
     unsigned cp = bg_utf8_next(s, n, &i);
     if (is_bullet(cp))
         return true;
-    if (cp == '(') {
-        size_t k = i;
-        unsigned c = bg_utf8_next(s, n, &k);
-        if (is_chinese_numeral(c) || (c >= '0' && c <= '9'))
-            return true;
-        return false;
+    if (cp == '(') { /* (一) (12), not (2021年12月29日) */
+        size_t k = i, count = 0;
+        unsigned c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        if (is_chinese_numeral(c)) {
+            while (is_chinese_numeral(c) && count++ < 3)
+                c = k < n ? bg_utf8_next(s, n, &k) : 0;
+            return c == ')';
+        }
+        while (c >= '0' && c <= '9' && count++ < 2)
+            c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        return count > 0 && c == ')';
     }
     if (cp >= '0' && cp <= '9') {
         size_t k = i;
@@ -353,10 +426,14 @@ static bool starts_block(const char *s, size_t n)
             return true;
         return bg_contains(s + k, n - k > 3 ? 3 : n - k, "、");
     }
-    if (cp == 0x7B2C /*第*/) {
+    if (cp == 0x7B2C /*第*/) { /* 第一部分 第二章, not 第十七届 */
         size_t k = i;
-        unsigned c = bg_utf8_next(s, n, &k);
-        return is_chinese_numeral(c);
+        unsigned c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        if (!is_chinese_numeral(c))
+            return false;
+        while (is_chinese_numeral(c))
+            c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        return c == 0x90E8 /*部*/ || c == 0x7AE0 /*章*/ || c == 0x8282 /*节*/ || c == 0x7BC7 /*篇*/;
     }
     if (is_chinese_numeral(cp)) {
         size_t k = i;
@@ -380,20 +457,56 @@ static bool terminal(unsigned cp)
            cp == 0x2026 /*…*/;
 }
 
+static bool is_ascii_alnum(unsigned cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
 static bool join_left(unsigned cp)
 {
-    return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C;
+    return bg_is_cjk(cp) || is_ascii_alnum(cp) || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C ||
+           cp == 0x2018 || cp == '(' || cp == 0x300A /*《*/ || cp == 0x300C || cp == 0x300E || cp == '&' || cp == '/' ||
+           cp == '~' || cp == '+' || cp == 0x2014;
 }
 static bool join_right(unsigned cp)
 {
-    return bg_is_cjk(cp) || (cp >= '0' && cp <= '9') || cp == '%' || cp == 0x201C || cp == '(';
+    return bg_is_cjk(cp) || is_ascii_alnum(cp) || cp == '%' || cp == 0x201C || cp == 0x2018 || cp == '(' ||
+           cp == 0x300A || cp == 0x300C || cp == 0x300E || cp == '&';
+}
+
+/* Marks that never start a line of their own (Chinese typesetting keeps
+ * them off a line's start): a line that begins with one continues the line
+ * before, however that one ended. */
+static bool continues_line(unsigned cp)
+{
+    return cp == ',' || cp == '.' || cp == 0x3002 /*。*/ || cp == 0x3001 /*、*/ || cp == ';' || cp == ':' ||
+           cp == ')' || cp == '%' || cp == 0x201D || cp == 0x2019 || cp == 0x300B /*》*/ || cp == 0x300D ||
+           cp == 0x300F || cp == '!' || cp == '?';
+}
+
+/* Four digits then 年: a new sentence (2023年,…) rather than the digits after
+ * a decimal point cut by a wrap. */
+static bool starts_with_year(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (size_t k = 0; k < 4; k++)
+        if (i + k >= n || s[i + k] < '0' || s[i + k] > '9')
+            return false;
+    return i + 4 < n && (s[i + 4] < '0' || s[i + 4] > '9');
 }
 
 /* Whether the break after line p (folded text a) and before line q (b)
- * cuts a sentence. blanks: empty lines between them. */
-static bool should_join(const char *a, size_t an, const char *b, size_t bn, size_t blanks, bool p_is_first)
+ * cuts a sentence. blanks: empty lines between them; a_full: p is as long
+ * as the page's lines (a hard wrap, not the end of a paragraph, ended it). */
+static bool should_join(const char *a, size_t an, const char *b, size_t bn, size_t blanks, bool p_is_first, bool a_full)
 {
-    if (p_is_first)
+    size_t indent;
+    unsigned first = first_cp(b, bn, &indent);
+    if (blanks == 0 && continues_line(first))
+        return true; /* ，。） cannot start a line: the wrap fell before them */
+    if (p_is_first && !a_full)
         return false; /* a title line */
     unsigned before;
     unsigned last = last_cp(a, an, &before);
@@ -401,23 +514,29 @@ static bool should_join(const char *a, size_t an, const char *b, size_t bn, size
         if (terminal(before))
             return false;
     }
-    if (terminal(last) || !join_left(last))
+    if (last == '.') /* 6.|5%: a decimal point cut by a wrap */
+        return blanks == 0 && indent < 2 && before >= '0' && before <= '9' && first >= '0' && first <= '9' &&
+               (a_full || !starts_with_year(b, bn));
+    /* a wrap right after 目标是: or a clause's ; (a paragraph rarely ends so) */
+    bool wrapped_clause = a_full && (last == ':' || last == ';');
+    if ((terminal(last) && !wrapped_clause) || (!join_left(last) && !wrapped_clause))
         return false;
-    size_t indent;
-    unsigned first = first_cp(b, bn, &indent);
     if (!join_right(first))
         return false;
     if (starts_block(b, bn))
         return false;
     bool a_sentence = has_sentence_punctuation(a, an);
     /* a heading line (一、…) that holds no sentence of its own */
-    if (starts_block(a, an) && !bg_contains(a, an, "。") && !bg_contains(a, an, ",") && !bg_contains(a, an, ";"))
+    if (!a_full && starts_block(a, an) && !bg_contains(a, an, "。") && !bg_contains(a, an, ",") &&
+        !bg_contains(a, an, ";"))
         return false;
     if (indent >= 2)
         return false; /* an indented line starts a paragraph */
     if (blanks > 0)   /* a paragraph cut mid-sentence across an empty line: both
                          halves are prose */
         return a_sentence && has_sentence_punctuation(b, bn);
+    if (a_full)
+        return true;
     if (!a_sentence && bg_utf8_count(a, an) <= 30) {
         /* a short line that reads as a heading */
         static const char *const heading_ends[] = {"安排", "回顾", "思路", "任务", "报告", "要求", "工作"};
@@ -442,6 +561,185 @@ static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const 
             return true;
     }
     return false;
+}
+
+/* Code points and display width (ASCII 1, anything else 2) of a folded
+ * line, its trailing spaces left out. */
+static size_t line_measure(const char *s, size_t n, size_t *width)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t count = 0, w = 0, i = 0;
+    while (i < n) {
+        unsigned cp = bg_utf8_next(s, n, &i);
+        count++;
+        w += cp < 0x80 ? 1 : 2;
+    }
+    *width = w;
+    return count;
+}
+
+enum { WRAP_MEASURE_MAX = 400, WRAP_MIN_CHARS = 16 };
+
+/* The length most long lines share, when at least three and half of them
+ * share it (a hard-wrapped PDF page); 0 when none. slack: lengths within
+ * slack below the mode count as the mode. */
+static size_t wrap_mode(const size_t *histogram, size_t lines, size_t slack)
+{
+    size_t best = 0, best_count = 0;
+    for (size_t v = WRAP_MIN_CHARS; v < WRAP_MEASURE_MAX; v++) {
+        size_t c = 0;
+        for (size_t k = v >= slack ? v - slack : 0; k <= v; k++)
+            c += histogram[k];
+        if (histogram[v] && c > best_count) {
+            best = v;
+            best_count = c;
+        }
+    }
+    return best_count >= 3 && 2 * best_count >= lines ? best : 0;
+}
+
+/* Marks the lines a hard wrap ended: as long, in characters or in display
+ * width, as most long lines of the text. A PDF's text comes so, every line
+ * cut at the page width wherever that falls (inside a number, a unit, a
+ * lead-in), and only such a line may be joined past a title, a heading or
+ * a dash. */
+static bool mark_full_lines(line_info *lines, size_t count, const char *text)
+{
+    size_t *chars = calloc(2 * WRAP_MEASURE_MAX, sizeof *chars);
+    if (!chars)
+        return false;
+    size_t *widths = chars + WRAP_MEASURE_MAX, long_lines = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].blank || lines[i].removed)
+            continue;
+        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
+        if (c < WRAP_MIN_CHARS || w >= WRAP_MEASURE_MAX)
+            continue;
+        chars[c]++;
+        widths[w]++;
+        long_lines++;
+    }
+    size_t mode_chars = wrap_mode(chars, long_lines, 0), mode_width = wrap_mode(widths, long_lines, 2);
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].blank || lines[i].removed)
+            continue;
+        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
+        lines[i].full = (mode_chars && c == mode_chars) || (mode_width && w <= mode_width && w + 2 >= mode_width);
+    }
+    free(chars);
+    return true;
+}
+
+static bool has_any_punctuation(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp = bg_utf8_next(s, n, &i);
+        if ((cp < 0x80 && cp != ' ' && cp != '\t' && !is_ascii_alnum(cp)) || (cp >= 0x3001 && cp <= 0x303F) ||
+            (cp >= 0x2010 && cp <= 0x206F))
+            return true;
+    }
+    return false;
+}
+
+static bool same_line(const char *text, const line_info *a, const line_info *b)
+{
+    return a->length == b->length && memcmp(text + a->start, text + b->start, a->length) == 0;
+}
+
+/* Removes running headers, once the body (a line with 。 or a comma) has
+ * begun: a short line without punctuation that names the report
+ * (政府工作报告, 2023年XX市政府工作报告) or that recurs three times. The same
+ * words at the top are the title and stay. */
+static void mark_running_headers(line_info *lines, size_t count, const char *text)
+{
+    bool body = false;
+    for (size_t i = 0; i < count; i++) {
+        line_info *li = &lines[i];
+        if (li->blank || li->removed)
+            continue;
+        const char *s = text + li->start;
+        size_t n = li->length;
+        if (!body) {
+            body = bg_contains(s, n, "。") || bg_contains(s, n, ",");
+            continue;
+        }
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        while (n > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            n--;
+        }
+        if (li->full || bg_utf8_count(s, n) > 30 || has_any_punctuation(s, n) || starts_block(s, n))
+            continue;
+        size_t repeats = 0;
+        for (size_t k = 0; k < count && repeats < 3; k++)
+            if (!lines[k].blank && same_line(text, li, &lines[k]))
+                repeats++;
+        if (ends_with(s, n, "工作报告") || repeats >= 3)
+            li->removed = true;
+    }
+}
+
+/* Code point ending just before s[at] (0 at the start). */
+static unsigned cp_before(const char *s, size_t at)
+{
+    size_t from = at;
+    while (from > 0 && ((unsigned char)s[from - 1] & 0xC0) == 0x80)
+        from--;
+    if (from == 0)
+        return 0;
+    from--;
+    return bg_utf8_next(s, at, &from);
+}
+
+/* Whether the '.' at s[at] is a full stop written the ASCII way (增长8%.
+ * 增长7.城镇…) rather than a decimal point (6.5), a heading's number (1.),
+ * an inline list's number (;2.) or part of a name (www.gov.cn, No.). */
+static bool is_ascii_full_stop(const char *s, size_t n, size_t at)
+{
+    size_t k = at + 1;
+    unsigned next = k < n ? bg_utf8_next(s, n, &k) : 0;
+    if (is_ascii_alnum(next) || next == '.')
+        return false;
+    unsigned previous = cp_before(s, at);
+    if (bg_is_cjk(previous) || previous == '%' || previous == ')' || previous == 0x201D || previous == 0x300D ||
+        previous == 0x300B)
+        return true;
+    if (previous < '0' || previous > '9')
+        return false;
+    size_t run = at;
+    while (run > 0 && s[run - 1] >= '0' && s[run - 1] <= '9')
+        run--;
+    if (run > 0 && s[run - 1] == '.')
+        return false;                    /* 1.2. */
+    return bg_is_cjk(cp_before(s, run)); /* 增长7. but not 1. or ;2. */
+}
+
+/* Rewrites the full stops written as '.' to 。, so that sentences end the
+ * same however the source was punctuated. */
+static void full_stops(out_buffer *o)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < o->length; i++)
+        if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i))
+            count++;
+    if (!count || o->failed)
+        return;
+    out_buffer rewritten = {0};
+    for (size_t i = 0; i < o->length; i++) {
+        if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i)) {
+            out_put(&rewritten, '\xE3', o->map[i]);
+            out_put(&rewritten, '\x80', o->map[i]);
+            out_put(&rewritten, '\x82', o->map[i]);
+        } else {
+            out_put(&rewritten, o->text[i], o->map[i]);
+        }
+    }
+    free(o->text);
+    free(o->map);
+    *o = rewritten;
 }
 
 bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length, bg_text *out, char *msg, size_t n)
@@ -479,6 +777,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         li->length = fold.length - li->start;
         li->newline = end < length ? end : (size_t)-1;
         li->removed = false;
+        li->full = false;
         li->blank = true;
         for (size_t k = 0; k < li->length; k++)
             if (fold.text[li->start + k] != ' ' && fold.text[li->start + k] != '\t') {
@@ -508,6 +807,9 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
     }
     pcre2_match_data_free(md);
     md = NULL;
+    if (!mark_full_lines(lines, line_count, fold.text))
+        goto nomem;
+    mark_running_headers(lines, line_count, fold.text);
 
     out_buffer o = {0};
     bool seen_text = false;
@@ -540,18 +842,26 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
             continue;
         }
         seen_text = true;
-        /* next text line, counting blank lines; a removed line is a hard break */
+        /* next text line, counting blank lines. A gap with a removed line
+         * in it (a page number, a running header, chrome) after a line of
+         * prose or a hard-wrapped line is a page break: its blank lines go
+         * with it, and the text around it is judged as if it were not there.
+         * After anything else (a title, a masthead) it is a hard break. */
         size_t j = i + 1, blanks = 0;
-        bool hard = false;
+        bool removed = false;
         while (j < line_count && (lines[j].blank || lines[j].removed)) {
             if (lines[j].removed)
-                hard = true;
+                removed = true;
             blanks++;
             j++;
         }
-        if (li->newline != (size_t)-1 && j < line_count && !hard &&
-            should_join(fold.text + li->start, li->length, fold.text + lines[j].start, lines[j].length, blanks,
-                        i == first_text_line)) {
+        const char *a = fold.text + li->start;
+        bool page_break = removed && (li->full || has_sentence_punctuation(a, li->length));
+        if (page_break)
+            blanks = 0;
+        if (li->newline != (size_t)-1 && j < line_count && (!removed || page_break) &&
+            should_join(a, li->length, fold.text + lines[j].start, lines[j].length, blanks, i == first_text_line,
+                        li->full)) {
             while (o.length > 0 && (o.text[o.length - 1] == ' ' || o.text[o.length - 1] == '\t'))
                 o.length--;
             skip_leading = true;
@@ -560,9 +870,10 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         }
         if (li->newline != (size_t)-1)
             out_put(&o, '\n', li->newline);
-        i++;
+        i = page_break ? j : i + 1;
     }
     (void)seen_text;
+    full_stops(&o);
     out_put(&o, '\0', length);
     if (o.failed || fold.failed) {
         free(o.text);

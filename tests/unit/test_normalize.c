@@ -1,7 +1,8 @@
 /* test_normalize.c — cleaning (clean.h, text.h): full-width folding and the
  * byte map back to the original, joining of line breaks inside a sentence
- * (and not after 。 or around headings and bullets), boilerplate patterns and
- * their compile errors. The samples' boilerplate is in test_extract_samples. */
+ * (and not after 。 or around headings and bullets), hard wraps of PDF text,
+ * page furniture, layout spaces, full stops written as '.', boilerplate
+ * patterns and their compile errors. The samples' boilerplate is in test_extract_samples. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +129,115 @@ static void test_boilerplate_defaults(void **state)
     bg_clean_rules_free(r);
 }
 
+/* Breaks every line of s after `width` code points, as a PDF's text comes. */
+static char *hard_wrap(const char *s, size_t width)
+{
+    size_t n = strlen(s), count = 0, out = 0;
+    char *wrapped = malloc(2 * n + 1);
+    assert_non_null(wrapped);
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '\n') {
+            count = 0;
+            wrapped[out++] = s[i++];
+            continue;
+        }
+        if (count > 0 && count % width == 0)
+            wrapped[out++] = '\n';
+        size_t at = i;
+        (void)bg_utf8_next(s, n, &i);
+        memcpy(wrapped + out, s + at, i - at);
+        out += i - at;
+        count++;
+    }
+    wrapped[out] = '\0';
+    return wrapped;
+}
+
+/* A PDF's hard wraps fall anywhere (6.|5%, 亿|元, 目|标是, after the title,
+ * inside the date line); every width joins back to the same sentences. */
+static void test_join_hard_wraps(void **state)
+{
+    (void)state;
+    const char *s = "某某市人民政府工作报告（2023年1月5日在某某市第十七届人民代表大会第一次会议上）\n"
+                    "各位代表：现在，我代表市人民政府向大会报告政府工作，请予审议。\n"
+                    "今年全市经济社会发展的主要预期目标是：地区生产总值增长6.5%左右，"
+                    "一般公共预算收入增长5%，完成固定资产投资185亿元，城镇调查失业率控制在5.5%以内。\n"
+                    "重点抓好以下工作。\n";
+    for (size_t width = 17; width <= 26; width++) {
+        char *wrapped = hard_wrap(s, width);
+        bg_text t = clean(NULL, wrapped);
+        if (!strstr(t.text, "某某市人民政府工作报告(2023年1月5日在某某市第十七届人民代表大会第一次会议上)\n"))
+            print_error("width %zu:\n%s\n", width, t.text);
+        assert_non_null(
+            strstr(t.text, "某某市人民政府工作报告(2023年1月5日在某某市第十七届人民代表大会第一次会议上)\n"));
+        assert_non_null(strstr(t.text, "主要预期目标是:地区生产总值增长6.5%左右,一般公共预算收入增长5%,"
+                                       "完成固定资产投资185亿元,城镇调查失业率控制在5.5%以内。"));
+        bg_text_free(&t);
+        free(wrapped);
+    }
+    /* a line that starts with ，。）% continues the one before */
+    bg_text t = clean(NULL, "地区生产总值增长6\n%左右\n,城镇居民收入增长7%\n。\n下一段");
+    assert_string_equal(t.text, "地区生产总值增长6%左右,城镇居民收入增长7%。\n下一段");
+    bg_text_free(&t);
+    /* (2021年…) is not a numbered heading like (1) or (一) */
+    t = clean(NULL, "报告正文。\n会议于\n(2021年12月29日)召开。\n(1)加快发展\n(一)壮大实体经济");
+    assert_string_equal(t.text, "报告正文。\n会议于(2021年12月29日)召开。\n(1)加快发展\n(一)壮大实体经济");
+    bg_text_free(&t);
+}
+
+/* Page numbers and running headers go, and a sentence cut by the page break
+ * is joined; the report's own title line stays. */
+static void test_page_furniture(void **state)
+{
+    (void)state;
+    bg_problems p = {0};
+    bg_clean_rules *r = bg_clean_rules_load(NULL, "rules.json", NULL, NULL, &p);
+    assert_non_null(r);
+    bg_text t = clean(r, "政府工作报告\n各位代表:现在,我代表市人民政府向大会报告政府工作,请予审议。主要预期目\n"
+                         "— 3 —\n\f政府工作报告\n\n标是:地区生产总值增长6%,工业增加值增长\n\n- 12 -\n\f\n8%,"
+                         "完成投资185亿\n第 3 页 共 20 页\n元。\n  4  \n3/20\nPage 7 of 9\n政府工作报告\n下一段。");
+    assert_string_equal(t.text, "政府工作报告\n各位代表:现在,我代表市人民政府向大会报告政府工作,请予审议。"
+                                "主要预期目标是:地区生产总值增长6%,工业增加值增长8%,完成投资185亿元。\n下一段。");
+    bg_text_free(&t);
+    /* a line that repeats three times after the body began is a header */
+    t = clean(r, "某某日报\n正文,第一段。\n某某日报\n正文,第二段。\n某某日报\n正文,第三段。");
+    assert_string_equal(t.text, "某某日报\n正文,第一段。\n正文,第二段。\n正文,第三段。");
+    bg_text_free(&t);
+    /* a year or a figure alone on its line is not a page number */
+    t = clean(r, "正文。\n2023\n\n1234\n");
+    assert_string_equal(t.text, "正文。\n2023\n\n1234\n");
+    bg_text_free(&t);
+    bg_clean_rules_free(r);
+}
+
+/* A BOM, zero-width spaces, CR and spaces between CJK characters (or a CJK
+ * character and a digit) are layout; the paragraph's indent stays. */
+static void test_layout_spaces(void **state)
+{
+    (void)state;
+    bg_text t = clean(NULL, "\xEF\xBB\xBF株洲市 芦淞区\xE3\x80\x80政府工作报告\r\n"
+                            "\xE3\x80\x80\xE3\x80\x80地区生产 总值增长 6.5% 左\xE2\x80\x8B右,R&D 投入 2 亿元。\r\n");
+    assert_string_equal(t.text, "株洲市芦淞区政府工作报告\n  地区生产总值增长6.5%左右,R&D 投入2亿元。\n");
+    bg_text_free(&t);
+}
+
+/* A full stop written as '.' becomes 。; decimal points, heading and list
+ * numbers and web addresses keep theirs. */
+static void test_ascii_full_stops(void **state)
+{
+    (void)state;
+    bg_text t = clean(NULL, "增长8%.城镇居民收入增长7.农村居民收入同步.\n1.坚定不移壮大实体经济\n"
+                            "目标:1.增长6.5%;2.就业.见www.gov.cn.");
+    assert_string_equal(t.text, "增长8%。城镇居民收入增长7。农村居民收入同步。\n1.坚定不移壮大实体经济\n"
+                                "目标:1.增长6.5%;2.就业。见www.gov.cn.");
+    /* the 。 quotes back as the '.' it was */
+    const char *at = strstr(t.text, "7。");
+    char *q = bg_text_quote(&t, (size_t)(at - t.text), (size_t)(at - t.text) + strlen("7。"));
+    assert_string_equal(q, "7.");
+    free(q);
+    bg_text_free(&t);
+}
+
 static void test_boilerplate_configured(void **state)
 {
     (void)state;
@@ -167,6 +277,10 @@ int main(void)
         cmocka_unit_test(test_join_inside_sentence),
         cmocka_unit_test(test_no_join),
         cmocka_unit_test(test_boilerplate_defaults),
+        cmocka_unit_test(test_join_hard_wraps),
+        cmocka_unit_test(test_page_furniture),
+        cmocka_unit_test(test_layout_spaces),
+        cmocka_unit_test(test_ascii_full_stops),
         cmocka_unit_test(test_boilerplate_configured),
         cmocka_unit_test(test_boilerplate_compile_error),
     };
