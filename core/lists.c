@@ -166,6 +166,76 @@ static bool emit_list(list_out *o, span name, long declared, const span *items, 
     return ok;
 }
 
+/* Length of an item number at p — 1. 1、 (1) ① … ⑳ — or 0. A digit after
+ * the dot (1.5万人) makes it a figure, not a number mark. */
+static size_t item_number(const char *s, size_t n, size_t p)
+{
+    if (p < n && s[p] == '(') {
+        size_t d = p + 1;
+        while (d < n && s[d] >= '0' && s[d] <= '9')
+            d++;
+        return d > p + 1 && d - p - 1 <= 2 && d < n && s[d] == ')' ? d + 1 - p : 0;
+    }
+    size_t d = p;
+    while (d < n && s[d] >= '0' && s[d] <= '9')
+        d++;
+    if (d > p && d - p <= 2) {
+        if (d < n && s[d] == '.' && !(d + 1 < n && s[d + 1] >= '0' && s[d + 1] <= '9'))
+            return d + 1 - p;
+        if (starts_with(s, n, d, "、"))
+            return d + 3 - p;
+        return 0;
+    }
+    if (p + 3 <= n && (unsigned char)s[p] == 0xE2 && (unsigned char)s[p + 1] == 0x91 &&
+        (unsigned char)s[p + 2] >= 0xA0 && (unsigned char)s[p + 2] <= 0xB3)
+        return 3;
+    return 0;
+}
+
+/* Drops the punctuation that closes an item (新建学校5所；). */
+static size_t trim_item_end(const char *s, size_t from, size_t to)
+{
+    for (;;) {
+        to = trim_right(s, from, to);
+        if (to > from && (s[to - 1] == ';' || s[to - 1] == ',' || s[to - 1] == '.'))
+            to--;
+        else if (to >= from + 3 && (starts_with(s, to, to - 3, "。") || starts_with(s, to, to - 3, "、")))
+            to -= 3;
+        else
+            return to;
+    }
+}
+
+/* Items numbered inline after a colon: (1)A;(2)B;(3)C。 Returns the items
+ * found; *end is where the run stops. */
+static size_t numbered_inline_items(const char *s, size_t n, size_t at, span *items, size_t max, size_t *end)
+{
+    size_t count = 0;
+    size_t mark = item_number(s, n, at);
+    while (mark && count < max) {
+        size_t from = trim_left(s, at + mark, n), q = from;
+        mark = 0;
+        while (q < n && s[q] != '\n' && !starts_with(s, n, q, "。")) {
+            if (s[q] == ';' || s[q] == ',' || starts_with(s, n, q, "、")) {
+                size_t next = trim_left(s, q + (s[q] == ';' || s[q] == ',' ? 1 : 3), n);
+                if ((mark = item_number(s, n, next)) > 0) {
+                    at = next;
+                    break;
+                }
+            }
+            q++;
+        }
+        size_t e = trim_item_end(s, from, q);
+        if (e > from) {
+            items[count].start = from;
+            items[count].end = e;
+            count++;
+        }
+        *end = q;
+    }
+    return count;
+}
+
 /* The bullet lines after a heading line that ends at `line_end`. Returns the
  * items found; *end is where the list stops. */
 static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, size_t line_end, span *items, size_t max,
@@ -192,9 +262,16 @@ static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, siz
             p = trim_left(s, p + len, to);
             marks++;
         }
-        if (!marks)
+        size_t number = marks ? 0 : item_number(s, to, p);
+        if (number) {
+            p = trim_left(s, p + number, to);
+            marks++;
+        }
+        /* a numbered paragraph (1.坚定不移壮大实体经济。始终把…) is a
+         * section, not a list item */
+        if (!marks || (number && to - p > 240))
             break;
-        size_t e = trim_right(s, p, to);
+        size_t e = trim_item_end(s, p, to);
         if (e > p) {
             items[count].start = p;
             items[count].end = e;
@@ -244,6 +321,8 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
             eol = trim_left(s, eol, n);
             if (eol >= n || s[eol] == '\n')
                 found = bullet_items(r, s, n, eol, items, MAX_ITEMS, &list_end);
+            else
+                found = numbered_inline_items(s, n, eol, items, MAX_ITEMS, &list_end);
         }
         if (!found) {
             /* inline: the clause before the name, items split at 、 */

@@ -165,13 +165,45 @@ static void test_two_item_list(void **state)
     release(&r);
 }
 
+/* Numbered items: on lines after the name's colon (1. 2. 3.), or inline
+ * ((1)…;(2)…); their closing punctuation is not part of the item. A long
+ * numbered paragraph is a section, not an item. */
+static void test_numbered_lists(void **state)
+{
+    (void)state;
+    run r;
+    extract(strdup("今年重点办好十件民生实事：\n1.新建中小学校5所；\n2、改造老旧小区30个；\n"
+                   "(3)新增城镇就业1.2万人。\n其他工作。\n"
+                   "着力抓好以下三个重点项目：（1）某某大桥；（2）某某医院；（3）某某公园。\n"
+                   "实施好交通、水利、能源三大工程。"),
+            &r);
+    assert_int_equal(r.count, 9);
+    assert_true(text_is(cell(&r, 0, "list"), "十件民生实事"));
+    assert_int_equal(cell(&r, 0, "declared_count")->as.integer, 10);
+    assert_int_equal(cell(&r, 0, "found_count")->as.integer, 3);
+    assert_true(text_is(cell(&r, 0, "item"), "新建中小学校5所"));
+    assert_true(text_is(cell(&r, 2, "item"), "新增城镇就业1.2万人"));
+    assert_true(text_is(cell(&r, 3, "list"), "三个重点项目"));
+    assert_true(text_is(cell(&r, 3, "item"), "某某大桥"));
+    assert_true(text_is(cell(&r, 5, "item"), "某某公园"));
+    assert_true(text_is(cell(&r, 6, "item"), "交通")); /* 实施好 is the lead verb */
+    release(&r);
+    extract(
+        strdup(
+            "抓好以下九个方面工作：\n1.坚定不移壮大实体经济。始终把发展经济的着力点放在实体经济上，突出抓工业、强产业，"
+            "夯实高质量发展根基，推动先进制造业与现代服务业融合发展，以产业园区、国家级孵化器为载体，加速发展现代物流。"
+            "\n"),
+        &r);
+    assert_int_equal(r.count, 0);
+    release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_inline_lists_000),
-        cmocka_unit_test(test_bullet_lists_002),
-        cmocka_unit_test(test_not_lists),
-        cmocka_unit_test(test_two_item_list),
+        cmocka_unit_test(test_inline_lists_000), cmocka_unit_test(test_bullet_lists_002),
+        cmocka_unit_test(test_not_lists),        cmocka_unit_test(test_two_item_list),
+        cmocka_unit_test(test_numbered_lists),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
