@@ -6,6 +6,7 @@
  * from so rows can quote the source as written. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "clean.h"
+#include "numbers.h"
 
 #include <pcre2.h>
 #include <stdbool.h>
@@ -103,18 +104,11 @@ int bg_is_cjk(unsigned cp)
 
 static bool add_pattern(bg_clean_rules *r, const char *pattern, const char *where, size_t index, bg_problems *p)
 {
-    int code;
-    PCRE2_SIZE offset;
-    pcre2_code *re =
-        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
-    if (!re) {
-        PCRE2_UCHAR text[256];
-        pcre2_get_error_message(code, text, sizeof text);
-        bg_problems_add(p, "%s[%zu]: pattern does not compile at offset %zu: %s", where, index, (size_t)offset,
-                        (const char *)text);
+    char path[512];
+    snprintf(path, sizeof path, "%s[%zu]", where, index);
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, path, p);
+    if (!re)
         return false;
-    }
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* an interpreter fallback is fine */
     bg_pattern *grown = realloc(r->patterns, (r->count + 1) * sizeof *grown);
     if (!grown) {
         pcre2_code_free(re);

@@ -385,8 +385,8 @@ pcre2_code *bg_pattern_compile(const char *pattern, const char *file, const char
     if (!re) {
         PCRE2_UCHAR reason[256];
         pcre2_get_error_message(code, reason, sizeof reason);
-        bg_problems_add(p, "%s: %s: pattern does not compile at offset %zu: %s", file, path, (size_t)offset,
-                        (const char *)reason);
+        bg_problems_add(p, "%s%s%s: pattern does not compile at offset %zu: %s", file ? file : "", file ? ": " : "",
+                        path, (size_t)offset, (const char *)reason);
         return NULL;
     }
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is a fine fallback */

@@ -91,6 +91,7 @@ bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, siz
 /* Compiles pattern (UTF, UCP, JIT when available); on failure adds a problem
  * "file: path: pattern does not compile at offset N: reason" and returns NULL.
  */
+/* file may be NULL when path already names it. */
 pcre2_code *bg_pattern_compile(const char *pattern, const char *file, const char *path, bg_problems *p);
 /* Compiles a JSON array of patterns; false on any problem. */
 bool bg_patterns_load(pcre2_code ***out, size_t *count, const cJSON *array, const char *file, const char *path,

@@ -3,6 +3,7 @@
  * replace; parts run from one marker line to the next. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "clean.h"
+#include "numbers.h"
 #include "outline.h"
 
 #include <pcre2.h>
@@ -58,22 +59,6 @@ static const struct {
     {"outlook", "^到20\\d\\d年"},
 };
 
-static pcre2_code *compile(const char *pattern, const char *where, bg_problems *p)
-{
-    int code;
-    PCRE2_SIZE offset;
-    pcre2_code *re =
-        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
-    if (!re) {
-        PCRE2_UCHAR text[256];
-        pcre2_get_error_message(code, text, sizeof text);
-        bg_problems_add(p, "%s: pattern does not compile at offset %zu: %s", where, (size_t)offset, (const char *)text);
-        return NULL;
-    }
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
-}
-
 void bg_outline_rules_free(bg_outline_rules *r)
 {
     if (!r)
@@ -89,7 +74,7 @@ void bg_outline_rules_free(bg_outline_rules *r)
 
 static bool add_heading(bg_outline_rules *r, int level, const char *pattern, const char *where, bg_problems *p)
 {
-    pcre2_code *re = compile(pattern, where, p);
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, where, p);
     if (!re)
         return false;
     int number = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "number");
@@ -111,7 +96,7 @@ static bool add_heading(bg_outline_rules *r, int level, const char *pattern, con
 
 static bool add_part(bg_outline_rules *r, const char *part, const char *pattern, const char *where, bg_problems *p)
 {
-    pcre2_code *re = compile(pattern, where, p);
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, where, p);
     if (!re)
         return false;
     part_pattern *grown = realloc(r->parts, (r->part_count + 1) * sizeof *grown);
