@@ -3,7 +3,7 @@
  * listed, each as `json.path: what was expected, what was found`. */
 #include "config.h"
 
-#include "decode.h"
+#include "hash.h"
 #include "paths.h"
 
 #include <errno.h>

@@ -2,12 +2,14 @@
  * and scores it as ../shared/gold/README.md says (a target matches on
  * indicator, kind, value to 1e-9 and qualifier; precision and recall over
  * all documents; a document with no gold targets must yield none). */
-#include "clean.h"
 #include "eval.h"
 
-#include "decode.h"
+#include "hash.h"
 #include "paths.h"
+#include "source/decode.h"
 #include "table.h"
+#include "text/clean.h"
+#include "text/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>

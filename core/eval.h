@@ -7,7 +7,7 @@
 #define BAOGAO_EVAL_H
 
 #include "error.h"
-#include "extract.h"
+#include "extract/extract.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
 #include <cjson/cJSON.h>
 
 static bg_log_level log_max_level = BG_LOG_INFO;

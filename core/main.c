@@ -3,13 +3,14 @@
  * over to run.c; the only place that decides exit codes. */
 #define _GNU_SOURCE
 #include "config.h"
-#include "decode.h"
 #include "eval.h"
-#include "extract.h"
+#include "extract/extract.h"
+#include "hash.h"
 #include "log.h"
 #include "paths.h"
-#include "plugin.h"
-#include "run.h"
+#include "run/plugin.h"
+#include "run/run.h"
+#include "source/decode.h"
 
 #include <errno.h>
 #include <getopt.h>

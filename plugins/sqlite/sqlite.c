@@ -8,7 +8,6 @@
 #include "baogao/exporter.h"
 
 #include <sqlite3.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

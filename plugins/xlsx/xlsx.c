@@ -12,7 +12,6 @@
 #include "baogao/exporter.h"
 
 #include <xlsxwriter.h>
-
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>

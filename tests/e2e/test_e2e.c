@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
 #include <cjson/cJSON.h>
 #include <csv.h>
 #include <dirent.h>

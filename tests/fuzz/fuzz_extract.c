@@ -6,9 +6,10 @@
  * otherwise a deterministic driver (ctest label fuzz) replays the samples and
  * a few thousand mutations of them, so every CI run — and the sanitizer build —
  * exercises the same code on hostile input. */
-#include "decode.h"
-#include "extract.h"
+#include "extract/extract.h"
+#include "hash.h"
 #include "paths.h"
+#include "source/decode.h"
 
 #include <dirent.h>
 #include <stdint.h>

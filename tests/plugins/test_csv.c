@@ -2,16 +2,14 @@
  * table, header, BOM and line endings by profile, quoting, the formula guard,
  * numbers that round-trip in any locale, the table option, option checks and
  * abort. Files are read back with libcsv's parser. */
+#include "harness.h"
+#include "table.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <cmocka.h>
-
-#include "harness.h"
-#include "table.h"
-
 #include <csv.h>
 #include <dirent.h>
 #include <float.h>

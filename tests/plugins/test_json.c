@@ -2,16 +2,14 @@
  * document's envelope and tables, values by type, Chinese text unescaped,
  * numbers that round-trip in any locale, JSON Lines, pretty output, empty
  * tables, the run summary, option checks and abort. Read back with cJSON. */
+#include "harness.h"
+#include "table.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <cmocka.h>
-
-#include "harness.h"
-#include "table.h"
-
 #include <dirent.h>
 #include <float.h>
 #include <locale.h>

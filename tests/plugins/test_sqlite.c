@@ -3,15 +3,14 @@
  * duplicating, keep/prune of vanished documents, WAL hand-over, views,
  * aborts that leave the old file alone, migration and refusal of a file that
  * is not a database. */
+#include "harness.h"
+#include "table.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "harness.h"
-#include "table.h"
-
 #include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define BG_TEST_HARNESS_H
 
 #include "baogao/exporter.h"
-#include "plugin.h"
+#include "run/plugin.h"
 
 typedef struct bg_harness {
     bg_plugin *plugin;

@@ -2,16 +2,15 @@
  * seeds gold (value, unit, qualifier, base value), review statements kept out
  * of the plan (004's 88件), and what is not a commitment: years, fixed
  * phrases, the figures of the targets passage. */
+#include "extract/commitments.h"
+#include "paths.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "commitments.h"
-#include "paths.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

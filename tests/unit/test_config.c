@@ -1,14 +1,13 @@
 /* test_config.c — config validation reports every problem at once, each with
  * its JSON path; defaults; paths resolve against the config's folder. */
+#include "config.h"
+#include "paths.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "config.h"
-#include "paths.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,15 +2,14 @@
  * from named groups, the enclosing sentence quoted as written, offset), and
  * every refusal: a pattern that does not compile (rule and offset named), bad
  * table and column names, a built-in table's name, a column with no group. */
+#include "extract/custom.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "custom.h"
-
 #include <stdlib.h>
 #include <string.h>
 

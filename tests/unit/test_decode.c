@@ -1,12 +1,13 @@
 /* test_decode.c — encoding detection and HTML flattening. */
+#include "hash.h"
+#include "source/decode.h"
+#include "text/utf8.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "decode.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

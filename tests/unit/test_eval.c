@@ -2,14 +2,13 @@
  * lowers recall, an extra one (also in a document whose gold has none)
  * lowers precision, thresholds decide `passed`, and a malformed gold file or
  * a missing document is an error that names it. */
+#include "eval.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "eval.h"
-
 #include <stdio.h>
 #include <string.h>
 

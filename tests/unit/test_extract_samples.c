@@ -3,15 +3,14 @@
  * tests/gold/seeds.json (title, region, province, level, plan_year,
  * report_date, doc_type), sections against the gold headings, and the
  * boilerplate the gold says must be gone. */
+#include "extract/extract.h"
+#include "paths.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "extract.h"
-#include "paths.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,15 +2,14 @@
  * December report, 今年 in a spring report), report date from the title or a
  * session line, the title rules (report title, newspaper headline above a
  * "——…解读" line, none for an excerpt), and the document type. */
+#include "extract/facts.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "facts.h"
-
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,14 +5,13 @@
  * boilerplate, and every target field the gold gives. So must the realistic
  * gold (tests/gold/realistic.json) and the blind golds (tests/gold/blind.json
  * and blind2.json, written before the extraction code was read). */
+#include "eval.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "eval.h"
-
 #include <stdio.h>
 
 static bg_rules *load_rules(void)

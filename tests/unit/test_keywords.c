@@ -1,15 +1,14 @@
 /* test_keywords.c — policy-term counts: non-overlapping, the longest term
  * winning (科技创新 is not also 创新), per_10k over the cleaned characters,
  * one row per term found, and dictionary validation. */
+#include "extract/keywords.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "keywords.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,16 +1,15 @@
 /* test_lists.c — named lists: sample 000's two inline lists (…等十大产业项目),
  * sample 002's bullet lists including 十大民生实事 with 12 items (both counts
  * stand), and names that are fixed phrases or a few examples, not lists. */
+#include "extract/lists.h"
+#include "paths.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "lists.h"
-#include "paths.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

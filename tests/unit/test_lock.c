@@ -1,12 +1,11 @@
 /* test_lock.c — one run per job: a second holder is refused with the pid. */
+#include "run/lock.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "lock.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,18 +6,18 @@
  * text. Every document of the gold files with a "text", and the five sample
  * reports, goes through every transformation; the figures are printed
  * (BAOGAO_NOISE_VERBOSE=1 lists every difference). */
+#include "extract/extract.h"
+#include "log.h"
+#include "paths.h"
+#include "source/decode.h"
+#include "text/clean.h"
+#include "text/utf8.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "decode.h"
-#include "extract.h"
-#include "log.h"
-#include "paths.h"
-
 #include <iconv.h>
 #include <math.h>
 #include <stdio.h>

@@ -3,14 +3,14 @@
  * (and not after 。 or around headings and bullets), hard wraps of PDF text,
  * page furniture, layout spaces, full stops written as '.', boilerplate
  * patterns and their compile errors. The samples' boilerplate is in test_extract_samples. */
+#include "text/clean.h"
+#include "text/utf8.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-
 #include <stdlib.h>
 #include <string.h>
 

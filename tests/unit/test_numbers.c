@@ -2,16 +2,15 @@
  * base units, full-width forms (folded by the cleaner first), Chinese
  * numerals (十大, 两个, 一百二十, 百分之八) and the fixed phrases whose
  * numerals are names (两会, 十四五, 一带一路, 三农). */
+#include "paths.h"
+#include "text/clean.h"
+#include "text/numbers.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "numbers.h"
-#include "paths.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,15 +1,14 @@
 /* test_outline.c — headings (一、 level 0; (一) and 1. level 1; title up to
  * the first 。 as written; 一是… and decimals are not headings) and parts
  * (review before the plan marker, plan, outlook for 今后五年). */
+#include "extract/outline.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "outline.h"
-
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,14 +1,13 @@
 /* test_plugin.c — the loader refuses every broken fixture plugin with one
  * clear line, validates options, and publishes or discards outputs. */
+#include "paths.h"
+#include "run/plugin.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "paths.h"
-#include "plugin.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

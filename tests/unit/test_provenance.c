@@ -1,12 +1,11 @@
 /* test_provenance.c — the page's own address and date, read from site chrome. */
+#include "extract/provenance.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "provenance.h"
-
 #include <string.h>
 
 static bg_provenance find(const char *text, const char *hint)

@@ -2,16 +2,15 @@
  * title first (city + district, province prefix), text only (frequency and
  * the report's 全县 voice), names shared by several provinces settled by the
  * prefecture or province mentioned, generic words that are also names. */
+#include "extract/facts.h"
+#include "extract/region.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "facts.h"
-#include "region.h"
-
 #include <string.h>
 
 static bg_regions *regions;

@@ -1,14 +1,13 @@
 /* test_sources.c — sources are listed in sorted path order whatever the file
  * system's order, with include/exclude globs; CSV containers give one row per
  * report with mapped columns. */
+#include "source/sources.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "sources.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,15 +3,14 @@
  * (cleaned with bg_clean_text, read with the shipped rules) and must match
  * the gold rows exactly; more phrasings from the extraction issue follow as
  * literals. */
+#include "extract/targets.h"
+#include "text/clean.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "clean.h"
-#include "targets.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,386 @@
+/* outline.c — headings (一、 (一) 1.) and parts (review, plan, outlook) of a
+ * cleaned text (outline.h). Both come from PCRE2 patterns that the rules may
+ * replace; parts run from one marker line to the next. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "extract/outline.h"
+
+#include "text/clean.h"
+#include "text/numbers.h"
+#include "text/pattern.h"
+#include "text/utf8.h"
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct heading_pattern {
+    int level;
+    pcre2_code *code;
+    int number_group, title_group;
+} heading_pattern;
+
+typedef struct part_pattern {
+    const char *part; /* static */
+    pcre2_code *code;
+} part_pattern;
+
+struct bg_outline_rules {
+    heading_pattern *headings;
+    size_t heading_count;
+    part_pattern *parts;
+    size_t part_count;
+};
+
+static const struct {
+    int level;
+    const char *pattern;
+} default_headings[] = {
+    {0, "^(?<number>[一二三四五六七八九十]{1,3})、\\s*(?<title>\\S.*)$"},
+    {0, "^第(?<number>[一二三四五六七八九十]{1,3})(?:部分|章)\\s*(?<title>\\S.*"
+        ")$"},
+    {1, "^\\((?<number>[一二三四五六七八九十]{1,3})\\)\\s*(?<title>\\S.*)$"},
+    {1, "^(?<number>\\d{1,2})(?:\\.(?!\\d)|、)\\s*(?<title>\\S.*)$"},
+};
+
+static const char *const part_names[] = {"review", "plan", "outlook"};
+
+static const struct {
+    const char *part;
+    const char *pattern;
+} default_parts[] = {
+    {"review", "^(一年来|过去一年|过去的一年|过去五年|过去的五年|五年来|"
+               "回顾过去|\\d{4}年(的)?工作回顾|.{0,8}工作回顾)"},
+    {"plan", "^.{0,6}(\\d{4}年|今年|明年)的?(政府)?(工作安排|重点工作|工作思路|"
+             "工作重点|主要任务|重点任务|工作任务)"},
+    {"plan", "^.{0,6}(\\d{4}年|今年|明年).{0,20}(主要预期目标|主要目标是|预期目标是)"},
+    {"plan", "^(今年|明年)(政府)?工作的?(总体要求|指导思想|思路|安排)"},
+    {"plan", "^(为实现|实现|围绕|围绕实现)上述(目标|要求)"},
+    {"outlook", "^.{0,6}(今后五年|未来五年|今后一个时期)"},
+    {"outlook", "^.{0,10}“?十四五”?(时期|期间)?.{0,10}(的)?主要目标"},
+    {"outlook", "^到20\\d\\d年"},
+};
+
+void bg_outline_rules_free(bg_outline_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->heading_count; i++)
+        bg_pattern_free(r->headings[i].code);
+    for (size_t i = 0; i < r->part_count; i++)
+        bg_pattern_free(r->parts[i].code);
+    free(r->headings);
+    free(r->parts);
+    free(r);
+}
+
+static bool add_heading(bg_outline_rules *r, int level, const char *pattern, const char *where, bg_problems *p)
+{
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, where, p);
+    if (!re)
+        return false;
+    int number = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "number");
+    int title = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "title");
+    if (number < 0 || title < 0) {
+        bg_problems_add(p, "%s: pattern needs the named groups (?<number>…) and (?<title>…)", where);
+        bg_pattern_free(re);
+        return false;
+    }
+    heading_pattern *grown = realloc(r->headings, (r->heading_count + 1) * sizeof *grown);
+    if (!grown) {
+        bg_pattern_free(re);
+        return false;
+    }
+    r->headings = grown;
+    r->headings[r->heading_count++] = (heading_pattern){level, re, number, title};
+    return true;
+}
+
+static bool add_part(bg_outline_rules *r, const char *part, const char *pattern, const char *where, bg_problems *p)
+{
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, where, p);
+    if (!re)
+        return false;
+    part_pattern *grown = realloc(r->parts, (r->part_count + 1) * sizeof *grown);
+    if (!grown) {
+        bg_pattern_free(re);
+        return false;
+    }
+    r->parts = grown;
+    r->parts[r->part_count++] = (part_pattern){part, re};
+    return true;
+}
+
+bg_outline_rules *bg_outline_rules_load(const cJSON *root, const char *file, bg_problems *p)
+{
+    bg_outline_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    bool ok = true;
+    char where[512];
+    const cJSON *headings = root ? cJSON_GetObjectItemCaseSensitive(root, "headings") : NULL;
+    if (headings) {
+        if (!cJSON_IsArray(headings)) {
+            bg_problems_add(p, "%s: headings: must be an array of {\"level\", \"pattern\"}", file);
+            ok = false;
+        }
+        size_t i = 0;
+        const cJSON *item;
+        cJSON_ArrayForEach(item, headings)
+        {
+            const cJSON *level = cJSON_GetObjectItemCaseSensitive(item, "level");
+            const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(item, "pattern");
+            snprintf(where, sizeof where, "%s: headings[%zu]", file, i);
+            if (!cJSON_IsNumber(level) || (level->valueint != 0 && level->valueint != 1) || !cJSON_IsString(pattern)) {
+                bg_problems_add(p, "%s: needs \"level\" (0 or 1) and \"pattern\" (a string)", where);
+                ok = false;
+            } else {
+                snprintf(where, sizeof where, "%s: headings[%zu].pattern", file, i);
+                ok = add_heading(r, level->valueint, pattern->valuestring, where, p) && ok;
+            }
+            i++;
+        }
+    } else {
+        for (size_t i = 0; i < sizeof default_headings / sizeof *default_headings; i++)
+            ok = add_heading(r, default_headings[i].level, default_headings[i].pattern, "default headings", p) && ok;
+    }
+    const cJSON *parts = root ? cJSON_GetObjectItemCaseSensitive(root, "parts") : NULL;
+    if (parts) {
+        if (!cJSON_IsObject(parts)) {
+            bg_problems_add(p, "%s: parts: must be an object with review, plan and outlook arrays", file);
+            ok = false;
+        }
+        const cJSON *list;
+        cJSON_ArrayForEach(list, parts)
+        {
+            const char *part = NULL;
+            for (size_t k = 0; k < 3; k++)
+                if (strcmp(list->string, part_names[k]) == 0)
+                    part = part_names[k];
+            if (!part) {
+                bg_problems_add(p, "%s: parts.%s: unknown part (review, plan or outlook)", file, list->string);
+                ok = false;
+                continue;
+            }
+            if (!cJSON_IsArray(list)) {
+                bg_problems_add(p, "%s: parts.%s: must be an array of patterns", file, part);
+                ok = false;
+                continue;
+            }
+            size_t i = 0;
+            const cJSON *item;
+            cJSON_ArrayForEach(item, list)
+            {
+                snprintf(where, sizeof where, "%s: parts.%s[%zu]", file, part, i++);
+                if (!cJSON_IsString(item)) {
+                    bg_problems_add(p, "%s: must be a string", where);
+                    ok = false;
+                } else {
+                    ok = add_part(r, part, item->valuestring, where, p) && ok;
+                }
+            }
+        }
+    } else {
+        for (size_t i = 0; i < sizeof default_parts / sizeof *default_parts; i++) {
+            const char *part = NULL;
+            for (size_t k = 0; k < 3; k++)
+                if (strcmp(default_parts[i].part, part_names[k]) == 0)
+                    part = part_names[k];
+            ok = add_part(r, part, default_parts[i].pattern, "default parts", p) && ok;
+        }
+    }
+    if (!ok) {
+        bg_outline_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+typedef struct marker {
+    size_t offset;
+    const char *part;
+} marker;
+
+static char *dup_range(const char *s, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+/* The end of a heading's title: the first 。 (or !?), else the line's end;
+ * trailing ：: dropped. */
+static size_t title_end(const char *s, size_t from, size_t to)
+{
+    static const char *const stops[] = {"。", "!", "?", ";"};
+    size_t end = to;
+    for (size_t i = from; i < to; i++) {
+        for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+            size_t w = strlen(stops[k]);
+            if (i + w <= to && memcmp(s + i, stops[k], w) == 0) {
+                end = i;
+                goto found;
+            }
+        }
+    }
+found:
+    while (end > from && (s[end - 1] == ' ' || s[end - 1] == ':'))
+        end--;
+    return end;
+}
+
+static const char *match_part(const bg_outline_rules *r, pcre2_match_data *md, const char *s, size_t n)
+{
+    for (size_t i = 0; i < r->part_count; i++)
+        if (bg_pattern_match(r->parts[i].code, s, n, 0, 0, md) >= 0)
+            return r->parts[i].part;
+    return NULL;
+}
+
+bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outline *out)
+{
+    memset(out, 0, sizeof *out);
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    marker *markers = NULL;
+    size_t marker_count = 0, marker_capacity = 0, heading_capacity = 0;
+    if (!md)
+        return BG_E_NOMEM;
+    size_t at = 0;
+    while (at < t->length) {
+        size_t end = at;
+        while (end < t->length && t->text[end] != '\n')
+            end++;
+        size_t from = at, to = end;
+        while (from < to && (t->text[from] == ' ' || t->text[from] == '\t'))
+            from++;
+        while (to > from && (t->text[to - 1] == ' ' || t->text[to - 1] == '\t' || t->text[to - 1] == '\r'))
+            to--;
+        if (to > from) {
+            const char *s = t->text + from;
+            size_t n = to - from;
+            const char *part = match_part(r, md, s, n);
+            /* heading? */
+            for (size_t h = 0; h < r->heading_count; h++) {
+                const heading_pattern *hp = &r->headings[h];
+                if (bg_pattern_match(hp->code, s, n, 0, 0, md) < 0)
+                    continue;
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                size_t ns = ov[2 * hp->number_group], ne = ov[2 * hp->number_group + 1];
+                size_t ts = ov[2 * hp->title_group], te = ov[2 * hp->title_group + 1];
+                if (ns == PCRE2_UNSET || ts == PCRE2_UNSET)
+                    continue;
+                te = title_end(s, ts, te);
+                /* a numbered paragraph without a short lead sentence is not a heading
+                 */
+                if (te <= ts || bg_utf8_count(s + ts, te - ts) > 60)
+                    break;
+                if (!part)
+                    part = match_part(r, md, s + ts, te - ts);
+                if (out->heading_count == heading_capacity) {
+                    heading_capacity = heading_capacity ? heading_capacity * 2 : 32;
+                    bg_heading *grown = realloc(out->headings, heading_capacity * sizeof *grown);
+                    if (!grown)
+                        goto nomem;
+                    out->headings = grown;
+                }
+                bg_heading *heading = &out->headings[out->heading_count];
+                heading->offset = from;
+                heading->end = from + te;
+                heading->level = hp->level;
+                heading->part = NULL;
+                heading->number = dup_range(s + ns, ne - ns);
+                heading->title = bg_text_quote(t, from + ts, from + te);
+                if (!heading->number || !heading->title) {
+                    free(heading->number);
+                    free(heading->title);
+                    goto nomem;
+                }
+                out->heading_count++;
+                break;
+            }
+            if (part) {
+                if (marker_count == marker_capacity) {
+                    marker_capacity = marker_capacity ? marker_capacity * 2 : 16;
+                    marker *grown = realloc(markers, marker_capacity * sizeof *grown);
+                    if (!grown)
+                        goto nomem;
+                    markers = grown;
+                }
+                markers[marker_count++] = (marker){at, part};
+            }
+        }
+        at = end + 1;
+    }
+    pcre2_match_data_free(md);
+    md = NULL;
+
+    /* Parts: each marker opens a part that runs to the next one. Text before
+     * the first marker is the default, plan — unless the first marker opens
+     * the plan after a review of results and problems (a full report). */
+    const char *first = "plan";
+    if (marker_count && markers[0].offset > 0 && strcmp(markers[0].part, "plan") == 0) {
+        const char *s = t->text;
+        size_t n = markers[0].offset;
+        if (bg_contains(s, n, "过去") || bg_contains(s, n, "一年来") || bg_contains(s, n, "回顾") ||
+            bg_contains(s, n, "成绩") || bg_contains(s, n, "困难和问题") || bg_contains(s, n, "存在"))
+            first = "review";
+    }
+    out->parts = malloc((marker_count + 1) * sizeof *out->parts);
+    if (!out->parts)
+        goto nomem;
+    size_t start = 0;
+    const char *current = first;
+    for (size_t i = 0; i < marker_count; i++) {
+        if (strcmp(markers[i].part, current) == 0)
+            continue;
+        if (markers[i].offset > start)
+            out->parts[out->part_count++] = (bg_part_span){start, markers[i].offset, current};
+        start = markers[i].offset;
+        current = markers[i].part;
+    }
+    out->parts[out->part_count++] = (bg_part_span){start, t->length, current};
+    for (size_t i = 0; i < out->heading_count; i++)
+        out->headings[i].part = bg_outline_part_at(out, out->headings[i].offset);
+    free(markers);
+    return BG_E_OK;
+nomem:
+    pcre2_match_data_free(md);
+    free(markers);
+    bg_outline_free(out);
+    return BG_E_NOMEM;
+}
+
+const char *bg_outline_part_at(const bg_outline *outline, size_t offset)
+{
+    for (size_t i = 0; i < outline->part_count; i++)
+        if (offset >= outline->parts[i].start && offset < outline->parts[i].end)
+            return outline->parts[i].part;
+    return outline->part_count ? outline->parts[outline->part_count - 1].part : "plan";
+}
+
+const char *bg_outline_section_at(const bg_outline *outline, size_t offset)
+{
+    const char *title = NULL;
+    for (size_t i = 0; i < outline->heading_count && outline->headings[i].offset <= offset; i++)
+        title = outline->headings[i].title;
+    return title;
+}
+
+void bg_outline_free(bg_outline *outline)
+{
+    if (!outline)
+        return;
+    for (size_t i = 0; i < outline->heading_count; i++) {
+        free(outline->headings[i].number);
+        free(outline->headings[i].title);
+    }
+    free(outline->headings);
+    free(outline->parts);
+    memset(outline, 0, sizeof *outline);
+}

@@ -1,0 +1,1443 @@
+/* targets.c — the year's main targets (主要预期目标) of one document.
+ * Finds the lead-in of this year's targets passage (skipping five-year,
+ * 2030 and last-year passages), cuts the passage into clauses and reads each
+ * clause as indicator + verb + figure + unit + qualifier, or as a relation
+ * (与经济增长同步, 低于全省平均水平). Every word list comes from the rules
+ * JSON. */
+#include "extract/targets.h"
+
+#include "text/numbers.h"
+#include "text/pattern.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const qualifier_classes[] = {"exact", "at_least", "about", "at_most", "above",
+                                                "below", "in_line",  "range", NULL};
+
+/* Classes of the words that may stand between a subject and its figure. */
+enum marker_class {
+    M_GROWTH,
+    M_DECLINE,
+    M_LEVEL,
+    M_CHANGE,
+    M_QUALIFIER,
+    M_ASPIRATION,
+    M_RESPECTIVELY,
+    M_EACH,
+    M_OTHER
+};
+
+struct bg_targets_rules {
+    bg_units units;
+    bg_words aliases; /* cls = indicator key */
+    /* indicators[].patterns: whole-name patterns for families of wordings
+     * (研发经费支出占地区生产总值比重, 研究与试验发展经费支出相当于生产总值的比例) */
+    pcre2_code **name_patterns;
+    const char **name_pattern_keys; /* borrowed from aliases.cls */
+    size_t name_pattern_count;
+    bg_words q_after, q_before, q_relation, range_seps;
+    bg_words aspirations;
+    bg_words growth, decline, level, change, prefixes, suffixes, respectively, each, joiners;
+    bg_words markers; /* union of the above, cls = marker class as a one-digit
+                         string */
+    /* 城乡 + 分别 with two figures: 城镇…, 农村… */
+    char **expand_from;
+    char ***expand_to;
+    size_t *expand_to_count, expand_count;
+    pcre2_code *lead_in;
+    pcre2_code **not_this_year, **not_this_year_sentence, **not_this_year_clause;
+    size_t not_this_year_count, not_this_year_sentence_count, not_this_year_clause_count;
+};
+
+/* ---- loading ----------------------------------------------------------------
+ */
+
+static bool load_aliases(bg_targets_rules *r, const cJSON *root, const char *file, bg_problems *p)
+{
+    const cJSON *indicators = cJSON_GetObjectItemCaseSensitive(root, "indicators");
+    if (!cJSON_IsArray(indicators)) {
+        bg_problems_add(p, "%s: indicators: expected an array of {key, label, label_en, aliases}", file);
+        return false;
+    }
+    size_t total = 0, patterns_total = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, indicators)
+    {
+        const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(item, "aliases");
+        const cJSON *patterns = cJSON_GetObjectItemCaseSensitive(item, "patterns");
+        total += cJSON_IsArray(aliases) ? (size_t)cJSON_GetArraySize(aliases) : 0;
+        patterns_total += cJSON_IsArray(patterns) ? (size_t)cJSON_GetArraySize(patterns) : 0;
+    }
+    r->name_patterns = calloc(patterns_total + 1, sizeof *r->name_patterns);
+    r->name_pattern_keys = calloc(patterns_total + 1, sizeof *r->name_pattern_keys);
+    if (!r->name_patterns || !r->name_pattern_keys)
+        return false;
+    bg_words *w = &r->aliases;
+    w->text = calloc(total + 1, sizeof *w->text);
+    w->cls = calloc(total + 1, sizeof *w->cls);
+    w->length = calloc(total + 1, sizeof *w->length);
+    if (!w->text || !w->cls || !w->length)
+        return false;
+    bool ok = true;
+    size_t i = 0;
+    cJSON_ArrayForEach(item, indicators)
+    {
+        const cJSON *key = cJSON_GetObjectItemCaseSensitive(item, "key");
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(item, "label");
+        const cJSON *label_en = cJSON_GetObjectItemCaseSensitive(item, "label_en");
+        const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(item, "aliases");
+        bool key_ok = cJSON_IsString(key) && key->valuestring[0];
+        for (const char *c = key_ok ? key->valuestring : ""; *c; c++)
+            if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                key_ok = false;
+        if (!key_ok) {
+            bg_problems_add(p, "%s: indicators[%zu].key: expected a name of [a-z0-9_]", file, i);
+            ok = false;
+        }
+        if (!cJSON_IsString(label) || !label->valuestring[0]) {
+            bg_problems_add(p, "%s: indicators[%zu].label: expected a non-empty string", file, i);
+            ok = false;
+        }
+        if (label_en && !cJSON_IsString(label_en)) {
+            bg_problems_add(p, "%s: indicators[%zu].label_en: expected a string", file, i);
+            ok = false;
+        }
+        if (!cJSON_IsArray(aliases) || cJSON_GetArraySize(aliases) == 0) {
+            bg_problems_add(p, "%s: indicators[%zu].aliases: expected an array of strings", file, i);
+            ok = false;
+        } else {
+            size_t k = 0;
+            const cJSON *alias;
+            cJSON_ArrayForEach(alias, aliases)
+            {
+                if (!cJSON_IsString(alias) || !alias->valuestring[0]) {
+                    bg_problems_add(p, "%s: indicators[%zu].aliases[%zu]: expected a non-empty string", file, i, k);
+                    ok = false;
+                } else if (key_ok) {
+                    w->text[w->count] = strdup(alias->valuestring);
+                    w->cls[w->count] = strdup(key->valuestring);
+                    w->length[w->count] = strlen(alias->valuestring);
+                    if (!w->text[w->count] || !w->cls[w->count])
+                        ok = false;
+                    w->count++;
+                }
+                k++;
+            }
+        }
+        const cJSON *patterns = cJSON_GetObjectItemCaseSensitive(item, "patterns");
+        if (patterns && !cJSON_IsArray(patterns)) {
+            bg_problems_add(p, "%s: indicators[%zu].patterns: expected an array of patterns", file, i);
+            ok = false;
+        } else if (patterns && key_ok && w->count > 0) {
+            size_t k = 0;
+            const cJSON *pattern;
+            cJSON_ArrayForEach(pattern, patterns)
+            {
+                char path[96];
+                snprintf(path, sizeof path, "indicators[%zu].patterns[%zu]", i, k++);
+                pcre2_code *code = NULL;
+                if (!cJSON_IsString(pattern) || !pattern->valuestring[0])
+                    bg_problems_add(p, "%s: %s: expected a pattern string", file, path);
+                else
+                    code = bg_pattern_compile(pattern->valuestring, file, path, p);
+                if (!code) {
+                    ok = false;
+                    continue;
+                }
+                r->name_patterns[r->name_pattern_count] = code;
+                r->name_pattern_keys[r->name_pattern_count++] = w->cls[w->count - 1];
+            }
+        }
+        i++;
+    }
+    return ok;
+}
+
+static bool load_list(bg_words *w, const cJSON *object, const char *name, const char *file, bg_problems *p)
+{
+    char path[96];
+    snprintf(path, sizeof path, "targets.%s", name);
+    return bg_words_load_array(w, cJSON_GetObjectItemCaseSensitive(object, name), file, path, p);
+}
+
+static bool add_markers(bg_words *m, const bg_words *from, enum marker_class cls)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < m->count && !seen; k++)
+            seen = strcmp(m->text[k], from->text[i]) == 0;
+        if (seen)
+            continue; /* the first class given to a word stays */
+        char c[2] = {(char)('0' + cls), '\0'};
+        m->text[m->count] = strdup(from->text[i]);
+        m->cls[m->count] = strdup(c);
+        m->length[m->count] = from->length[i];
+        if (!m->text[m->count] || !m->cls[m->count])
+            return false;
+        m->count++;
+    }
+    return true;
+}
+
+/* Words that may sit between a subject and its figure without being part of
+ * either (比上年增长8%): fixed Chinese, not policy. */
+static const char *const filler_words[] = {"比上年", "比去年", "较上年", "同比", "预计", "年度", "要", "将", "实际"};
+
+static bool build_markers(bg_targets_rules *r)
+{
+    size_t total = r->growth.count + r->decline.count + r->level.count + r->change.count + r->q_before.count +
+                   r->aspirations.count + r->respectively.count + r->each.count +
+                   sizeof filler_words / sizeof *filler_words;
+    bg_words *m = &r->markers;
+    m->text = calloc(total + 1, sizeof *m->text);
+    m->cls = calloc(total + 1, sizeof *m->cls);
+    m->length = calloc(total + 1, sizeof *m->length);
+    if (!m->text || !m->cls || !m->length)
+        return false;
+    bg_words filler = {(char **)filler_words, NULL, NULL, sizeof filler_words / sizeof *filler_words};
+    size_t lengths[sizeof filler_words / sizeof *filler_words];
+    for (size_t i = 0; i < filler.count; i++)
+        lengths[i] = strlen(filler_words[i]);
+    filler.length = lengths;
+    /* level words first: 下降到 is a level, 下降 a decline */
+    return add_markers(m, &r->level, M_LEVEL) && add_markers(m, &r->decline, M_DECLINE) &&
+           add_markers(m, &r->growth, M_GROWTH) && add_markers(m, &r->change, M_CHANGE) &&
+           add_markers(m, &r->q_before, M_QUALIFIER) && add_markers(m, &r->aspirations, M_ASPIRATION) &&
+           add_markers(m, &r->respectively, M_RESPECTIVELY) && add_markers(m, &r->each, M_EACH) &&
+           add_markers(m, &filler, M_OTHER);
+}
+
+/* targets.respectively_expansions: {"城乡": ["城镇", "农村"]}; optional. */
+static bool load_expansions(bg_targets_rules *r, const cJSON *object, const char *file, bg_problems *p)
+{
+    if (!object)
+        return true;
+    if (!cJSON_IsObject(object)) {
+        bg_problems_add(p,
+                        "%s: targets.respectively_expansions: expected an object "
+                        "of word: [words]",
+                        file);
+        return false;
+    }
+    size_t count = (size_t)cJSON_GetArraySize(object);
+    r->expand_from = calloc(count + 1, sizeof *r->expand_from);
+    r->expand_to = calloc(count + 1, sizeof *r->expand_to);
+    r->expand_to_count = calloc(count + 1, sizeof *r->expand_to_count);
+    if (!r->expand_from || !r->expand_to || !r->expand_to_count)
+        return false;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, object)
+    {
+        size_t to = cJSON_IsArray(item) ? (size_t)cJSON_GetArraySize(item) : 0;
+        bool ok = to >= 2 && item->string[0];
+        const cJSON *w;
+        cJSON_ArrayForEach(w, item) ok = ok && cJSON_IsString(w) && w->valuestring[0];
+        if (!ok) {
+            bg_problems_add(p,
+                            "%s: targets.respectively_expansions.%s: expected an "
+                            "array of two or more words",
+                            file, item->string);
+            return false;
+        }
+        size_t i = r->expand_count++;
+        r->expand_from[i] = strdup(item->string);
+        r->expand_to[i] = calloc(to, sizeof **r->expand_to);
+        if (!r->expand_from[i] || !r->expand_to[i])
+            return false;
+        cJSON_ArrayForEach(w, item)
+        {
+            if (!(r->expand_to[i][r->expand_to_count[i]++] = strdup(w->valuestring)))
+                return false;
+        }
+    }
+    return true;
+}
+
+bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems)
+{
+    bg_targets_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    const char *f = rules_file;
+    bool ok = load_aliases(r, rules_root, f, problems);
+    ok = bg_units_load(&r->units, rules_root, f, problems) && ok;
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(rules_root, "qualifiers");
+    if (!cJSON_IsObject(q)) {
+        bg_problems_add(problems,
+                        "%s: qualifiers: expected an object with after, before, "
+                        "relation, range",
+                        f);
+        ok = false;
+    } else {
+        ok = bg_words_load_map(&r->q_after, cJSON_GetObjectItemCaseSensitive(q, "after"), f, "qualifiers.after",
+                               qualifier_classes, problems) &&
+             ok;
+        ok = bg_words_load_map(&r->q_before, cJSON_GetObjectItemCaseSensitive(q, "before"), f, "qualifiers.before",
+                               qualifier_classes, problems) &&
+             ok;
+        ok = bg_words_load_map(&r->q_relation, cJSON_GetObjectItemCaseSensitive(q, "relation"), f,
+                               "qualifiers.relation", qualifier_classes, problems) &&
+             ok;
+        ok = bg_words_load_array(&r->range_seps, cJSON_GetObjectItemCaseSensitive(q, "range"), f, "qualifiers.range",
+                                 problems) &&
+             ok;
+    }
+    ok = bg_words_load_array(&r->aspirations, cJSON_GetObjectItemCaseSensitive(rules_root, "aspirations"), f,
+                             "aspirations", problems) &&
+         ok;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(rules_root, "targets");
+    if (!cJSON_IsObject(t)) {
+        bg_problems_add(problems, "%s: targets: expected an object", f);
+        ok = false;
+    } else {
+        const cJSON *lead = cJSON_GetObjectItemCaseSensitive(t, "lead_in");
+        if (!cJSON_IsString(lead) || !lead->valuestring[0]) {
+            bg_problems_add(problems, "%s: targets.lead_in: expected a pattern string", f);
+            ok = false;
+        } else if (!(r->lead_in = bg_pattern_compile(lead->valuestring, f, "targets.lead_in", problems))) {
+            ok = false;
+        }
+        ok = bg_patterns_load(&r->not_this_year, &r->not_this_year_count,
+                              cJSON_GetObjectItemCaseSensitive(t, "not_this_year"), f, "targets.not_this_year",
+                              problems) &&
+             ok;
+        ok = bg_patterns_load(&r->not_this_year_sentence, &r->not_this_year_sentence_count,
+                              cJSON_GetObjectItemCaseSensitive(t, "not_this_year_sentence"), f,
+                              "targets.not_this_year_sentence", problems) &&
+             ok;
+        ok = bg_patterns_load(&r->not_this_year_clause, &r->not_this_year_clause_count,
+                              cJSON_GetObjectItemCaseSensitive(t, "not_this_year_clause"), f,
+                              "targets.not_this_year_clause", problems) &&
+             ok;
+        ok = load_list(&r->growth, t, "growth_words", f, problems) && ok;
+        ok = load_list(&r->decline, t, "decline_words", f, problems) && ok;
+        ok = load_list(&r->level, t, "level_words", f, problems) && ok;
+        ok = load_list(&r->change, t, "change_words", f, problems) && ok;
+        ok = load_list(&r->prefixes, t, "subject_prefixes", f, problems) && ok;
+        ok = load_list(&r->suffixes, t, "subject_suffixes", f, problems) && ok;
+        ok = load_list(&r->respectively, t, "respectively", f, problems) && ok;
+        ok = load_list(&r->each, t, "each", f, problems) && ok;
+        ok = load_list(&r->joiners, t, "subject_joiners", f, problems) && ok;
+        ok = load_expansions(r, cJSON_GetObjectItemCaseSensitive(t, "respectively_expansions"), f, problems) && ok;
+    }
+    if (ok && !bg_units_find(&r->units, "%")) {
+        bg_problems_add(problems, "%s: units: the unit \"%%\" is required", f);
+        ok = false;
+    }
+    if (ok)
+        ok = build_markers(r);
+    if (!ok) {
+        bg_targets_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void bg_targets_rules_free(bg_targets_rules *r)
+{
+    if (!r)
+        return;
+    bg_units_free(&r->units);
+    bg_patterns_free(r->name_patterns, r->name_pattern_count);
+    free(r->name_pattern_keys);
+    bg_words *lists[] = {&r->aliases,      &r->q_after, &r->q_before, &r->q_relation, &r->range_seps, &r->aspirations,
+                         &r->growth,       &r->decline, &r->level,    &r->change,     &r->prefixes,   &r->suffixes,
+                         &r->respectively, &r->each,    &r->joiners,  &r->markers};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        bg_words_free(lists[i]);
+    for (size_t i = 0; i < r->expand_count; i++) {
+        for (size_t k = 0; k < r->expand_to_count[i]; k++)
+            free(r->expand_to[i][k]);
+        free(r->expand_to[i]);
+        free(r->expand_from[i]);
+    }
+    free(r->expand_from);
+    free(r->expand_to);
+    free(r->expand_to_count);
+    bg_pattern_free(r->lead_in);
+    bg_patterns_free(r->not_this_year, r->not_this_year_count);
+    bg_patterns_free(r->not_this_year_sentence, r->not_this_year_sentence_count);
+    bg_patterns_free(r->not_this_year_clause, r->not_this_year_clause_count);
+    free(r);
+}
+
+/* ---- the passage -----------------------------------------------------------
+ */
+
+static bool starts_with(const char *s, size_t n, size_t at, const char *word)
+{
+    size_t len = strlen(word);
+    return at + len <= n && memcmp(s + at, word, len) == 0;
+}
+
+static bool is_terminal_at(const char *s, size_t n, size_t at, size_t *width)
+{
+    static const char *const terminals[] = {"。", "！", "？", "!", "?"};
+    for (size_t i = 0; i < sizeof terminals / sizeof *terminals; i++)
+        if (starts_with(s, n, at, terminals[i])) {
+            *width = strlen(terminals[i]);
+            return true;
+        }
+    return false;
+}
+
+static bool is_clause_break_at(const char *s, size_t n, size_t at, size_t *width)
+{
+    static const char *const breaks[] = {"。", "！", "？", "!", "?", ",", ";", "，", "；"};
+    for (size_t i = 0; i < sizeof breaks / sizeof *breaks; i++)
+        if (starts_with(s, n, at, breaks[i])) {
+            *width = strlen(breaks[i]);
+            return true;
+        }
+    return false;
+}
+
+/* Start of the clause / sentence that holds `at` (after the last break). */
+static size_t back_to_break(const char *s, size_t at, bool clause)
+{
+    size_t limit = at > 600 ? at - 600 : 0;
+    for (size_t p = at; p > limit;) {
+        p--;
+        size_t w = 0;
+        if (((unsigned char)s[p] & 0xC0) == 0x80)
+            continue;
+        if (clause ? is_clause_break_at(s, at, p, &w) : (is_terminal_at(s, at, p, &w) || s[p] == ';'))
+            return p + w;
+    }
+    return limit;
+}
+
+static bool line_is_blank(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static bool line_starts_bullet(const char *s, size_t from, size_t to)
+{
+    while (from < to && (s[from] == ' ' || s[from] == '\t'))
+        from++;
+    static const char *const bullets[] = {"-", "◆", "◇", "•", "●", "○", "■", "□", "▲", "★", "☆", "·", "*"};
+    for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
+        if (starts_with(s, to, from, bullets[i]))
+            return true;
+    return false;
+}
+
+/* Length of an item number at s[from]: 1. 1、 (1) ① 一是; 0 when none. Not
+ * (一): that numbers the work headings that follow the targets. */
+static size_t enumerator_length(const char *s, size_t to, size_t from)
+{
+    size_t p = from;
+    if (p < to && s[p] == '(')
+        p++;
+    size_t digits = p;
+    while (p < to && s[p] >= '0' && s[p] <= '9')
+        p++;
+    if (p > digits && p - digits <= 2) {
+        if (s[from] == '(')
+            return p < to && s[p] == ')' ? p + 1 - from : 0;
+        if (p < to && s[p] == '.' && !(p + 1 < to && s[p + 1] >= '0' && s[p + 1] <= '9'))
+            return p + 1 - from;
+        return starts_with(s, to, p, "、") ? p + 3 - from : 0;
+    }
+    static const char *const circled[] = {"①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"};
+    for (size_t i = 0; i < sizeof circled / sizeof *circled; i++)
+        if (starts_with(s, to, from, circled[i]))
+            return strlen(circled[i]);
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (size_t i = 0; i < sizeof numerals / sizeof *numerals; i++)
+        if (starts_with(s, to, from, numerals[i]) && starts_with(s, to, from + 3, "是"))
+            return 6;
+    return 0;
+}
+
+static bool line_starts_enumerator(const char *s, size_t from, size_t to)
+{
+    while (from < to && (s[from] == ' ' || s[from] == '\t'))
+        from++;
+    return enumerator_length(s, to, from) > 0;
+}
+
+/* A list item's mark at the start of a line: a bullet, a dash (——地区生产总值
+ * 增长7%) or an item number. */
+static bool line_starts_item(const char *s, size_t from, size_t to)
+{
+    size_t p = from;
+    while (p < to && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    return line_starts_bullet(s, from, to) || starts_with(s, to, p, "—") || line_starts_enumerator(s, from, to);
+}
+
+/* End of the line that starts at s[from]. */
+static size_t line_end(const char *s, size_t n, size_t from)
+{
+    const char *nl = memchr(s + from, '\n', n - from);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+/* The passage runs from the lead-in to the end of its paragraph: the line
+ * ends it when it ends a sentence; otherwise (a lead-in or a figure broken
+ * over lines) the next non-blank, non-bullet line continues it. A lead-in
+ * that ends its line (主要预期目标是：) may open a list, one target a line
+ * marked with a dash, a bullet or a number: each such line continues it,
+ * across blank lines and whatever ends the line before. */
+static size_t passage_end(const char *s, size_t n, size_t from)
+{
+    size_t at = from;
+    const char *first_nl = memchr(s + from, '\n', n - from);
+    bool listed = first_nl && line_is_blank(s, from, (size_t)(first_nl - s));
+    bool in_list = listed; /* the current line is the lead-in's or an item */
+    for (int lines = 0; lines < 48; lines++) {
+        const char *nl = memchr(s + at, '\n', n - at);
+        size_t end = nl ? (size_t)(nl - s) : n;
+        size_t last = end;
+        while (last > at && (s[last - 1] == ' ' || s[last - 1] == '\t' || s[last - 1] == '\r'))
+            last--;
+        size_t w;
+        bool terminal = false;
+        for (size_t k = last > 3 ? last - 3 : at; k < last; k++)
+            if (is_terminal_at(s, last, k, &w) && k + w == last)
+                terminal = true;
+        if (!nl)
+            return end;
+        size_t next = end + 1;
+        size_t next_end = line_end(s, n, next);
+        if (in_list) {
+            size_t item = next, item_end = next_end;
+            while (item_end < n && line_is_blank(s, item, item_end)) {
+                item = item_end + 1;
+                item_end = line_end(s, n, item);
+            }
+            if (!line_is_blank(s, item, item_end) && line_starts_item(s, item, item_end)) {
+                at = item;
+                continue;
+            }
+        }
+        if (terminal && !(listed && line_starts_enumerator(s, next, next_end)))
+            return end;
+        if (line_is_blank(s, next, next_end) || line_starts_bullet(s, next, next_end))
+            return end;
+        at = next;
+        in_list = false;
+    }
+    return at;
+}
+
+/* ---- reading a clause
+ * -------------------------------------------------------- */
+
+typedef struct passage {
+    const bg_text *text;
+    char *c;     /* the passage without whitespace */
+    size_t *map; /* c offset -> normalized offset */
+    size_t n;
+} passage;
+
+typedef struct subject {
+    const char *key;   /* indicator key, "other" when unknown */
+    size_t start, end; /* indicator_text in c */
+} subject;
+
+typedef struct sink {
+    const bg_targets_rules *r;
+    bg_rowset *out;
+    size_t table;
+    const char *doc_id;
+    int plan_year;
+    long rows;
+    bool nomem;
+} sink;
+
+static size_t norm_end(const passage *ps, size_t end)
+{
+    return end ? ps->map[end - 1] + 1 : ps->map[0];
+}
+
+static char *quote(const passage *ps, size_t start, size_t end)
+{
+    if (end <= start)
+        return strdup("");
+    return bg_text_quote(ps->text, ps->map[start], norm_end(ps, end));
+}
+
+/* Copies c[start, end) without "(…)" parentheticals: 地区生产总值(GDP) ->
+ * 地区生产总值. */
+static char *plain_subject(const char *c, size_t start, size_t end)
+{
+    char *out = malloc(end - start + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    int depth = 0;
+    for (size_t i = start; i < end; i++) {
+        if (c[i] == '(') {
+            depth++;
+        } else if (c[i] == ')' && depth > 0) {
+            depth--;
+        } else if (starts_with(c, end, i, "（")) {
+            depth++;
+            i += 2;
+        } else if (starts_with(c, end, i, "）") && depth > 0) {
+            depth--;
+            i += 2;
+        } else if (!depth) {
+            out[k++] = c[i];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* Length of the indicator name at s[at] (an alias, or the longest match of
+ * a name pattern), 0 when none; whole: the name must run to s[n]. The key
+ * goes to *key. */
+static size_t name_at(const bg_targets_rules *r, const char *s, size_t n, size_t at, bool whole, const char **key)
+{
+    size_t index, best = bg_words_at(&r->aliases, s, n, at, &index);
+    if (best && (!whole || at + best == n)) {
+        if (key)
+            *key = r->aliases.cls[index];
+    } else {
+        best = 0;
+    }
+    if (!r->name_pattern_count || at >= n)
+        return best;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return best;
+    for (size_t i = 0; i < r->name_pattern_count; i++) {
+        int rc = bg_pattern_match(r->name_patterns[i], s, n, at, (whole ? PCRE2_ENDANCHORED : 0) | PCRE2_ANCHORED, md);
+        if (rc < 0)
+            continue;
+        size_t end = pcre2_get_ovector_pointer(md)[1];
+        if (end - at > best && (!whole || end == n)) {
+            best = end - at;
+            if (key)
+                *key = r->name_pattern_keys[i];
+        }
+    }
+    pcre2_match_data_free(md);
+    return best;
+}
+
+/* Skips subject prefixes (其中, 全县, 今年 …) and aspiration words at c[at]. */
+static size_t skip_prefixes(const bg_targets_rules *r, const char *c, size_t n, size_t at, size_t *asp_start,
+                            size_t *asp_end)
+{
+    at += enumerator_length(c, n, at); /* 2.规上工业增加值增长8% */
+    /* ——地区生产总值增长7%: a list item's dash or bullet */
+    static const char *const marks[] = {"—", "-", "－", "◆", "◇", "•", "●", "○", "■", "□", "▲", "★", "☆", "·"};
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+            if (starts_with(c, n, at, marks[i])) {
+                at += strlen(marks[i]);
+                more = true;
+            }
+    }
+    for (;;) {
+        size_t len = bg_words_at(&r->prefixes, c, n, at, NULL);
+        size_t alen = bg_words_at(&r->aspirations, c, n, at, NULL);
+        if (alen && alen >= len) {
+            *asp_start = at;
+            *asp_end = at + alen;
+            len = alen;
+        }
+        if (!len)
+            return at;
+        /* a prefix that is the start of a name stays (全社会固定资产投资) */
+        if (name_at(r, c, n, at, false, NULL) > len)
+            return at;
+        at += len;
+    }
+}
+
+static bool holds_joiner(const bg_targets_rules *r, const char *s, size_t from, size_t to)
+{
+    for (size_t p = from; p < to; p++)
+        if (bg_words_at(&r->joiners, s, to, p, NULL))
+            return true;
+    return false;
+}
+
+/* The canonical key of a subject, or NULL. region_prefix: a region name may
+ * stand before the alias (株洲市地区生产总值); off for words built by cutting
+ * a compound subject, where any 区/县 before an alias is an accident. */
+static const char *lookup_key(const bg_targets_rules *r, const char *c, size_t start, size_t end, bool region_prefix)
+{
+    char *plain = plain_subject(c, start, end);
+    if (!plain)
+        return NULL;
+    size_t n = strlen(plain), at = 0;
+    for (;;) {
+        size_t len = bg_words_at(&r->prefixes, plain, n, at, NULL);
+        if (!len || name_at(r, plain, n, at, false, NULL) > len)
+            break;
+        at += len;
+    }
+    const char *key = NULL;
+    name_at(r, plain, n, at, true, &key);
+    if (!key && n > at && region_prefix) {
+        /* a region name before an alias: 株洲市地区生产总值; never two
+         * subjects joined (城镇和农村牧区常住居民人均可支配收入) */
+        size_t best = 0;
+        for (size_t i = 0; i < r->aliases.count; i++) {
+            size_t l = r->aliases.length[i];
+            if (l > best && l + 3 <= n - at && memcmp(plain + n - l, r->aliases.text[i], l) == 0 &&
+                !holds_joiner(r, plain, at, n - l)) {
+                static const char *const region_ends[] = {"省", "市", "区", "县", "州", "旗", "盟", "镇", "乡"};
+                for (size_t k = 0; k < sizeof region_ends / sizeof *region_ends; k++)
+                    if (memcmp(plain + n - l - 3, region_ends[k], 3) == 0) {
+                        best = l;
+                        key = r->aliases.cls[i];
+                    }
+            }
+        }
+    }
+    free(plain);
+    return key;
+}
+
+static const char *lookup(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+{
+    return lookup_key(r, c, start, end, true);
+}
+
+static bool is_alias(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+{
+    return lookup(r, c, start, end) != NULL;
+}
+
+/* Drops trailing words (增长, 增速, 实现 …) that belong to the verb, unless
+ * the subject is an alias only with them (经济增长). */
+static size_t trim_suffixes(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+{
+    for (;;) {
+        size_t len = bg_words_ending_at(&r->suffixes, c, start, end, NULL);
+        if (!len || end - len <= start)
+            return end;
+        if (is_alias(r, c, start, end) && !is_alias(r, c, start, end - len))
+            return end;
+        end -= len;
+    }
+}
+
+typedef struct markers {
+    bool growth, decline, level, change, respectively, each;
+    size_t q_start, q_end; /* last before-qualifier word, e.g. 控制在 */
+    const char *q_cls;
+    size_t asp_start, asp_end;
+} markers;
+
+/* Reads the marker words in c[from, to). */
+static void read_markers(const bg_targets_rules *r, const char *c, size_t from, size_t to, markers *m)
+{
+    for (size_t p = from; p < to;) {
+        size_t index;
+        size_t len = bg_words_at(&r->markers, c, to, p, &index);
+        if (!len) {
+            p++;
+            continue;
+        }
+        switch ((enum marker_class)(r->markers.cls[index][0] - '0')) {
+        case M_GROWTH: m->growth = true; break;
+        case M_DECLINE: m->decline = true; break;
+        case M_LEVEL: m->level = true; break;
+        case M_CHANGE: m->change = true; break;
+        case M_RESPECTIVELY: m->respectively = true; break;
+        case M_EACH: m->each = true; break;
+        case M_ASPIRATION:
+            m->asp_start = p;
+            m->asp_end = p + len;
+            break;
+        case M_QUALIFIER: break;
+        case M_OTHER: break;
+        }
+        size_t qi;
+        size_t ql = bg_words_at(&r->q_before, c, to, p, &qi);
+        if (ql == len) {
+            m->q_start = p;
+            m->q_end = p + len;
+            m->q_cls = r->q_before.cls[qi];
+        }
+        p += len;
+    }
+}
+
+/* Start of the run of marker words that ends at c[end]. */
+static size_t markers_back(const bg_targets_rules *r, const char *c, size_t from, size_t end)
+{
+    while (end > from) {
+        size_t len = bg_words_ending_at(&r->markers, c, from, end, NULL);
+        if (!len)
+            break;
+        end -= len;
+    }
+    return end;
+}
+
+typedef struct figure {
+    bg_quantity q;
+    size_t qual_start, qual_end; /* after-qualifier word (以上, 左右) */
+    const char *qual_cls;
+} figure;
+
+/* A figure the targets read: with a unit, or bare before a qualifier, a
+ * joiner or the clause end (城乡居民收入比1.8以内). */
+static bool value_at(const bg_targets_rules *r, const char *c, size_t end, size_t at, figure *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!bg_quantity_at(&r->units, &r->range_seps, c, end, at, &v->q))
+        return false;
+    size_t qi;
+    size_t ql = bg_words_at(&r->q_after, c, end, v->q.end, &qi);
+    if (!v->q.unit && !ql && v->q.end < end && !bg_words_at(&r->joiners, c, end, v->q.end, NULL))
+        return false;
+    if (ql) {
+        v->qual_start = v->q.end;
+        v->qual_end = v->q.end + ql;
+        v->qual_cls = r->q_after.cls[qi];
+    }
+    return true;
+}
+
+static bool set_text(sink *k, bg_cell *row, const bg_table_schema *s, const char *column, const char *value)
+{
+    int i = bg_column_index(s, column);
+    if (i < 0)
+        return true;
+    return bg_cell_set_cstr(k->out, &row[i], value);
+}
+
+static void set_real(bg_cell *row, const bg_table_schema *s, const char *column, double value)
+{
+    int i = bg_column_index(s, column);
+    if (i >= 0)
+        bg_cell_set_real(&row[i], value);
+}
+
+static void set_integer(bg_cell *row, const bg_table_schema *s, const char *column, long long value)
+{
+    int i = bg_column_index(s, column);
+    if (i >= 0)
+        bg_cell_set_integer(&row[i], value);
+}
+
+typedef struct target {
+    const char *indicator;
+    size_t ind_start, ind_end;
+    const char *kind;
+    bool has_value;
+    double value;
+    bool has_max;
+    double value_max;
+    const char *unit;
+    const char *qualifier;
+    size_t qt_start, qt_end;
+    size_t ref_start, ref_end;
+    size_t asp_start, asp_end;
+    size_t clause_start, clause_end;
+} target;
+
+/* Removes the line breaks (and the blanks around them) a PDF's layout put
+ * inside a name: 社会消费\n品零售总额 is one name. */
+static char *join_lines(char *s)
+{
+    if (!s)
+        return s;
+    size_t k = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '\n' || s[i] == '\r') {
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+                k--;
+            while (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' || s[i + 1] == '\r')
+                i++;
+            continue;
+        }
+        s[k++] = s[i];
+    }
+    s[k] = '\0';
+    return s;
+}
+
+static void emit(sink *k, const passage *ps, const target *t)
+{
+    if (k->nomem)
+        return;
+    const bg_table_schema *s = bg_builtin_table(BG_TABLE_TARGETS);
+    bg_cell *row = bg_rowset_add(k->out, k->table);
+    if (!row) {
+        k->nomem = true;
+        return;
+    }
+    k->rows++;
+    char *ind_text = join_lines(quote(ps, t->ind_start, t->ind_end));
+    char *qual_text = join_lines(quote(ps, t->qt_start, t->qt_end));
+    char *ref = t->ref_end > t->ref_start ? join_lines(quote(ps, t->ref_start, t->ref_end)) : NULL;
+    char *asp = t->asp_end > t->asp_start ? join_lines(quote(ps, t->asp_start, t->asp_end)) : NULL;
+    char *sentence = quote(ps, t->clause_start, t->clause_end);
+    bool ok = ind_text && qual_text && sentence;
+    ok = ok && set_text(k, row, s, "doc_id", k->doc_id);
+    set_integer(row, s, "seq", k->rows);
+    if (k->plan_year > 0)
+        set_integer(row, s, "plan_year", k->plan_year);
+    ok = ok && set_text(k, row, s, "indicator", t->indicator);
+    ok = ok && set_text(k, row, s, "indicator_text", ind_text);
+    ok = ok && set_text(k, row, s, "kind", t->kind);
+    if (t->has_value)
+        set_real(row, s, "value", t->value);
+    if (t->has_max)
+        set_real(row, s, "value_max", t->value_max);
+    ok = ok && set_text(k, row, s, "unit", t->unit);
+    ok = ok && set_text(k, row, s, "qualifier", t->qualifier);
+    ok = ok && set_text(k, row, s, "qualifier_text", qual_text);
+    ok = ok && set_text(k, row, s, "reference", ref);
+    ok = ok && set_text(k, row, s, "aspiration", asp);
+    ok = ok && set_text(k, row, s, "sentence", sentence);
+    set_integer(row, s, "offset", (long long)bg_text_char_offset(ps->text, ps->map[t->clause_start]));
+    if (!ok)
+        k->nomem = true;
+    free(ind_text);
+    free(qual_text);
+    free(ref);
+    free(asp);
+    free(sentence);
+}
+
+/* Fills kind, value, unit and qualifier of t from a figure and its markers. */
+static void read_figure(const bg_targets_rules *r, const passage *ps, const markers *m, const figure *v,
+                        const figure *shared_qualifier, bool subject_grows, target *t)
+{
+    (void)r;
+    const bg_quantity *q = &v->q;
+    const char *unit = q->unit ? q->unit->name : "";
+    bool percent = strcmp(unit, "%") == 0;
+    bool negative = false;
+    if (strcmp(unit, "pp") == 0) {
+        t->kind = "change";
+        negative = m->decline;
+    } else if (percent && (m->growth || m->decline || subject_grows || (m->change && !m->level))) {
+        t->kind = "growth";
+        negative = m->decline;
+    } else {
+        t->kind = "level";
+    }
+    t->has_value = true;
+    t->value = negative ? -q->value : q->value;
+    t->has_max = q->has_max;
+    t->value_max = negative ? -q->value_max : q->value_max;
+    t->unit = unit;
+    const figure *qv = v->qual_cls ? v : shared_qualifier;
+    if (q->has_max) {
+        t->qualifier = "range";
+        t->qt_start = q->sep_start;
+        t->qt_end = q->sep_end;
+    } else if (qv && qv->qual_cls) {
+        /* the last word decides: 控制在5.5%左右 is about */
+        t->qualifier = qv->qual_cls;
+        t->qt_start = qv->qual_start;
+        t->qt_end = qv->qual_end;
+    } else if (m->q_cls) {
+        t->qualifier = m->q_cls;
+        t->qt_start = m->q_start;
+        t->qt_end = m->q_end;
+    } else {
+        t->qualifier = "exact";
+        t->qt_start = t->qt_end = 0;
+    }
+    if (m->asp_end > m->asp_start) {
+        t->asp_start = m->asp_start;
+        t->asp_end = m->asp_end;
+    }
+    (void)ps;
+}
+
+static bool ends_with_growth(const bg_targets_rules *r, const char *c, size_t start, size_t end)
+{
+    return bg_words_ending_at(&r->growth, c, start, end, NULL) > 0;
+}
+
+typedef struct part {
+    const char *key;
+    size_t start, end;
+} part;
+
+/* Splits a subject list (地区生产总值、固定资产投资;
+ * 城镇和农村居民人均可支配收入) into indicators. Returns the count (0 when the
+ * parts are not all known). allow_other: a part outside the dictionary is
+ * "other" (化学需氧量、氨氮排放量分别下降2%、1.5%: 分别 or 均 vouch for the
+ * list). */
+static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t start, size_t end, part *parts,
+                             size_t max, bool allow_other, bool *compound)
+{
+    *compound = false;
+    size_t count = 0, from = start;
+    for (size_t p = start; p <= end && count < max;) {
+        size_t len = p < end ? bg_words_at(&r->joiners, c, end, p, NULL) : 0;
+        if (p == end || len) {
+            if (p > from) {
+                parts[count].start = from;
+                parts[count].end = p;
+                parts[count].key = NULL;
+                count++;
+            }
+            if (p == end)
+                break;
+            p += len;
+            from = p;
+        } else {
+            p++;
+        }
+    }
+    if (count < 2)
+        return 0;
+    part *last = &parts[count - 1];
+    last->key = lookup(r, c, last->start, last->end);
+    if (!last->key && allow_other)
+        last->key = "other";
+    if (!last->key)
+        return 0;
+    for (size_t i = 0; i + 1 < count; i++) {
+        parts[i].key = lookup(r, c, parts[i].start, parts[i].end);
+        if (parts[i].key)
+            continue;
+        /* 城镇和农村居民人均可支配收入: 城镇 + 居民人均可支配收入 */
+        for (size_t cut = last->start + 1; cut < last->end && !parts[i].key; cut++) {
+            if (((unsigned char)c[cut] & 0xC0) == 0x80)
+                continue;
+            size_t a = parts[i].end - parts[i].start, b = last->end - cut;
+            char *joined = malloc(a + b + 1);
+            if (!joined)
+                return 0;
+            memcpy(joined, c + parts[i].start, a);
+            memcpy(joined + a, c + cut, b);
+            joined[a + b] = '\0';
+            parts[i].key = lookup_key(r, joined, 0, a + b, false);
+            free(joined);
+        }
+        if (!parts[i].key && allow_other) {
+            parts[i].key = "other";
+            continue;
+        }
+        if (!parts[i].key)
+            return 0;
+        *compound = true;
+    }
+    return count;
+}
+
+enum { MAX_VALUES = 16 };
+
+/* 城乡居民人均可支配收入分别增长6.5%和7%: 城镇…, 农村… (the rules' expansions),
+ * when every expanded subject is known and there is one figure for each. */
+static size_t expand_subject(const bg_targets_rules *r, const char *c, size_t start, size_t end, size_t figures,
+                             part *parts, bool *compound)
+{
+    for (size_t i = 0; i < r->expand_count; i++) {
+        size_t fl = strlen(r->expand_from[i]);
+        if (r->expand_to_count[i] != figures || figures > MAX_VALUES || end - start <= fl ||
+            memcmp(c + start, r->expand_from[i], fl) != 0)
+            continue;
+        size_t k = 0;
+        for (; k < figures; k++) {
+            size_t tl = strlen(r->expand_to[i][k]), rest = end - start - fl;
+            char *joined = malloc(tl + rest + 1);
+            if (!joined)
+                return 0;
+            memcpy(joined, r->expand_to[i][k], tl);
+            memcpy(joined + tl, c + start + fl, rest);
+            joined[tl + rest] = '\0';
+            parts[k].key = lookup_key(r, joined, 0, tl + rest, false);
+            parts[k].start = start;
+            parts[k].end = end;
+            free(joined);
+            if (!parts[k].key)
+                break;
+        }
+        if (k == figures) {
+            *compound = true;
+            return figures;
+        }
+    }
+    return 0;
+}
+
+static bool same_units(const figure *values, size_t count)
+{
+    for (size_t i = 1; i < count; i++)
+        if (values[i].q.unit != values[0].q.unit)
+            return false;
+    return true;
+}
+
+/* Whether only joiners, an aspiration word and growth verbs stand between
+ * figure `before` and c[at] (增长6%以上、力争7%; 增长8%，力争增长9%). */
+static bool aspiration_after(const bg_targets_rules *r, const char *c, const figure *before, size_t at)
+{
+    size_t p = before ? (before->qual_end ? before->qual_end : before->q.end) : 0;
+    bool aspiration = false;
+    while (p < at) {
+        size_t len = bg_words_at(&r->joiners, c, at, p, NULL);
+        if (!len && (len = bg_words_at(&r->aspirations, c, at, p, NULL)) > 0)
+            aspiration = true;
+        if (!len)
+            len = bg_words_at(&r->growth, c, at, p, NULL);
+        if (!len)
+            len = bg_words_at(&r->level, c, at, p, NULL);
+        if (!len)
+            return false;
+        p += len;
+    }
+    return aspiration;
+}
+
+/* Reads one clause c[cs, ce). prev: the last subject read (for 达到296亿元
+ * after 增长8%, and for 实现同步增长). */
+static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev, sink *k)
+{
+    const char *c = ps->c;
+    size_t asp_start = 0, asp_end = 0;
+    size_t start = skip_prefixes(r, c, ce, cs, &asp_start, &asp_end);
+    /* the figures of the clause */
+    figure values[MAX_VALUES];
+    size_t value_count = 0;
+    for (size_t p = start; p < ce && value_count < MAX_VALUES;) {
+        size_t alias = c[p] >= '0' && c[p] <= '9' ? bg_words_at(&r->aliases, c, ce, p, NULL) : 0;
+        if (alias) {
+            p += alias; /* a figure inside a name: 500万元以上固定资产投资 */
+        } else if (value_at(r, c, ce, p, &values[value_count])) {
+            figure *v = &values[value_count];
+            size_t next = v->qual_end ? v->qual_end : v->q.end;
+            /* 增长6%以上、力争7%: the firm figure is the target, the one after
+             * an aspiration word only says what is hoped for */
+            if (!value_count || !aspiration_after(r, c, &values[value_count - 1], v->q.start))
+                value_count++;
+            p = next;
+        } else {
+            p++;
+            while (p < ce && ((unsigned char)c[p] & 0xC0) == 0x80)
+                p++;
+        }
+    }
+    target t;
+    memset(&t, 0, sizeof t);
+    t.clause_start = cs;
+    t.clause_end = ce;
+    if (value_count == 0) {
+        /* a relation: 居民收入增长与经济增长同步, 低于全省平均水平 */
+        size_t at, len, index;
+        if (!bg_words_find(&r->q_relation, c, start, ce, &at, &len, &index) || at == start)
+            return;
+        const char *cls = r->q_relation.cls[index];
+        size_t subj_end = at, ref_start = at + len, ref_end = ce;
+        if (strcmp(cls, "in_line") == 0) {
+            ref_start = ref_end = 0;
+            for (size_t p = start; p < at; p++) {
+                if (starts_with(c, at, p, "与") || starts_with(c, at, p, "和") || starts_with(c, at, p, "同")) {
+                    if (p > start) {
+                        subj_end = p;
+                        ref_start = p + 3;
+                        ref_end = at;
+                    }
+                }
+            }
+        }
+        if (strcmp(cls, "in_line") == 0 && ref_end <= ref_start) {
+            if (!prev->key)
+                return;
+            /* 地方一般公共预算收入实现同步增长: in line with the one before */
+            ref_start = prev->start;
+            ref_end = prev->end;
+        }
+        if (ref_end <= ref_start)
+            return;
+        size_t mstart = markers_back(r, c, start, subj_end);
+        subj_end = trim_suffixes(r, c, start, mstart > start ? mstart : subj_end);
+        if (subj_end <= start)
+            return;
+        t.indicator = lookup(r, c, start, subj_end);
+        if (!t.indicator)
+            t.indicator = "other";
+        t.ind_start = start;
+        t.ind_end = subj_end;
+        t.kind = "relation";
+        t.unit = "";
+        t.qualifier = cls;
+        t.qt_start = at;
+        t.qt_end = at + len;
+        t.ref_start = ref_start;
+        t.ref_end = ref_end;
+        t.asp_start = asp_start;
+        t.asp_end = asp_end;
+        emit(k, ps, &t);
+        prev->key = t.indicator;
+        prev->start = t.ind_start;
+        prev->end = t.ind_end;
+        return;
+    }
+    /* the subject and markers before the first figure */
+    size_t first = values[0].q.start;
+    size_t mstart = markers_back(r, c, start, first);
+    markers m;
+    memset(&m, 0, sizeof m);
+    read_markers(r, c, mstart, first, &m);
+    if (m.asp_end <= m.asp_start) {
+        m.asp_start = asp_start;
+        m.asp_end = asp_end;
+    }
+    subject subj = *prev;
+    if (mstart > start) {
+        subj.start = start;
+        subj.end = mstart;
+        /* 经济增长5%左右: the alias itself ends with the verb */
+        if (!is_alias(r, c, start, mstart)) {
+            size_t index, len = bg_words_at(&r->aliases, c, first, start, &index);
+            if (len && start + len > mstart)
+                subj.end = start + len;
+        }
+        subj.key = lookup(r, c, subj.start, subj.end);
+        if (!subj.key)
+            subj.key = "other";
+    }
+    if (!subj.key)
+        return; /* a figure with nothing it is about */
+    if (mstart == start && asp_end > asp_start)
+        return; /* …增长7%以上，力争7.5%: the aspiration of the target before */
+    bool subject_grows = ends_with_growth(r, c, subj.start, subj.end);
+
+    part parts[MAX_VALUES];
+    bool compound = false;
+    size_t part_count =
+        mstart > start ? split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, false, &compound) : 0;
+    /* 化学需氧量、氨氮排放量分别下降2%、1.5%: 分别 with one figure a subject,
+     * or 均 with one figure, vouch for a list of unknown subjects */
+    if (part_count < 2 && mstart > start && !is_alias(r, c, subj.start, subj.end) &&
+        ((m.respectively && value_count >= 2) || (m.each && value_count == 1))) {
+        part_count = split_subjects(r, c, subj.start, subj.end, parts, MAX_VALUES, true, &compound);
+        if (m.respectively && part_count != value_count)
+            part_count = 0;
+    }
+    /* 城乡居民人均可支配收入(分别)增长6%、7.5%: one figure for town, one for country */
+    if (part_count < 2 && value_count >= 2 && (m.respectively || same_units(values, value_count)))
+        part_count = expand_subject(r, c, subj.start, subj.end, value_count, parts, &compound);
+    if (part_count >= 2 && (m.respectively || m.each || value_count == 1 || value_count == part_count)) {
+        /* 分别增长7%、10% pairs in order; 均增长8% (or one figure) covers all */
+        const figure *shared = values[value_count - 1].qual_cls ? &values[value_count - 1] : NULL;
+        for (size_t i = 0; i < part_count; i++) {
+            size_t vi = value_count == 1 ? 0 : i;
+            if (vi >= value_count)
+                break;
+            target u = t;
+            u.indicator = parts[i].key;
+            u.ind_start = compound ? subj.start : parts[i].start;
+            u.ind_end = compound ? subj.end : parts[i].end;
+            read_figure(r, ps, &m, &values[vi], shared, subject_grows, &u);
+            emit(k, ps, &u);
+        }
+        *prev = subj;
+        prev->key = parts[part_count - 1].key;
+        return;
+    }
+    /* one subject; later figures may bring their own (其中税收收入增长6%) */
+    for (size_t i = 0; i < value_count; i++) {
+        markers mi = m;
+        if (i > 0) {
+            size_t from = values[i - 1].qual_end ? values[i - 1].qual_end : values[i - 1].q.end;
+            while (from < values[i].q.start && bg_words_at(&r->joiners, c, values[i].q.start, from, NULL))
+                from += bg_words_at(&r->joiners, c, values[i].q.start, from, NULL);
+            size_t a0 = 0, a1 = 0;
+            from = skip_prefixes(r, c, values[i].q.start, from, &a0, &a1);
+            size_t ms = markers_back(r, c, from, values[i].q.start);
+            memset(&mi, 0, sizeof mi);
+            read_markers(r, c, ms, values[i].q.start, &mi);
+            if (!mi.growth && !mi.decline && !mi.level && !mi.change && ms == from)
+                mi = m; /* 增长7%、10%: the same verb */
+            if (ms > from) {
+                subj.start = from;
+                subj.end = ms;
+                subj.key = lookup(r, c, from, ms);
+                if (!subj.key)
+                    subj.key = "other";
+                subject_grows = ends_with_growth(r, c, subj.start, subj.end);
+            }
+        }
+        target u = t;
+        u.indicator = subj.key;
+        u.ind_start = subj.start;
+        u.ind_end = subj.end;
+        read_figure(r, ps, &mi, &values[i], NULL, subject_grows, &u);
+        emit(k, ps, &u);
+    }
+    *prev = subj;
+}
+
+/* Reads the passage c[0, n): clauses split at ，；。 outside parentheses. */
+static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_match_data *md, sink *k)
+{
+    subject prev = {NULL, 0, 0};
+    bool skip_sentence = false;
+    size_t cs = 0;
+    int depth = 0;
+    for (size_t p = 0; p <= ps->n;) {
+        size_t w = 1;
+        bool brk = p == ps->n;
+        bool sentence_end = brk;
+        if (!brk) {
+            if (ps->c[p] == '(' || starts_with(ps->c, ps->n, p, "（"))
+                depth++;
+            else if ((ps->c[p] == ')' || starts_with(ps->c, ps->n, p, "）")) && depth > 0)
+                depth--;
+            else if (!depth && is_clause_break_at(ps->c, ps->n, p, &w)) {
+                brk = true;
+                size_t tw;
+                sentence_end = is_terminal_at(ps->c, ps->n, p, &tw);
+            }
+        }
+        if (brk) {
+            if (p > cs) {
+                /* 年均, 到2030年: multi-year goals, up to the end of the sentence */
+                if (bg_patterns_search(r->not_this_year_clause, r->not_this_year_clause_count, ps->c, cs, p, md))
+                    skip_sentence = true;
+                if (!skip_sentence)
+                    read_clause(r, ps, cs, p, &prev, k);
+            }
+            if (sentence_end)
+                skip_sentence = false;
+            cs = p + w;
+            p += w;
+            continue;
+        }
+        p++;
+    }
+}
+
+/* Whether the lead-in at text[ms, me) opens this year's passage. */
+static bool lead_in_is_this_year(const bg_targets_rules *r, const char *s, size_t ms, size_t me, int plan_year,
+                                 pcre2_match_data *md)
+{
+    size_t clause = back_to_break(s, ms, true);
+    size_t sentence = back_to_break(s, ms, false);
+    if (bg_patterns_search(r->not_this_year, r->not_this_year_count, s, clause, me, md))
+        return false;
+    if (bg_patterns_search(r->not_this_year_sentence, r->not_this_year_sentence_count, s, sentence, me, md))
+        return false;
+    if (plan_year > 0) {
+        /* 2021年主要预期目标 in a 2022 plan is last year's */
+        for (size_t p = clause; p + 4 < me; p++) {
+            if (s[p] == '2' && s[p + 1] == '0' && s[p + 2] >= '0' && s[p + 2] <= '9' && s[p + 3] >= '0' &&
+                s[p + 3] <= '9' && (p == 0 || s[p - 1] < '0' || s[p - 1] > '9')) {
+                int year = (s[p + 2] - '0') * 10 + (s[p + 3] - '0') + 2000;
+                if (year < plan_year)
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* The first lead-in at or after `from` that opens this year's passage: the
+ * lead-in starts at *lead, the passage runs [*start, *end). */
+static bool find_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *lead,
+                         size_t *start, size_t *end)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->lead_in, NULL);
+    if (!md)
+        return false;
+    bool found = false;
+    size_t at = from;
+    while (!found && at < text->length) {
+        int rc = bg_pattern_match(r->lead_in, text->text, text->length, at, 0, md);
+        if (rc < 0)
+            break;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t ms = ov[0], me = ov[1];
+        if (me <= ms)
+            me = ms + 1;
+        if (lead_in_is_this_year(r, text->text, ms, me, plan_year, md)) {
+            found = true;
+            *lead = ms;
+            *start = ov[1];
+            *end = passage_end(text->text, text->length, ov[1]);
+        }
+        at = me;
+    }
+    pcre2_match_data_free(md);
+    return found;
+}
+
+/* Whether the lead-in at s[lead] opens the paragraph right after s[end]
+ * (民生方面的预期目标是：… after the economic targets' paragraph): only
+ * blanks before its line, and no sentence end on its line before it. */
+static bool continues_passage(const char *s, size_t end, size_t lead)
+{
+    size_t line = lead;
+    while (line > end && s[line - 1] != '\n')
+        line--;
+    for (size_t p = end; p < line; p++)
+        if (s[p] != '\n' && s[p] != ' ' && s[p] != '\t' && s[p] != '\r')
+            return false;
+    for (size_t p = line; p < lead; p++) {
+        size_t w;
+        if (is_terminal_at(s, lead, p, &w))
+            return false;
+    }
+    return line > end || lead == end;
+}
+
+static void read_range(const bg_targets_rules *r, const bg_text *text, size_t from, size_t to, pcre2_match_data *md,
+                       sink *k)
+{
+    passage ps = {text, NULL, NULL, 0};
+    ps.c = bg_compact(text->text, from, to, true, &ps.map, &ps.n);
+    if (!ps.c) {
+        k->nomem = true;
+        return;
+    }
+    read_passage(r, &ps, md, k);
+    free(ps.c);
+    free(ps.map);
+}
+
+long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
+                        const char *doc_id, bg_rowset *out, size_t table)
+{
+    (void)outline; /* the lead-in decides, not the part: reviews rarely say
+                      主要预期目标是 */
+    sink k = {r, out, table, doc_id, plan_year, 0, false};
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    if (!md)
+        return -1;
+    size_t at = 0, lead, from, to;
+    /* the first this-year passage that states any target is the one */
+    while (!k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to)) {
+        read_range(r, text, from, to, md, &k);
+        at = to > from ? to : from + 1;
+    }
+    /* …and the paragraphs right after it that open with a lead-in of their
+     * own carry the rest of its targets */
+    while (k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to) &&
+           continues_passage(text->text, at, lead)) {
+        read_range(r, text, from, to, md, &k);
+        at = to > from ? to : from + 1;
+    }
+    pcre2_match_data_free(md);
+    return k.nomem ? -1 : k.rows;
+}
+
+bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
+                        size_t *end)
+{
+    size_t lead, s, e;
+    if (!find_passage(r, text, plan_year, from, &lead, &s, &e))
+        return false;
+    if (start)
+        *start = s;
+    if (end)
+        *end = e;
+    return true;
+}

@@ -1,0 +1,923 @@
+/* normalize.c — cleaning decoded text for matching (clean.h, text.h).
+ * Works line by line: fold full-width forms and drop layout spaces, drop
+ * boilerplate lines and running headers, measure the page width of
+ * hard-wrapped (PDF) text, then join line breaks that cut a sentence, also
+ * across a page break; every output byte remembers the original byte it came
+ * from so rows can quote the source as written. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "text/clean.h"
+
+#include "text/numbers.h"
+#include "text/pattern.h"
+#include "text/utf8.h"
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Chrome of the sample pages (a report-archive site) and of Chinese
+ * government and newspaper pages. Used when the rules have no
+ * "boilerplate" key; config/rules/gov_work_report.json ships the same list.
+ * Matched against the folded, trimmed line, so one pattern covers full- and
+ * half-width punctuation. */
+static const char *const default_boilerplate[] = {
+    "^导航菜单$",
+    "^本文仅代表作者观点",
+    "^本文地址\\s*:",
+    "^收藏此文",
+    "打赏(本站|方法)",
+    "^[•·\\s]*(支付宝|微信)(扫描|扫码)?打赏",
+    "^如果本文对你有所?帮助",
+    "^留言与评论",
+    "^验证码\\s*:?$",
+    "^网站地图$",
+    "(pp电子|电子娱乐|真人娱乐|百家乐|娱乐城|棋牌游戏)",
+    "^(当前位置|您的位置|您现在的位置|所在位置)\\s*:",
+    "^首页\\s*(>|»|>>)",
+    "字号\\s*:?\\s*[\\[【]?\\s*大\\s*[\\]】]?\\s*[\\[【]?\\s*中\\s*[\\]】]?\\s*"
+    "[\\[【]?\\s*小",
+    "^([\\[【]?\\s*(打印(本页|此页)?|关闭(窗口|本页)?|分享到\\s*:?|返回顶部|"
+    "收藏本页|我要纠错|纠错)\\s*[\\]】]?\\s*)+$",
+    "^分享到\\s*:",
+    "^(责任编辑|美术编辑|编辑|校对|审核|审校|来源|信息来源|文章来源|发布时间|"
+    "发布日期|发布机构|浏览次数|点击数|作者)\\s*[:/]",
+    "^本版(制图|编辑|责编)",
+    "^(上一篇|下一篇)\\s*:",
+    "(^Copyright|^版权所有|ICP备\\d*号)",
+    /* page furniture of PDF conversions: — 3 —, - 12 -, 第 3 页 共 20 页, 3/20 */
+    "^[-—–―─~_\\s]*\\d{1,3}[-—–―─~_\\s]*$",
+    "^第\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*(共\\s*\\d{1,4}\\s*页)?$",
+    "^共\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*第\\s*\\d{1,4}\\s*页$",
+    "^\\d{1,4}\\s*/\\s*\\d{1,4}$",
+    "^(?i)page\\s*\\d{1,4}(\\s*of\\s*\\d{1,4})?$",
+};
+
+typedef struct bg_pattern {
+    pcre2_code *code;
+} bg_pattern;
+
+struct bg_clean_rules {
+    bg_pattern *patterns;
+    size_t count;
+};
+
+/* ---- patterns ---------------------------------------------------------- */
+
+static bool add_pattern(bg_clean_rules *r, const char *pattern, const char *where, size_t index, bg_problems *p)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s[%zu]", where, index);
+    pcre2_code *re = bg_pattern_compile(pattern, NULL, path, p);
+    if (!re)
+        return false;
+    bg_pattern *grown = realloc(r->patterns, (r->count + 1) * sizeof *grown);
+    if (!grown) {
+        bg_pattern_free(re);
+        bg_problems_add(p, "%s: out of memory", where);
+        return false;
+    }
+    r->patterns = grown;
+    r->patterns[r->count++].code = re;
+    return true;
+}
+
+static bool add_pattern_array(bg_clean_rules *r, const cJSON *array, const char *where, bg_problems *p)
+{
+    if (!cJSON_IsArray(array)) {
+        bg_problems_add(p, "%s: must be an array of PCRE2 patterns", where);
+        return false;
+    }
+    bool ok = true;
+    size_t i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, array)
+    {
+        if (!cJSON_IsString(item)) {
+            bg_problems_add(p, "%s[%zu]: must be a string (a PCRE2 pattern)", where, i);
+            ok = false;
+        } else if (!add_pattern(r, item->valuestring, where, i, p)) {
+            ok = false;
+        }
+        i++;
+    }
+    return ok;
+}
+
+bg_clean_rules *bg_clean_rules_load(const cJSON *rules_root, const char *rules_file, const cJSON *extra_patterns,
+                                    const char *extra_json_path, bg_problems *p)
+{
+    bg_clean_rules *r = calloc(1, sizeof *r);
+    if (!r) {
+        bg_problems_add(p, "%s: out of memory", rules_file ? rules_file : "rules");
+        return NULL;
+    }
+    bool ok = true;
+    const cJSON *list = rules_root ? cJSON_GetObjectItemCaseSensitive(rules_root, "boilerplate") : NULL;
+    if (list) {
+        char where[512];
+        snprintf(where, sizeof where, "%s: boilerplate", rules_file ? rules_file : "rules");
+        ok = add_pattern_array(r, list, where, p);
+    } else {
+        for (size_t i = 0; i < sizeof default_boilerplate / sizeof *default_boilerplate; i++)
+            ok = add_pattern(r, default_boilerplate[i], "default boilerplate", i, p) && ok;
+    }
+    if (extra_patterns)
+        ok = add_pattern_array(r, extra_patterns, extra_json_path ? extra_json_path : "extract.boilerplate", p) && ok;
+    if (!ok) {
+        bg_clean_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void bg_clean_rules_free(bg_clean_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->count; i++)
+        bg_pattern_free(r->patterns[i].code);
+    free(r->patterns);
+    free(r);
+}
+
+/* ---- output buffer with its map ---------------------------------------- */
+
+typedef struct out_buffer {
+    char *text;
+    size_t *map;
+    size_t length, capacity;
+    bool failed;
+} out_buffer;
+
+static void out_put(out_buffer *o, char byte, size_t origin)
+{
+    if (o->failed)
+        return;
+    if (o->length + 1 >= o->capacity) {
+        size_t capacity = o->capacity ? o->capacity * 2 : 1024;
+        char *text = realloc(o->text, capacity);
+        if (!text) {
+            o->failed = true;
+            return;
+        }
+        o->text = text;
+        size_t *map = realloc(o->map, capacity * sizeof *map);
+        if (!map) {
+            o->failed = true;
+            return;
+        }
+        o->map = map;
+        o->capacity = capacity;
+    }
+    o->text[o->length] = byte;
+    o->map[o->length] = origin;
+    o->length++;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+typedef struct line_info {
+    size_t start, length; /* folded bytes in the fold buffer */
+    size_t newline;       /* original offset of the '\n' ending it, or SIZE_MAX */
+    bool removed;         /* boilerplate or a running header */
+    bool blank;           /* only whitespace */
+    bool full;            /* as long as the page's lines: a hard wrap ended it */
+} line_info;
+
+static bool is_space_cp(unsigned cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v';
+}
+
+/* Characters that take no room: a BOM (also one left mid-text by joined
+ * files), zero-width spaces and joiners, the soft hyphen. Web pages and PDF
+ * converters sprinkle them inside words and numbers. */
+static bool is_invisible(unsigned cp)
+{
+    return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xAD;
+}
+
+/* Ideographs and CJK punctuation (、。「」《》… but not the ideographic space):
+ * between two of them, or between one and a digit, a space is layout, not
+ * meaning (justified web text, PDF converters that space out characters). */
+static bool is_cjk_text(unsigned cp)
+{
+    return bg_is_cjk(cp) || (cp >= 0x3001 && cp <= 0x303F) || cp == 0x201C || cp == 0x201D;
+}
+
+/* Drops the spaces inside o->text[start, length) that sit between CJK text
+ * and CJK text or a digit (either order); leading spaces, the indent a
+ * paragraph starts with, stay. */
+static void squeeze_spaces(out_buffer *o, size_t start)
+{
+    size_t read = start, write = start, end = o->length;
+    while (read < end && (o->text[read] == ' ' || o->text[read] == '\t'))
+        read++;
+    write = read;
+    unsigned previous = 0;
+    while (read < end) {
+        if (o->text[read] == ' ' || o->text[read] == '\t') {
+            size_t run = read;
+            while (run < end && (o->text[run] == ' ' || o->text[run] == '\t'))
+                run++;
+            size_t k = run;
+            unsigned next = run < end ? bg_utf8_next(o->text, end, &k) : 0;
+            bool previous_digit = previous >= '0' && previous <= '9', next_digit = next >= '0' && next <= '9';
+            if (next && ((is_cjk_text(previous) && (is_cjk_text(next) || next_digit)) ||
+                         ((previous_digit || previous == '%') && is_cjk_text(next)))) {
+                read = run;
+                continue;
+            }
+            while (read < run) {
+                o->text[write] = o->text[read];
+                o->map[write++] = o->map[read++];
+            }
+            previous = ' ';
+            continue;
+        }
+        size_t at = read;
+        previous = bg_utf8_next(o->text, end, &read);
+        for (size_t k = at; k < read; k++) {
+            o->text[write] = o->text[k];
+            o->map[write++] = o->map[k];
+        }
+    }
+    o->length = write;
+}
+
+/* Folds one original line into o (o->failed on no memory). */
+static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
+{
+    size_t start = o->length;
+    size_t i = from;
+    while (i < to) {
+        size_t at = i;
+        unsigned cp = bg_utf8_next(s, to, &i);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            out_put(o, (char)(cp - 0xFEE0), at);
+        } else if (cp == 0x3000 || cp == 0xA0 || cp == '\f' || cp == '\v') {
+            out_put(o, ' ', at);
+        } else if (cp == '\r' || is_invisible(cp)) {
+            continue;
+        } else {
+            for (size_t k = at; k < i; k++)
+                out_put(o, s[k], k);
+        }
+    }
+    if (!o->failed)
+        squeeze_spaces(o, start);
+}
+
+/* Code points at the trimmed ends of a folded line. */
+static unsigned first_cp(const char *s, size_t n, size_t *indent)
+{
+    size_t i = 0, spaces = 0;
+    while (i < n) {
+        size_t at = i;
+        unsigned cp = bg_utf8_next(s, n, &i);
+        if (!is_space_cp(cp)) {
+            if (indent)
+                *indent = spaces;
+            i = at;
+            return bg_utf8_next(s, n, &i);
+        }
+        spaces++;
+    }
+    if (indent)
+        *indent = spaces;
+    return 0;
+}
+
+/* Last code point, skipping trailing spaces; *before gets the one before it. */
+static unsigned last_cp(const char *s, size_t n, unsigned *before)
+{
+    size_t end = n;
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
+        end--;
+    unsigned last = 0, previous = 0;
+    size_t i = 0;
+    while (i < end) {
+        previous = last;
+        last = bg_utf8_next(s, end, &i);
+    }
+    if (before)
+        *before = previous;
+    return last;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static bool is_chinese_numeral(unsigned cp)
+{
+    return cp == 0x4E00 /*一*/ || cp == 0x4E8C /*二*/ || cp == 0x4E09 /*三*/ || cp == 0x56DB /*四*/ ||
+           cp == 0x4E94 /*五*/ || cp == 0x516D /*六*/ || cp == 0x4E03 /*七*/ || cp == 0x516B /*八*/ ||
+           cp == 0x4E5D /*九*/ || cp == 0x5341 /*十*/;
+}
+
+static bool is_bullet(unsigned cp)
+{
+    return cp == 0x25C6 || cp == 0x25C7 || cp == 0x25CF || cp == 0x25CB || cp == 0x25A0 || cp == 0x25A1 ||
+           cp == 0x25B2 || cp == 0x25B3 || cp == 0x2605 || cp == 0x2606 || cp == 0x2022 || cp == 0x00B7 ||
+           cp == 0x25BA || cp == 0x2714 || cp == 0x2713 || cp == '-' || cp == '*' || cp == 0x2014 /* —— */;
+}
+
+/* A line that starts a heading (一、 (一) 1. 1、 第一部分) or a bullet: it is
+ * never glued to the line before, nor the next line to it when it has no
+ * sentence inside. */
+static bool starts_block(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= n)
+        return false;
+    size_t at = i;
+    unsigned cp = bg_utf8_next(s, n, &i);
+    if (is_bullet(cp))
+        return true;
+    if (cp == '(') { /* (一) (12), not (2021年12月29日) */
+        size_t k = i, count = 0;
+        unsigned c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        if (is_chinese_numeral(c)) {
+            while (is_chinese_numeral(c) && count++ < 3)
+                c = k < n ? bg_utf8_next(s, n, &k) : 0;
+            return c == ')';
+        }
+        while (c >= '0' && c <= '9' && count++ < 2)
+            c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        return count > 0 && c == ')';
+    }
+    if (cp >= '0' && cp <= '9') {
+        size_t k = i;
+        while (k < n && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (k - at > 2 || k >= n)
+            return false;
+        if (s[k] == '.' && (k + 1 >= n || !(s[k + 1] >= '0' && s[k + 1] <= '9')))
+            return true;
+        return bg_contains(s + k, n - k > 3 ? 3 : n - k, "、");
+    }
+    if (cp == 0x7B2C /*第*/) { /* 第一部分 第二章, not 第十七届 */
+        size_t k = i;
+        unsigned c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        if (!is_chinese_numeral(c))
+            return false;
+        while (is_chinese_numeral(c))
+            c = k < n ? bg_utf8_next(s, n, &k) : 0;
+        return c == 0x90E8 /*部*/ || c == 0x7AE0 /*章*/ || c == 0x8282 /*节*/ || c == 0x7BC7 /*篇*/;
+    }
+    if (is_chinese_numeral(cp)) {
+        size_t k = i;
+        unsigned c = 0;
+        while (k < n && is_chinese_numeral(c = bg_utf8_next(s, n, &k)))
+            ;
+        return c == 0x3001 /*、*/ || c == '.';
+    }
+    return false;
+}
+
+static bool has_sentence_punctuation(const char *s, size_t n)
+{
+    return bg_contains(s, n, "。") || bg_contains(s, n, ",") || bg_contains(s, n, "，") || bg_contains(s, n, ";") ||
+           bg_contains(s, n, "、");
+}
+
+static bool terminal(unsigned cp)
+{
+    return cp == 0x3002 /*。*/ || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == 0xFF01 || cp == 0xFF1F ||
+           cp == 0x2026 /*…*/;
+}
+
+static bool is_ascii_alnum(unsigned cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static bool join_left(unsigned cp)
+{
+    return bg_is_cjk(cp) || is_ascii_alnum(cp) || cp == '%' || cp == ',' || cp == 0x3001 || cp == 0x201C ||
+           cp == 0x2018 || cp == '(' || cp == 0x300A /*《*/ || cp == 0x300C || cp == 0x300E || cp == '&' || cp == '/' ||
+           cp == '~' || cp == '+' || cp == 0x2014;
+}
+static bool join_right(unsigned cp)
+{
+    return bg_is_cjk(cp) || is_ascii_alnum(cp) || cp == '%' || cp == 0x201C || cp == 0x2018 || cp == '(' ||
+           cp == 0x300A || cp == 0x300C || cp == 0x300E || cp == '&';
+}
+
+/* Marks that never start a line of their own (Chinese typesetting keeps
+ * them off a line's start): a line that begins with one continues the line
+ * before, however that one ended. */
+static bool continues_line(unsigned cp)
+{
+    return cp == ',' || cp == '.' || cp == 0x3002 /*。*/ || cp == 0x3001 /*、*/ || cp == ';' || cp == ':' ||
+           cp == ')' || cp == '%' || cp == 0x201D || cp == 0x2019 || cp == 0x300B /*》*/ || cp == 0x300D ||
+           cp == 0x300F || cp == '!' || cp == '?';
+}
+
+/* Four digits then 年: a new sentence (2023年,…) rather than the digits after
+ * a decimal point cut by a wrap. */
+static bool starts_with_year(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (size_t k = 0; k < 4; k++)
+        if (i + k >= n || s[i + k] < '0' || s[i + k] > '9')
+            return false;
+    return i + 4 < n && (s[i + 4] < '0' || s[i + 4] > '9');
+}
+
+/* Whether the break after line p (folded text a) and before line q (b)
+ * cuts a sentence. blanks: empty lines between them; a_full: p is as long
+ * as the page's lines (a hard wrap, not the end of a paragraph, ended it). */
+static bool should_join(const char *a, size_t an, const char *b, size_t bn, size_t blanks, bool p_is_first, bool a_full)
+{
+    size_t indent;
+    unsigned first = first_cp(b, bn, &indent);
+    if (blanks == 0 && continues_line(first))
+        return true; /* ，。） cannot start a line: the wrap fell before them */
+    if (p_is_first && !a_full)
+        return false; /* a title line */
+    unsigned before;
+    unsigned last = last_cp(a, an, &before);
+    if (last == 0x201D || last == 0x2019 || last == ')' || last == 0x300D || last == 0x300F) {
+        if (terminal(before))
+            return false;
+    }
+    if (last == '.') /* 6.|5%: a decimal point cut by a wrap */
+        return blanks == 0 && indent < 2 && before >= '0' && before <= '9' && first >= '0' && first <= '9' &&
+               (a_full || !starts_with_year(b, bn));
+    /* a wrap right after 目标是: or a clause's ; (a paragraph rarely ends so) */
+    bool wrapped_clause = a_full && (last == ':' || last == ';');
+    if ((terminal(last) && !wrapped_clause) || (!join_left(last) && !wrapped_clause))
+        return false;
+    if (!join_right(first))
+        return false;
+    if (starts_block(b, bn))
+        return false;
+    bool a_sentence = has_sentence_punctuation(a, an);
+    /* a heading line (一、…) that holds no sentence of its own */
+    if (!a_full && starts_block(a, an) && !bg_contains(a, an, "。") && !bg_contains(a, an, ",") &&
+        !bg_contains(a, an, ";"))
+        return false;
+    if (indent >= 2)
+        return false; /* an indented line starts a paragraph */
+    if (blanks > 0)   /* a paragraph cut mid-sentence across an empty line: both
+                         halves are prose */
+        return a_sentence && has_sentence_punctuation(b, bn);
+    if (a_full)
+        return true;
+    if (!a_sentence && bg_utf8_count(a, an) <= 30) {
+        /* a short line that reads as a heading */
+        static const char *const heading_ends[] = {"安排", "回顾", "思路", "任务", "报告", "要求", "工作"};
+        for (size_t i = 0; i < sizeof heading_ends / sizeof *heading_ends; i++)
+            if (ends_with(a, an, heading_ends[i]))
+                return false;
+    }
+    return true;
+}
+
+static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const char *s, size_t n)
+{
+    size_t from = 0, to = n;
+    while (from < to && (s[from] == ' ' || s[from] == '\t'))
+        from++;
+    while (to > from && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+        to--;
+    if (from == to)
+        return false;
+    for (size_t i = 0; i < r->count; i++) {
+        if (bg_pattern_match(r->patterns[i].code, s + from, to - from, 0, 0, md) >= 0)
+            return true;
+    }
+    return false;
+}
+
+/* Code points and display width (ASCII 1, anything else 2) of a folded
+ * line, its trailing spaces left out. */
+static size_t line_measure(const char *s, size_t n, size_t *width)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t count = 0, w = 0, i = 0;
+    while (i < n) {
+        unsigned cp = bg_utf8_next(s, n, &i);
+        count++;
+        w += cp < 0x80 ? 1 : 2;
+    }
+    *width = w;
+    return count;
+}
+
+enum { WRAP_MEASURE_MAX = 400, WRAP_MIN_CHARS = 16 };
+
+/* The length most long lines share, when at least three and half of them
+ * share it (a hard-wrapped PDF page); 0 when none. slack: lengths within
+ * slack below the mode count as the mode. */
+static size_t wrap_mode(const size_t *histogram, size_t lines, size_t slack)
+{
+    size_t best = 0, best_count = 0;
+    for (size_t v = WRAP_MIN_CHARS; v < WRAP_MEASURE_MAX; v++) {
+        size_t c = 0;
+        for (size_t k = v >= slack ? v - slack : 0; k <= v; k++)
+            c += histogram[k];
+        if (histogram[v] && c > best_count) {
+            best = v;
+            best_count = c;
+        }
+    }
+    return best_count >= 3 && 2 * best_count >= lines ? best : 0;
+}
+
+/* Marks the lines a hard wrap ended: as long, in characters or in display
+ * width, as most long lines of the text. A PDF's text comes so, every line
+ * cut at the page width wherever that falls (inside a number, a unit, a
+ * lead-in), and only such a line may be joined past a title, a heading or
+ * a dash. */
+static bool mark_full_lines(line_info *lines, size_t count, const char *text)
+{
+    size_t *chars = calloc(2 * WRAP_MEASURE_MAX, sizeof *chars);
+    if (!chars)
+        return false;
+    size_t *widths = chars + WRAP_MEASURE_MAX, long_lines = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].blank || lines[i].removed)
+            continue;
+        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
+        if (c < WRAP_MIN_CHARS || w >= WRAP_MEASURE_MAX)
+            continue;
+        chars[c]++;
+        widths[w]++;
+        long_lines++;
+    }
+    size_t mode_chars = wrap_mode(chars, long_lines, 0), mode_width = wrap_mode(widths, long_lines, 2);
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].blank || lines[i].removed)
+            continue;
+        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
+        lines[i].full = (mode_chars && c == mode_chars) || (mode_width && w <= mode_width && w + 2 >= mode_width);
+    }
+    free(chars);
+    return true;
+}
+
+static bool has_any_punctuation(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp = bg_utf8_next(s, n, &i);
+        if ((cp < 0x80 && cp != ' ' && cp != '\t' && !is_ascii_alnum(cp)) || (cp >= 0x3001 && cp <= 0x303F) ||
+            (cp >= 0x2010 && cp <= 0x206F))
+            return true;
+    }
+    return false;
+}
+
+static bool same_line(const char *text, const line_info *a, const line_info *b)
+{
+    return a->length == b->length && memcmp(text + a->start, text + b->start, a->length) == 0;
+}
+
+/* Removes running headers, once the body (a line with 。 or a comma) has
+ * begun: a short line without punctuation that names the report
+ * (政府工作报告, 2023年XX市政府工作报告) or that recurs three times. The same
+ * words at the top are the title and stay. */
+static void mark_running_headers(line_info *lines, size_t count, const char *text)
+{
+    bool body = false;
+    for (size_t i = 0; i < count; i++) {
+        line_info *li = &lines[i];
+        if (li->blank || li->removed)
+            continue;
+        const char *s = text + li->start;
+        size_t n = li->length;
+        if (!body) {
+            body = bg_contains(s, n, "。") || bg_contains(s, n, ",");
+            continue;
+        }
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        while (n > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            n--;
+        }
+        if (li->full || bg_utf8_count(s, n) > 30 || has_any_punctuation(s, n) || starts_block(s, n))
+            continue;
+        size_t repeats = 0;
+        for (size_t k = 0; k < count && repeats < 3; k++)
+            if (!lines[k].blank && same_line(text, li, &lines[k]))
+                repeats++;
+        if (ends_with(s, n, "工作报告") || repeats >= 3)
+            li->removed = true;
+    }
+}
+
+/* Code point ending just before s[at] (0 at the start). */
+static unsigned cp_before(const char *s, size_t at)
+{
+    size_t from = at;
+    while (from > 0 && ((unsigned char)s[from - 1] & 0xC0) == 0x80)
+        from--;
+    if (from == 0)
+        return 0;
+    from--;
+    return bg_utf8_next(s, at, &from);
+}
+
+/* Whether the '.' at s[at] is a full stop written the ASCII way (增长8%.
+ * 增长7.城镇…) rather than a decimal point (6.5), a heading's number (1.),
+ * an inline list's number (;2.) or part of a name (www.gov.cn, No.). */
+static bool is_ascii_full_stop(const char *s, size_t n, size_t at)
+{
+    size_t k = at + 1;
+    unsigned next = k < n ? bg_utf8_next(s, n, &k) : 0;
+    if (is_ascii_alnum(next) || next == '.')
+        return false;
+    unsigned previous = cp_before(s, at);
+    if (bg_is_cjk(previous) || previous == '%' || previous == ')' || previous == 0x201D || previous == 0x300D ||
+        previous == 0x300B)
+        return true;
+    if (previous < '0' || previous > '9')
+        return false;
+    size_t run = at;
+    while (run > 0 && s[run - 1] >= '0' && s[run - 1] <= '9')
+        run--;
+    if (run > 0 && s[run - 1] == '.')
+        return false;                    /* 1.2. */
+    return bg_is_cjk(cp_before(s, run)); /* 增长7. but not 1. or ;2. */
+}
+
+/* Rewrites the full stops written as '.' to 。, so that sentences end the
+ * same however the source was punctuated. */
+static void full_stops(out_buffer *o)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < o->length; i++)
+        if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i))
+            count++;
+    if (!count || o->failed)
+        return;
+    out_buffer rewritten = {0};
+    for (size_t i = 0; i < o->length; i++) {
+        if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i)) {
+            out_put(&rewritten, '\xE3', o->map[i]);
+            out_put(&rewritten, '\x80', o->map[i]);
+            out_put(&rewritten, '\x82', o->map[i]);
+        } else {
+            out_put(&rewritten, o->text[i], o->map[i]);
+        }
+    }
+    free(o->text);
+    free(o->map);
+    *o = rewritten;
+}
+
+bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length, bg_text *out, char *msg, size_t n)
+{
+    memset(out, 0, sizeof *out);
+    out_buffer fold = {0};
+    line_info *lines = NULL;
+    size_t line_count = 0, line_capacity = 0;
+    pcre2_match_data *md = NULL;
+    if (r && r->count) {
+        md = pcre2_match_data_create(16, NULL);
+        if (!md)
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
+    }
+    /* Invalid UTF-8 would make PCRE2_NO_UTF_CHECK unsafe; decode.c hands us
+     * valid text, but guard anyway by checking each folded line. */
+    size_t at = 0;
+    while (at <= length) {
+        size_t end = at;
+        while (end < length && utf8[end] != '\n')
+            end++;
+        if (line_count == line_capacity) {
+            size_t capacity = line_capacity ? line_capacity * 2 : 256;
+            line_info *grown = realloc(lines, capacity * sizeof *grown);
+            if (!grown)
+                goto nomem;
+            lines = grown;
+            line_capacity = capacity;
+        }
+        line_info *li = &lines[line_count++];
+        li->start = fold.length;
+        fold_line(utf8, at, end, &fold);
+        if (fold.failed)
+            goto nomem;
+        li->length = fold.length - li->start;
+        li->newline = end < length ? end : (size_t)-1;
+        li->removed = false;
+        li->full = false;
+        li->blank = true;
+        for (size_t k = 0; k < li->length; k++)
+            if (fold.text[li->start + k] != ' ' && fold.text[li->start + k] != '\t') {
+                li->blank = false;
+                break;
+            }
+        if (!li->blank && md) {
+            pcre2_match_data *use = md;
+            /* PCRE2 needs valid UTF-8; an invalid line is simply not matched */
+            int valid = 1;
+            {
+                size_t k = 0;
+                while (k < li->length) {
+                    unsigned cp = bg_utf8_next(fold.text + li->start, li->length, &k);
+                    if (cp == 0xFFFD) {
+                        valid = 0;
+                        break;
+                    }
+                }
+            }
+            if (valid && is_boilerplate(r, use, fold.text + li->start, li->length))
+                li->removed = true;
+        }
+        if (end >= length)
+            break;
+        at = end + 1;
+    }
+    pcre2_match_data_free(md);
+    md = NULL;
+    if (!mark_full_lines(lines, line_count, fold.text))
+        goto nomem;
+    mark_running_headers(lines, line_count, fold.text);
+
+    out_buffer o = {0};
+    bool seen_text = false;
+    size_t first_text_line = (size_t)-1;
+    for (size_t i = 0; i < line_count; i++)
+        if (!lines[i].blank && !lines[i].removed) {
+            first_text_line = i;
+            break;
+        }
+    size_t i = 0;
+    bool skip_leading = false;
+    while (i < line_count) {
+        line_info *li = &lines[i];
+        if (li->removed) {
+            i++;
+            continue;
+        }
+        size_t from = li->start, to = li->start + li->length;
+        if (skip_leading) {
+            while (from < to && (fold.text[from] == ' ' || fold.text[from] == '\t'))
+                from++;
+            skip_leading = false;
+        }
+        for (size_t k = from; k < to; k++)
+            out_put(&o, fold.text[k], fold.map[k]);
+        if (li->blank) {
+            if (li->newline != (size_t)-1)
+                out_put(&o, '\n', li->newline);
+            i++;
+            continue;
+        }
+        seen_text = true;
+        /* next text line, counting blank lines. A gap with a removed line
+         * in it (a page number, a running header, chrome) after a line of
+         * prose or a hard-wrapped line is a page break: its blank lines go
+         * with it, and the text around it is judged as if it were not there.
+         * After anything else (a title, a masthead) it is a hard break. */
+        size_t j = i + 1, blanks = 0;
+        bool removed = false;
+        while (j < line_count && (lines[j].blank || lines[j].removed)) {
+            if (lines[j].removed)
+                removed = true;
+            blanks++;
+            j++;
+        }
+        const char *a = fold.text + li->start;
+        bool page_break = removed && (li->full || has_sentence_punctuation(a, li->length));
+        if (page_break)
+            blanks = 0;
+        if (li->newline != (size_t)-1 && j < line_count && (!removed || page_break) &&
+            should_join(a, li->length, fold.text + lines[j].start, lines[j].length, blanks, i == first_text_line,
+                        li->full)) {
+            while (o.length > 0 && (o.text[o.length - 1] == ' ' || o.text[o.length - 1] == '\t'))
+                o.length--;
+            skip_leading = true;
+            i = j;
+            continue;
+        }
+        if (li->newline != (size_t)-1)
+            out_put(&o, '\n', li->newline);
+        i = page_break ? j : i + 1;
+    }
+    (void)seen_text;
+    full_stops(&o);
+    out_put(&o, '\0', length);
+    if (o.failed || fold.failed) {
+        free(o.text);
+        free(o.map);
+        goto nomem;
+    }
+    o.length--; /* the NUL */
+    o.map[o.length] = length;
+    /* map[length]: the end of the last mapped original character */
+    if (o.length > 0) {
+        size_t last = o.map[o.length - 1];
+        size_t k = last;
+        (void)bg_utf8_next(utf8, length, &k);
+        o.map[o.length] = k;
+    }
+    out->text = o.text;
+    out->length = o.length;
+    out->map = o.map;
+    out->original = utf8;
+    out->original_length = length;
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    return BG_E_OK;
+nomem:
+    pcre2_match_data_free(md);
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
+}
+
+/* ---- bg_text ------------------------------------------------------------ */
+
+static bool is_trim_space(const char *s, size_t n, size_t at, size_t *width)
+{
+    unsigned char c = (unsigned char)s[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        *width = 1;
+        return true;
+    }
+    if (at + 3 <= n && memcmp(s + at, "\xE3\x80\x80", 3) == 0) {
+        *width = 3;
+        return true;
+    }
+    if (at + 2 <= n && memcmp(s + at, "\xC2\xA0", 2) == 0) {
+        *width = 2;
+        return true;
+    }
+    return false;
+}
+
+char *bg_text_quote(const bg_text *t, size_t start, size_t end)
+{
+    if (end > t->length)
+        end = t->length;
+    if (start > end)
+        start = end;
+    size_t from = t->map[start], to = t->map[end];
+    if (to > t->original_length)
+        to = t->original_length;
+    if (from > to)
+        from = to;
+    size_t width;
+    while (from < to && is_trim_space(t->original, to, from, &width))
+        from += width;
+    /* trailing: step back over ASCII space and the 3-byte U+3000 / 2-byte NBSP */
+    for (;;) {
+        if (to > from && strchr(" \t\r\n", t->original[to - 1]) && t->original[to - 1] != '\0') {
+            to--;
+        } else if (to >= from + 3 && memcmp(t->original + to - 3, "\xE3\x80\x80", 3) == 0) {
+            to -= 3;
+        } else if (to >= from + 2 && memcmp(t->original + to - 2, "\xC2\xA0", 2) == 0) {
+            to -= 2;
+        } else {
+            break;
+        }
+    }
+    char *copy = malloc(to - from + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, t->original + from, to - from);
+    copy[to - from] = '\0';
+    return copy;
+}
+
+size_t bg_text_char_offset(const bg_text *t, size_t at)
+{
+    if (at > t->length)
+        at = t->length;
+    return bg_utf8_count(t->text, at);
+}
+
+size_t bg_text_char_count(const bg_text *t)
+{
+    return bg_utf8_count(t->text, t->length);
+}
+
+void bg_text_free(bg_text *t)
+{
+    if (!t)
+        return;
+    free(t->text);
+    free(t->map);
+    t->text = NULL;
+    t->map = NULL;
+    t->length = 0;
+}
