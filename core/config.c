@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"job",  "sources", "extract", "exporters", "plugin_dir",
-                                       "lock", "state",   "jobs",    "$schema",   "comment"};
+static const char *const top_keys[] = {"job",   "sources", "extract", "exporters", "plugin_dir", "lock",
+                                       "state", "jobs",    "guard",   "limits",    "$schema",    "comment"};
+static const char *const guard_keys[] = {"min_documents", "max_drop", "allow_shrink", "comment"};
+static const char *const limits_keys[] = {"document_bytes", "seconds_per_document", "rows_per_document", "comment"};
 static const char *const source_keys[] = {"path",   "recursive",   "include", "exclude",   "encoding",
                                           "format", "text_column", "columns", "delimiter", "comment"};
 static const char *const column_keys[] = {"title", "region", "year", "url"};
@@ -62,7 +64,13 @@ static void check_keys(const cJSON *object, const char *json_path, const char *c
             ok = strcmp(item->string, known[i]) == 0;
         if (ok)
             continue;
-        const char *near = bg_nearest(item->string, known, count);
+        /* suggest only keys the object does not set already */
+        const char *unset[64];
+        size_t unset_count = 0;
+        for (size_t i = 0; i < count && unset_count < 64; i++)
+            if (!cJSON_GetObjectItemCaseSensitive(object, known[i]))
+                unset[unset_count++] = known[i];
+        const char *near = bg_nearest(item->string, unset, unset_count);
         char prefix[256];
         snprintf(prefix, sizeof prefix, "%s%s%s", json_path, *json_path ? "." : "", item->string);
         if (near)
@@ -70,6 +78,24 @@ static void check_keys(const cJSON *object, const char *json_path, const char *c
         else
             bg_problems_add(problems, "%s: unknown key", prefix);
     }
+}
+
+/* A number member within [min, max] (integer when integer); fallback when absent. */
+static double get_number(const cJSON *object, const char *key, const char *json_path, double fallback, double min,
+                         double max, bool integer, bg_problems *problems)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(object, key);
+    if (!v)
+        return fallback;
+    if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
+        (integer && v->valuedouble != (double)(long long)v->valuedouble)) {
+        char got[80];
+        bg_json_describe(v, got, sizeof got);
+        bg_problems_add(problems, "%s.%s: expected %s from %g to %g, got %s", json_path, key,
+                        integer ? "an integer" : "a number", min, max, got);
+        return fallback;
+    }
+    return v->valuedouble;
 }
 
 /* Optional string member; returns a malloc'ed copy of it or of fallback. */
@@ -245,6 +271,9 @@ static void load_exporter(const cJSON *item, size_t index, const char *dir, bg_e
         bg_problems_add(problems, "%s.output: missing (a file or folder path; may contain {job} and %%Y%%m%%d)",
                         json_path);
     if (output) {
+        char where[96];
+        snprintf(where, sizeof where, "%s.output", json_path);
+        bg_config_check_template(output, where, problems);
         e->output_template = bg_path_resolve(dir, output);
         free(output);
     }
@@ -285,8 +314,48 @@ static void load_extract(const cJSON *extract, bg_config *c, bg_problems *proble
     }
 }
 
+static void load_guard(const cJSON *guard, bg_config *c, bg_problems *problems)
+{
+    if (!guard)
+        return;
+    if (!cJSON_IsObject(guard)) {
+        bg_problems_add(problems, "guard: expected an object {min_documents, max_drop, allow_shrink}, got %s",
+                        bg_json_kind(guard));
+        return;
+    }
+    check_keys(guard, "guard", guard_keys, COUNT(guard_keys), problems);
+    c->guard.min_documents =
+        (long)get_number(guard, "min_documents", "guard", (double)c->guard.min_documents, 0, 1e12, true, problems);
+    c->guard.max_drop = get_number(guard, "max_drop", "guard", c->guard.max_drop, 0, 1, false, problems);
+    c->guard.allow_shrink = get_bool(guard, "allow_shrink", "guard", c->guard.allow_shrink, problems);
+}
+
+static void load_limits(const cJSON *limits, bg_config *c, bg_problems *problems)
+{
+    if (!limits)
+        return;
+    if (!cJSON_IsObject(limits)) {
+        bg_problems_add(problems,
+                        "limits: expected an object {document_bytes, seconds_per_document, rows_per_document}, got %s",
+                        bg_json_kind(limits));
+        return;
+    }
+    check_keys(limits, "limits", limits_keys, COUNT(limits_keys), problems);
+    c->limits.document_bytes = (size_t)get_number(limits, "document_bytes", "limits", (double)c->limits.document_bytes,
+                                                  1, 1024.0 * 1024 * 1024, true, problems);
+    c->limits.seconds_per_document = get_number(limits, "seconds_per_document", "limits",
+                                                c->limits.seconds_per_document, 0.001, 86400, false, problems);
+    c->limits.rows_per_document = (size_t)get_number(limits, "rows_per_document", "limits",
+                                                     (double)c->limits.rows_per_document, 1, 1e9, true, problems);
+}
+
 static void set_defaults(bg_config *c)
 {
+    c->guard.min_documents = 1;
+    c->guard.max_drop = 0.5;
+    c->limits.document_bytes = (size_t)256 * 1024 * 1024;
+    c->limits.seconds_per_document = 120;
+    c->limits.rows_per_document = 1000000;
     char *data = bg_data_dir();
     c->rules_path = data ? bg_path_join(data, "rules/gov_work_report.json") : NULL;
     c->divisions_path = data ? bg_path_join(data, "rules/divisions.csv") : NULL;
@@ -329,7 +398,7 @@ static char *replace_job(const char *text, const char *job)
     return out;
 }
 
-bg_config *bg_config_load(const char *path, bg_problems *problems)
+bg_config *bg_config_read(const char *path, bg_problems *problems)
 {
     size_t size;
     char *bytes = bg_read_file(path, &size);
@@ -364,7 +433,14 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
     c->config_hash = strdup(hash);
     free(bytes);
     c->path = strdup(path);
-    c->dir = bg_dirname(path);
+    /* the config's folder, absolute and without symlinks, so that a source's
+     * name does not depend on how -c was typed */
+    char *dir = bg_dirname(path);
+    c->dir = dir ? realpath(dir, NULL) : NULL;
+    if (!c->dir)
+        c->dir = dir;
+    else
+        free(dir);
     set_defaults(c);
     size_t before = problems->count;
 
@@ -449,6 +525,9 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
     free(lock);
     free(state);
 
+    load_guard(cJSON_GetObjectItemCaseSensitive(root, "guard"), c, problems);
+    load_limits(cJSON_GetObjectItemCaseSensitive(root, "limits"), c, problems);
+
     const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(root, "jobs");
     if (jobs) {
         if (!cJSON_IsNumber(jobs) || jobs->valuedouble != (double)(int)jobs->valuedouble || jobs->valueint < 1 ||
@@ -461,7 +540,15 @@ bg_config *bg_config_load(const char *path, bg_problems *problems)
         }
     }
     cJSON_Delete(root);
-    if (problems->count > before) {
+    (void)before;
+    return c;
+}
+
+bg_config *bg_config_load(const char *path, bg_problems *problems)
+{
+    size_t before = problems->count;
+    bg_config *c = bg_config_read(path, problems);
+    if (c && problems->count > before) {
         bg_config_free(c);
         return NULL;
     }
@@ -549,4 +636,37 @@ char *bg_config_expand_output(const char *template_path, const char *job, time_t
         out[0] = '\0';
     free(with_job);
     return out;
+}
+
+/* strftime conversions an output template may use: dates and times. */
+static const char strftime_fields[] = "aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%";
+
+void bg_config_check_template(const char *template_path, const char *json_path, bg_problems *problems)
+{
+    for (const char *p = template_path; *p; p++) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (close && close - p == 4 && !strncmp(p, "{job}", 5)) {
+                p = close;
+                continue;
+            }
+            int n = close ? (int)(close - p + 1) : (int)strlen(p);
+            bg_problems_add(problems, "%s: unknown placeholder '%.*s' in \"%s\" (known: {job} and strftime fields such as %%Y%%m%%d)",
+                            json_path, n, p, template_path);
+            if (!close)
+                return;
+            p = close;
+        } else if (*p == '%') {
+            char f = p[1];
+            if (f == 'E' || f == 'O')
+                f = p[2] ? p[2] : '\0';
+            if (!f || !strchr(strftime_fields, f)) {
+                bg_problems_add(problems, "%s: unknown date field '%%%c' in \"%s\" (use %%Y %%m %%d %%H %%M %%S …, %%%% for %%)",
+                                json_path, f ? f : ' ', template_path);
+                if (!f)
+                    return;
+            }
+            p += (p[1] == 'E' || p[1] == 'O') ? 2 : 1;
+        }
+    }
 }

@@ -50,11 +50,29 @@ typedef struct bg_config {
     char *rules_path;     /* resolved; default: the data folder's rules */
     char *divisions_path; /* resolved; default: the data folder's list */
     cJSON *extract;       /* owned copy of the "extract" object, or NULL */
+    /* guard: a run that sees far fewer documents than the last successful
+     * one publishes nothing (a share not mounted, an include that matches
+     * nothing) */
+    struct bg_guard_config {
+        long min_documents; /* fewer: refused (default 1) */
+        double max_drop;    /* a drop by more than this fraction of the last run's documents: refused (0.5) */
+        bool allow_shrink;  /* publish anyway (also --allow-shrink) */
+    } guard;
+    /* limits per source: no one input may take the run down */
+    struct bg_limits_config {
+        size_t document_bytes;       /* a larger file fails (default 256 MiB) */
+        double seconds_per_document; /* extraction of one document (default 120 s) */
+        size_t rows_per_document;    /* rows of one document over every table (default 1,000,000) */
+    } limits;
 } bg_config;
 
 /* Reads and checks the config's shape (keys, types, values, paths). Problems
- * are added to `problems`; returns NULL if there were any. Plugins and rules
- * are checked separately (bg_config_check_plugins, bg_rules_load). */
+ * are added to `problems`. Returns the config read so far even when there
+ * were problems (its faulty members NULL or defaults), so that plugins and
+ * rules can be checked too and every problem reported at once; NULL only when
+ * the file cannot be read or is not a JSON object. */
+bg_config *bg_config_read(const char *path, bg_problems *problems);
+/* As bg_config_read, but NULL when there was any problem. */
 bg_config *bg_config_load(const char *path, bg_problems *problems);
 void bg_config_free(bg_config *config);
 
@@ -69,5 +87,8 @@ void bg_json_describe(const cJSON *v, char *buf, size_t n);
 
 /* Expands {job} and strftime fields (%Y%m%d …) of an output template. */
 char *bg_config_expand_output(const char *template_path, const char *job, time_t when);
+/* Checks a template's placeholders: {job} and the strftime fields of
+ * bg_config_expand_output; adds one problem per unknown one at json_path. */
+void bg_config_check_template(const char *template_path, const char *json_path, bg_problems *problems);
 
 #endif

@@ -20,6 +20,8 @@ const char *bg_strerror(bg_error code)
     case BG_E_INTERRUPTED: return "interrupted";
     case BG_E_PATTERN: return "bad pattern";
     case BG_E_GOLD: return "bad gold file";
+    case BG_E_TIMEOUT: return "took too long";
+    case BG_E_LIMIT: return "over a configured limit";
     }
     return "unknown error";
 }

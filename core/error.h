@@ -18,7 +18,9 @@ typedef enum bg_error {
     BG_E_NOMEM = 8,       /* out of memory */
     BG_E_INTERRUPTED = 9, /* SIGINT or SIGTERM */
     BG_E_PATTERN = 10,    /* a regular expression failed to compile or match */
-    BG_E_GOLD = 11        /* a gold file is malformed */
+    BG_E_GOLD = 11,       /* a gold file is malformed */
+    BG_E_TIMEOUT = 12,    /* a document took longer than its limit */
+    BG_E_LIMIT = 13       /* an input exceeds a configured limit */
 } bg_error;
 
 /* A static English phrase for the code; never NULL. */

@@ -10,6 +10,10 @@
 /* Set once by main before any thread starts. */
 void bg_log_configure(bg_log_level max_level, int json);
 bg_log_level bg_log_max_level(void);
+/* Also appends every message up to level to path (--log-file), whatever
+ * stderr shows. -1 with errno when it cannot be opened. */
+int bg_log_open_file(const char *path, bg_log_level level);
+void bg_log_close_file(void);
 
 void bg_log(bg_log_level level, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* Logs whatever the configured level (the run's summary line, even with -q). */

@@ -2,6 +2,7 @@
  * Parses arguments with getopt_long, sets up logging and signals, and hands
  * over to run.c; the only place that decides exit codes. */
 #define _GNU_SOURCE
+#include "budget.h"
 #include "config.h"
 #include "eval.h"
 #include "extract/extract.h"
@@ -10,6 +11,7 @@
 #include "paths.h"
 #include "run/plugin.h"
 #include "run/run.h"
+#include "source/read.h"
 #include "source/decode.h"
 
 #include <errno.h>
@@ -35,7 +37,8 @@ static void usage(FILE *out)
           "Turns government work reports (政府工作报告) into typed tables through exporter plugins.\n"
           "\n"
           "commands:\n"
-          "  run      [-c FILE] [-j N] [--only PLUGIN] [--dry-run] [-q|-v] [--log-json]\n"
+          "  run      [-c FILE] [-j N] [--only PLUGIN] [--dry-run] [--allow-shrink] [-q|-v] [--summary]\n"
+          "           [--log-json] [--log-file FILE]\n"
           "           run the job: read the sources, extract, write every exporter's output\n"
           "  check    [-c FILE]   validate the config, its plugins and rules; exit 0 or 2\n"
           "  plugins  [-c FILE]   list the exporter plugins found and their options\n"
@@ -48,7 +51,10 @@ static void usage(FILE *out)
           "  -j, --jobs N        worker threads (default: the config's jobs, else the CPU count)\n"
           "      --only PLUGIN   run only the exporters of this plugin\n"
           "      --dry-run       extract everything, write nothing\n"
-          "  -q, --quiet         only warnings and errors\n"
+          "      --allow-shrink  publish even when far fewer documents than last time were read\n"
+          "  -q, --quiet         only warnings and errors: a successful run prints nothing\n"
+          "      --summary       with -q, still print the summary line of a successful run\n"
+          "      --log-file FILE also append every info message to FILE (cron: -q mails, FILE keeps)\n"
           "  -v, --verbose       debug messages\n"
           "      --log-json      one JSON object per log line\n"
           "      --no-progress   no progress bar even on a terminal\n"
@@ -56,8 +62,9 @@ static void usage(FILE *out)
           "      --version       print the version\n"
           "\n"
           "exit codes: 0 success; 1 some sources failed, outputs written; 2 usage or config error;\n"
-          "            3 export failed, previous outputs untouched; 75 another run holds the lock;\n"
-          "            130 interrupted, previous outputs untouched\n",
+          "            3 export failed, previous outputs untouched; 4 refused by the guard (far fewer\n"
+          "            documents than the last run), previous outputs untouched; 75 another run holds the\n"
+          "            lock; 130 interrupted, previous outputs untouched\n",
           out);
 }
 
@@ -71,7 +78,10 @@ enum {
     OPT_MIN_P,
     OPT_MIN_R,
     OPT_MIN_F,
-    OPT_NO_PROGRESS
+    OPT_NO_PROGRESS,
+    OPT_ALLOW_SHRINK,
+    OPT_SUMMARY,
+    OPT_LOG_FILE
 };
 
 typedef struct cli {
@@ -86,6 +96,8 @@ typedef struct cli {
     const char *docs;
     double min_precision, min_recall, min_field;
     bool eval_verbose;
+    bool allow_shrink, summary;
+    const char *log_file;
 } cli;
 
 static void print_problems(const bg_problems *problems)
@@ -113,17 +125,15 @@ static int command_run(const cli *o, bool check_only)
     bg_problems problems = {0};
     bg_job *job = NULL;
     char *plugin_dir = NULL;
-    /* plugin_dir comes from the config; read it first without plugins. */
-    bg_config *peek = bg_config_load(o->config, &problems);
+    /* plugin_dir comes from the config; read it first without plugins (its
+     * problems are reported once, with everything else, by the check) */
+    bg_problems peek_problems = {0};
+    bg_config *peek = bg_config_read(o->config, &peek_problems);
     if (peek) {
         plugin_dir = peek->plugin_dir ? strdup(peek->plugin_dir) : NULL;
         bg_config_free(peek);
     }
-    if (problems.count) {
-        print_problems(&problems);
-        bg_problems_free(&problems);
-        return BG_EXIT_USAGE;
-    }
+    bg_problems_free(&peek_problems);
     bg_plugin_dirs_init(&dirs, plugin_dir);
     free(plugin_dir);
     job = bg_job_check(o->config, &dirs, o->only, &problems);
@@ -141,6 +151,8 @@ static int command_run(const cli *o, bool check_only)
     }
     bg_run_options options = {.dry_run = o->dry_run,
                               .jobs = o->jobs,
+                              .allow_shrink = o->allow_shrink,
+                              .summary = o->summary,
                               .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 && isatty(2),
                               .interrupted = &interrupted};
     int code = bg_run(job, &options);
@@ -259,49 +271,57 @@ static int command_extract(const cli *o, int argc, char **argv)
     for (size_t t = 0; t < table_count; t++)
         arrays[t] = cJSON_AddArrayToObject(out_tables, tables[t]->name);
     int code = BG_EXIT_OK;
-    for (int i = 0; i < argc; i++) {
+    bg_source_config auto_source = {.json_path = "extract", .encoding = "auto", .format = "auto"};
+    for (int i = 0; i < argc && !interrupted; i++) {
         char msg[1024];
-        size_t size;
-        char *bytes = bg_read_file(argv[i], &size);
-        if (!bytes) {
-            bg_error_log("%s: cannot read: %s", argv[i], strerror(errno));
+        bg_source_file file = {.path = argv[i], .name = argv[i], .config = &auto_source};
+        bg_read_limits limits = {.max_bytes = c->limits.document_bytes};
+        bg_source_docs docs;
+        if (bg_source_read(&file, &limits, &docs) != BG_E_OK) {
+            bg_error_log("%s: out of memory", argv[i]);
             code = BG_EXIT_SOURCES_FAILED;
             continue;
         }
-        bg_decoded decoded;
-        char hash[17];
-        bg_content_hash(bytes, size, hash);
-        bg_error e = bg_decode(bytes, size, argv[i], "auto", "auto", &decoded, msg, sizeof msg);
-        free(bytes);
-        if (e != BG_E_OK) {
-            bg_error_log("%s", msg);
-            code = BG_EXIT_SOURCES_FAILED;
-            continue;
+        for (size_t k = 0; k < docs.count; k++) {
+            const bg_source_doc *d = &docs.items[k];
+            if (d->notice)
+                bg_warn("%s: %s", d->source, d->notice);
+            if (d->error) {
+                bg_error_log("%s", d->error);
+                code = BG_EXIT_SOURCES_FAILED;
+                continue;
+            }
+            bg_rowset *rows = bg_rowset_new(table_count, tables);
+            bg_doc_input input = bg_source_doc_input(d);
+            if (rows)
+                rows->row_limit = c->limits.rows_per_document;
+            bg_budget_begin(&interrupted, c->limits.seconds_per_document);
+            bg_error e = rows ? bg_extract_document(rules, &input, rows, msg, sizeof msg) : BG_E_NOMEM;
+            bg_budget_end();
+            if (e != BG_E_OK) {
+                bg_error_log("%s", rows ? msg : "out of memory");
+                code = e == BG_E_INTERRUPTED ? BG_EXIT_INTERRUPTED : BG_EXIT_SOURCES_FAILED;
+            } else {
+                for (size_t t = 0; t < table_count; t++)
+                    for (size_t r = 0; r < bg_rowset_count(rows, t); r++) {
+                        const bg_cell *cells = bg_rowset_row(rows, t, r);
+                        cJSON *o_row = cJSON_CreateObject();
+                        for (size_t col = 0; col < tables[t]->column_count; col++)
+                            cJSON_AddItemToObject(o_row, tables[t]->columns[col].name, cell_json(&cells[col]));
+                        cJSON_AddItemToArray(arrays[t], o_row);
+                    }
+            }
+            bg_rowset_free(rows);
         }
-        bg_rowset *rows = bg_rowset_new(table_count, tables);
-        bg_doc_input input = {.doc_id = hash,
-                              .source = argv[i],
-                              .content_hash = hash,
-                              .encoding = decoded.encoding,
-                              .encoding_reason = decoded.reason,
-                              .format = decoded.format,
-                              .utf8 = decoded.utf8,
-                              .length = decoded.length};
-        if (!rows || bg_extract_document(rules, &input, rows, msg, sizeof msg) != BG_E_OK) {
-            bg_error_log("%s", rows ? msg : "out of memory");
-            code = BG_EXIT_SOURCES_FAILED;
-        } else {
-            for (size_t t = 0; t < table_count; t++)
-                for (size_t r = 0; r < bg_rowset_count(rows, t); r++) {
-                    const bg_cell *cells = bg_rowset_row(rows, t, r);
-                    cJSON *o_row = cJSON_CreateObject();
-                    for (size_t col = 0; col < tables[t]->column_count; col++)
-                        cJSON_AddItemToObject(o_row, tables[t]->columns[col].name, cell_json(&cells[col]));
-                    cJSON_AddItemToArray(arrays[t], o_row);
-                }
-        }
-        bg_rowset_free(rows);
-        bg_decoded_free(&decoded);
+        bg_source_docs_free(&docs);
+    }
+    if (interrupted) {
+        bg_error_log("interrupted: nothing printed");
+        cJSON_Delete(root);
+        free(arrays);
+        bg_rules_free(rules);
+        bg_config_free(c);
+        return BG_EXIT_INTERRUPTED;
     }
     char *text = cJSON_Print(root);
     if (text) {
@@ -378,6 +398,9 @@ int main(int argc, char **argv)
                                                  {"min-recall", required_argument, NULL, OPT_MIN_R},
                                                  {"min-field", required_argument, NULL, OPT_MIN_F},
                                                  {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+                                                 {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
+                                                 {"summary", no_argument, NULL, OPT_SUMMARY},
+                                                 {"log-file", required_argument, NULL, OPT_LOG_FILE},
                                                  {NULL, 0, NULL, 0}};
     cli o = {.config = "baogao.json"};
     const char *command = NULL;
@@ -408,6 +431,9 @@ int main(int argc, char **argv)
         case OPT_DRY_RUN: o.dry_run = true; break;
         case OPT_LOG_JSON: o.log_json = true; break;
         case OPT_NO_PROGRESS: o.no_progress = true; break;
+        case OPT_ALLOW_SHRINK: o.allow_shrink = true; break;
+        case OPT_SUMMARY: o.summary = true; break;
+        case OPT_LOG_FILE: o.log_file = optarg; break;
         case OPT_VERSION:
             printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
             return BG_EXIT_OK;
@@ -443,6 +469,13 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* past RLIMIT_FSIZE a write fails with EFBIG (an I/O error the exporter
+     * reports) instead of killing the run without a word */
+    signal(SIGXFSZ, SIG_IGN);
+    if (o.log_file && bg_log_open_file(o.log_file, o.verbosity > 0 ? BG_LOG_DEBUG : BG_LOG_INFO) != 0) {
+        fprintf(stderr, "baogao: --log-file %s: %s\n", o.log_file, strerror(errno));
+        return BG_EXIT_USAGE;
+    }
 
     if (!strcmp(command, "run"))
         return command_run(&o, false);

@@ -170,6 +170,10 @@ void bg_rowset_free(bg_rowset *set)
 
 bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
 {
+    if (set->row_limit && set->row_total >= set->row_limit) {
+        set->limit_hit = true;
+        return NULL;
+    }
     bg_rows *rows = &set->tables[table];
     if (rows->row_count == rows->capacity) {
         size_t capacity = rows->capacity ? rows->capacity * 2 : 16;
@@ -184,6 +188,7 @@ bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
     for (size_t c = 0; c < rows->column_count; c++)
         row[c].type = BG_TYPE_NULL;
     rows->row_count++;
+    set->row_total++;
     return row;
 }
 

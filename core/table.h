@@ -50,6 +50,9 @@ typedef struct bg_rowset {
     char **chunks;
     size_t chunk_count, chunk_capacity;
     size_t chunk_used, chunk_size;
+    size_t row_limit; /* 0: none; else bg_rowset_add refuses more rows in all */
+    size_t row_total;
+    bool limit_hit; /* a row was refused by row_limit */
 } bg_rowset;
 
 /* schemas: table_count schemas (borrowed; must outlive the rowset). */

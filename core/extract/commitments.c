@@ -5,6 +5,7 @@
  */
 #include "extract/commitments.h"
 
+#include "budget.h"
 #include "extract/targets.h"
 #include "text/numbers.h"
 #include "text/pattern.h"
@@ -117,27 +118,10 @@ static size_t break_at(const char *s, size_t n, size_t at, bool clause)
     return 0;
 }
 
-static size_t span_start(const char *s, size_t at, bool clause)
-{
-    size_t limit = at > 900 ? at - 900 : 0;
-    for (size_t p = at; p > limit;) {
-        p--;
-        if (((unsigned char)s[p] & 0xC0) == 0x80)
-            continue;
-        size_t w = break_at(s, at, p, clause);
-        if (w)
-            return p + w;
-    }
-    return limit;
-}
-
-static size_t span_end(const char *s, size_t n, size_t at, bool clause)
-{
-    for (size_t p = at; p < n; p++)
-        if (break_at(s, n, p, clause))
-            return p;
-    return n;
-}
+/* How far back from a figure its verb and object are looked for, and how
+ * far ahead a counted noun: a commitment's words stand close to its figure,
+ * and bounding the looks keeps the cost linear on clauses without end. */
+enum { VERB_LOOKBACK_BYTES = 180, MODIFIER_LOOKAHEAD_BYTES = 120 };
 
 static size_t skip_space(const char *s, size_t n, size_t at)
 {
@@ -153,20 +137,18 @@ static size_t skip_space(const char *s, size_t n, size_t at)
 
 /* review for a paragraph opening on 一年来/过去一年, outlook for
  * 今后五年/到2025年, else what the outline says (plan when there is none). */
-static const char *part_of(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline, size_t at,
-                           pcre2_match_data *md)
+static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, size_t at, pcre2_match_data *md)
 {
-    size_t line = at;
-    while (line > 0 && text->text[line - 1] != '\n')
-        line--;
-    line = skip_space(text->text, text->length, line);
+    const bg_text *text = doc->text;
+    const bg_outline *outline = doc->outline;
+    size_t line = skip_space(text->text, text->length, bg_break_before(doc->breaks, BG_SPAN_LINE, at));
     if (bg_words_at(&r->review_markers, text->text, text->length, line, NULL))
         return "review";
     size_t head = line + 24 < at ? line + 24 : at;
     if (bg_patterns_search(r->outlook, r->outlook_count, text->text, line, head, md))
         return "outlook";
     /* 到2026年，…达到40%以上: a sentence that opens on a later year */
-    size_t sentence = skip_space(text->text, at, span_start(text->text, at, false));
+    size_t sentence = skip_space(text->text, at, bg_break_before(doc->breaks, BG_SPAN_PHRASE, at));
     head = sentence + 24 < at ? sentence + 24 : at;
     if (bg_patterns_search(r->outlook, r->outlook_count, text->text, sentence, head, md))
         return "outlook";
@@ -239,12 +221,16 @@ static size_t skip_bullets(const char *s, size_t limit, size_t at)
 
 /* A figure that qualifies the noun after it: more text follows in the same
  * clause (no break, no qualifier) and that clause counts something later. */
-static bool is_modifier(const bg_commitments_rules *r, const char *s, size_t n, size_t end)
+static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t end)
 {
+    const char *s = doc->text->text;
+    size_t n = doc->text->length;
     size_t at = end + bg_words_at(&r->q_after, s, n, end, NULL);
     if (at >= n || break_at(s, n, at, true))
         return false;
-    size_t clause_end = span_end(s, n, at, true);
+    size_t clause_end = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, at);
+    if (clause_end > at + MODIFIER_LOOKAHEAD_BYTES)
+        clause_end = at + MODIFIER_LOOKAHEAD_BYTES;
     for (size_t p = at; p < clause_end; p++) {
         bg_quantity later;
         if (s[p] >= '0' && s[p] <= '9' && (p == at || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
@@ -254,9 +240,11 @@ static bool is_modifier(const bg_commitments_rules *r, const char *s, size_t n, 
     return false;
 }
 
-long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline,
-                            const char *doc_id, bg_rowset *out, size_t table)
+long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
 {
+    const bg_text *text = doc->text;
+    const bg_outline *outline = doc->outline;
+    const char *doc_id = doc->doc_id;
     const char *s = text->text;
     size_t n = text->length;
     /* this year's targets passages: their figures are targets */
@@ -273,6 +261,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
     long rows = 0;
     size_t pi = 0;
     for (size_t p = 0; p < n;) {
+        if (bg_budget_exceeded())
+            break;
         while (pi < passage_count && passages[pi].end <= p)
             pi++;
         if (pi < passage_count && p >= passages[pi].start) {
@@ -287,10 +277,10 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
                 p++;
             continue;
         }
-        size_t clause = skip_bullets(s, q.start, span_start(s, q.start, true));
-        size_t sentence = skip_bullets(s, q.start, span_start(s, q.start, false));
-        size_t sentence_end = span_end(s, n, q.end, false);
-        if (is_modifier(r, s, n, q.end)) {
+        size_t clause = skip_bullets(s, q.start, bg_break_before(doc->breaks, BG_SPAN_CLAUSE, q.start));
+        size_t sentence = skip_bullets(s, q.start, bg_break_before(doc->breaks, BG_SPAN_PHRASE, q.start));
+        size_t sentence_end = bg_break_after(doc->breaks, BG_SPAN_PHRASE, q.end);
+        if (is_modifier(r, doc, q.end)) {
             /* 10亿元以上项目2个, 5000万元项目20个: the size of what is counted
              * next, not a commitment of its own. */
             p = q.end;
@@ -318,6 +308,11 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
         /* verb: the last one before the figure in its clause; object: what lies
          * between */
         size_t verb_start = 0, verb_end = 0;
+        if (q.start > clause + VERB_LOOKBACK_BYTES) {
+            clause = q.start - VERB_LOOKBACK_BYTES;
+            while (clause < q.start && ((unsigned char)s[clause] & 0xC0) == 0x80)
+                clause++;
+        }
         for (size_t v = clause; v < q.start; v++) {
             size_t len = bg_words_at(&r->verbs, s, q.start, v, NULL);
             if (len) {
@@ -346,7 +341,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
         rows++;
         bool ok = set_text(out, row, "doc_id", doc_id);
         set_number(row, "seq", (double)rows, true);
-        ok = ok && set_text(out, row, "part", part_of(r, text, outline, q.start, md));
+        ok = ok && set_text(out, row, "part", part_of(r, doc, q.start, md));
         ok = ok && set_text(out, row, "section", outline ? bg_outline_section_at(outline, q.start) : NULL);
         ok = ok && set_quote(out, row, "verb", text, verb_start, verb_end);
         ok = ok &&
@@ -359,7 +354,9 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, 
         ok = ok && set_text(out, row, "base_unit", q.unit->base);
         ok = ok && set_text(out, row, "qualifier", cls);
         ok = ok && set_quote(out, row, "qualifier_text", text, qt_start, qt_end);
-        ok = ok && set_quote(out, row, "sentence", text, sentence, sentence_end);
+        char *quoted = bg_quote_window(text, doc->breaks, sentence, sentence_end, q.start, q.end);
+        ok = ok && quoted && set_text(out, row, "sentence", quoted);
+        free(quoted);
         set_number(row, "offset", (double)bg_text_char_offset(text, q.start), true);
         if (!ok)
             goto nomem;

@@ -4,6 +4,7 @@
 #ifndef BAOGAO_COMMITMENTS_H
 #define BAOGAO_COMMITMENTS_H
 
+#include "extract/doc.h"
 #include "extract/outline.h"
 #include "problems.h"
 #include "table.h"
@@ -16,7 +17,6 @@ typedef struct bg_commitments_rules bg_commitments_rules;
 bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_commitments_rules_free(bg_commitments_rules *r);
 /* appends rows to out's table index `table`; returns rows added or -1 on no memory */
-long bg_commitments_extract(const bg_commitments_rules *r, const bg_text *text, const bg_outline *outline,
-                            const char *doc_id, bg_rowset *out, size_t table);
+long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg_rowset *out, size_t table);
 
 #endif

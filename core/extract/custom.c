@@ -4,6 +4,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "extract/custom.h"
 
+#include "budget.h"
 #include "text/pattern.h"
 
 #include <pcre2.h>
@@ -279,54 +280,31 @@ const bg_table_schema *bg_custom_table(const bg_custom_rules *r, size_t i)
     return &r->rules[i].def.schema;
 }
 
-static bool sentence_stop(const char *s, size_t at, size_t n, size_t *width)
-{
-    static const char *const stops[] = {"。", "!", "?", ";", "\n"};
-    for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
-        size_t w = strlen(stops[k]);
-        if (at + w <= n && memcmp(s + at, stops[k], w) == 0) {
-            *width = w;
-            return true;
-        }
-    }
-    return false;
-}
-
-long bg_custom_extract(const bg_custom_rules *r, size_t index, const bg_text *t, const char *doc_id, bg_rowset *out,
-                       size_t table)
+long bg_custom_extract(const bg_custom_rules *r, size_t index, const bg_doc *doc, bg_rowset *out, size_t table)
 {
     const custom_rule *rule = &r->rules[index];
+    const bg_text *t = doc->text;
+    const char *doc_id = doc->doc_id;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(rule->code, NULL);
     if (!md)
         return -1;
     long added = 0;
     size_t start = 0;
-    while (start <= t->length) {
+    while (start <= t->length && !bg_budget_exceeded()) {
         int rc = bg_pattern_match(rule->code, t->text, t->length, start, 0, md);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t ms = ov[0], me = ov[1];
-        /* the enclosing sentence */
-        size_t from = ms, to = me, w;
-        while (from > 0) {
-            size_t k = from - 1;
-            while (k > 0 && ((unsigned char)t->text[k] & 0xC0) == 0x80)
-                k--;
-            if (sentence_stop(t->text, k, t->length, &w))
-                break;
-            from = k;
-        }
-        while (to < t->length) {
-            if (sentence_stop(t->text, to, t->length, &w)) {
-                if (t->text[to] != '\n')
-                    to += w;
-                break;
-            }
-            to++;
-        }
+        /* the enclosing sentence, quoted as a bounded window around the match */
+        size_t from, to;
+        bg_span_at(doc->breaks, BG_SPAN_PHRASE, ms, &from, &to);
+        if (me > to)
+            to = bg_break_after(doc->breaks, BG_SPAN_PHRASE, me > 0 ? me - 1 : me);
+        if (to < t->length && t->text[to] != '\n')
+            to += ((unsigned char)t->text[to] < 0x80) ? 1 : 3;
         bg_cell *row = bg_rowset_add(out, table);
-        char *sentence = bg_text_quote(t, from, to);
+        char *sentence = bg_quote_window(t, doc->breaks, from, to, ms, me);
         if (!row || !sentence || !bg_cell_set_cstr(out, &row[0], doc_id) ||
             !bg_cell_set_cstr(out, &row[rule->column_count + 2], sentence)) {
             free(sentence);

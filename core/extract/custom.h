@@ -4,6 +4,7 @@
 #ifndef BAOGAO_CUSTOM_H
 #define BAOGAO_CUSTOM_H
 
+#include "extract/doc.h"
 #include "problems.h"
 #include "table.h"
 #include "text/clean.h"
@@ -26,7 +27,6 @@ size_t bg_custom_table_count(const bg_custom_rules *r);
 const bg_table_schema *bg_custom_table(const bg_custom_rules *r, size_t i);
 /* Rows of rule i for text into table `table`. Returns rows added or -1 on no
  * memory. */
-long bg_custom_extract(const bg_custom_rules *r, size_t i, const bg_text *text, const char *doc_id, bg_rowset *out,
-                       size_t table);
+long bg_custom_extract(const bg_custom_rules *r, size_t i, const bg_doc *doc, bg_rowset *out, size_t table);
 
 #endif

@@ -1,9 +1,13 @@
 /* extract.c — one document's rows (extract.h): normalize, document facts,
  * outline, then each table's module in turn, into the tables the job
  * selected. Holds nothing between documents, so threads may share rules. */
+#include "budget.h"
+#include "extract/doc.h"
 #include "extract/facts.h"
 #include "extract/provenance.h"
 #include "extract/rules.h"
+#include "text/pattern.h"
+#include "text/sentence.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,22 +106,42 @@ static bool label_targets(const bg_rules *rules, bg_rowset *out, size_t table, s
     return true;
 }
 
+/* Why a document's extraction stopped early, as its error. */
+static bg_error stopped(const char *source, char *msg, size_t msg_size)
+{
+    if (bg_budget_get() == BG_BUDGET_STOPPED)
+        return bg_fail(msg, msg_size, BG_E_INTERRUPTED, "%s: stopped by a signal", source);
+    return bg_fail(msg, msg_size, BG_E_TIMEOUT, "%s: extraction took longer than %g s (limits.seconds_per_document)",
+                   source, bg_budget_seconds());
+}
+
 bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_rowset *out, char *msg, size_t msg_size)
 {
     const char *source = doc->source ? doc->source : "document";
+    bg_pattern_fault_reset();
     bg_text text;
     bg_error e = bg_clean_text(rules->clean, doc->utf8, doc->length, &text, msg, msg_size);
+    if (e == BG_E_INTERRUPTED)
+        return stopped(source, msg, msg_size);
     if (e)
         return e;
     bg_facts facts;
     bg_outline outline;
+    bg_breaks breaks;
     memset(&outline, 0, sizeof outline);
+    memset(&facts, 0, sizeof facts);
     bg_rowset *scratch = NULL;
+    if (bg_breaks_build(text.text, text.length, &breaks) != BG_E_OK) {
+        bg_text_free(&text);
+        return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
+    }
     if (bg_facts_find(rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year, &facts) != BG_E_OK ||
         bg_outline_build(rules->outline, &text, &outline) != BG_E_OK) {
         e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
         goto done;
     }
+    bg_doc view = {.text = &text, .breaks = &breaks, .outline = &outline, .doc_id = doc->doc_id,
+                   .plan_year = facts.plan_year};
 
     int at;
     size_t document_row = 0;
@@ -130,13 +154,14 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
      * them (documents.targets_found still counts them) */
     long targets;
     if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0) {
-        targets = bg_targets_extract(rules->targets, &text, &outline, facts.plan_year, doc->doc_id, out, (size_t)at);
+        targets = bg_targets_extract(rules->targets, &view, out, (size_t)at);
     } else {
         const bg_table_schema *schema = bg_builtin_table(BG_TABLE_TARGETS);
         scratch = bg_rowset_new(1, &schema);
         if (!scratch)
             goto nomem;
-        targets = bg_targets_extract(rules->targets, &text, &outline, facts.plan_year, doc->doc_id, scratch, 0);
+        scratch->row_limit = out->row_limit;
+        targets = bg_targets_extract(rules->targets, &view, scratch, 0);
     }
     if (targets < 0)
         goto nomem;
@@ -147,7 +172,7 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         set_integer(row, bg_builtin_table(BG_TABLE_DOCUMENTS), "targets_found", targets);
     }
     if ((at = rules->table_at[BG_TABLE_COMMITMENTS]) >= 0 &&
-        bg_commitments_extract(rules->commitments, &text, &outline, doc->doc_id, out, (size_t)at) < 0)
+        bg_commitments_extract(rules->commitments, &view, out, (size_t)at) < 0)
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_LIST_ITEMS]) >= 0 &&
         bg_lists_extract(rules->lists, &text, doc->doc_id, doc->source, out, (size_t)at) < 0)
@@ -158,16 +183,31 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         bg_keywords_extract(rules->keywords, &text, doc->doc_id, out, (size_t)at) < 0)
         goto nomem;
     for (size_t i = 0; i < bg_custom_table_count(rules->custom); i++)
-        if (bg_custom_extract(rules->custom, i, &text, doc->doc_id, out, rules->custom_first + i) < 0)
+        if (bg_custom_extract(rules->custom, i, &view, out, rules->custom_first + i) < 0)
             goto nomem;
-    e = BG_E_OK;
+    bg_pattern_fault fault;
+    if (bg_budget_exceeded())
+        e = stopped(source, msg, msg_size);
+    else if (bg_pattern_fault_get(&fault))
+        e = bg_fail(msg, msg_size, BG_E_PATTERN,
+                    "%s: %s stopped at offset %zu (%s); the document's rows would be incomplete, so it is left out",
+                    source, fault.rule, fault.offset, fault.reason);
+    else
+        e = BG_E_OK;
     goto done;
 nomem:
-    e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory during extraction", source);
+    if (out->limit_hit || (scratch && scratch->limit_hit))
+        e = bg_fail(msg, msg_size, BG_E_LIMIT, "%s: more than %zu rows (limits.rows_per_document); left out", source,
+                    out->row_limit);
+    else if (bg_budget_exceeded())
+        e = stopped(source, msg, msg_size);
+    else
+        e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory during extraction", source);
 done:
     bg_rowset_free(scratch);
     bg_outline_free(&outline);
     bg_facts_free(&facts);
+    bg_breaks_free(&breaks);
     bg_text_free(&text);
     return e;
 }

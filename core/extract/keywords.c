@@ -3,6 +3,7 @@
  * starts there is counted and skipped, so 科技创新 is not also 创新. */
 #include "extract/keywords.h"
 
+#include "budget.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -144,7 +145,7 @@ void bg_keywords_count_terms(const bg_keywords_rules *r, const char *text, size_
             starts[key >> 3] |= (uint8_t)(1u << (key & 7));
         }
     size_t i = 0;
-    while (i < length) {
+    while (i < length && !bg_budget_exceeded()) {
         size_t best = (size_t)-1, best_length = 0;
         unsigned key = i + 2 < length ? prefix_key(text + i) : 0;
         bool possible = short_terms || (i + 2 < length && (starts[key >> 3] & (1u << (key & 7))));

@@ -5,6 +5,7 @@
  * the report or the page lost something. */
 #include "extract/lists.h"
 
+#include "budget.h"
 #include "log.h"
 #include "text/numbers.h"
 
@@ -285,7 +286,10 @@ static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, siz
     return count;
 }
 
-enum { MAX_ITEMS = 64 };
+/* A list's name (十大产业项目, 五张项目清单) is short: a run without a break
+ * longer than this is no name, and looking no further keeps the cost linear
+ * on text without punctuation. */
+enum { MAX_ITEMS = 64, NAME_MAX_BYTES = 120 };
 
 long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *doc_id, const char *source,
                       bg_rowset *out, size_t table)
@@ -294,7 +298,7 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
     size_t n = text->length;
     list_out o = {r, text, doc_id, source, out, table, 0, 0};
     span items[MAX_ITEMS];
-    for (size_t p = 0; p < n;) {
+    for (size_t p = 0; p < n && !bg_budget_exceeded();) {
         double value = 0;
         size_t num_end = bg_parse_chinese_numeral(s, n, p, &value);
         bool chinese = num_end > p;
@@ -307,9 +311,9 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
             continue;
         }
         span name = {p, num_end + count_len};
-        while (name.end < n && !name_break(s, n, name.end))
+        while (name.end < n && name.end < p + NAME_MAX_BYTES && !name_break(s, n, name.end))
             name.end++;
-        if (name.end - num_end - count_len < 6 ||
+        if (name.end - num_end - count_len < 6 || (name.end == p + NAME_MAX_BYTES && !name_break(s, n, name.end)) ||
             bg_words_find(&r->not_names, s, p, name.end, &(size_t){0}, &(size_t){0}, NULL)) {
             p = num_end;
             continue; /* 十大 alone, or a fixed phrase */

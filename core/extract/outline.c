@@ -4,6 +4,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "extract/outline.h"
 
+#include "budget.h"
 #include "text/clean.h"
 #include "text/numbers.h"
 #include "text/pattern.h"
@@ -252,7 +253,7 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
     if (!md)
         return BG_E_NOMEM;
     size_t at = 0;
-    while (at < t->length) {
+    while (at < t->length && !bg_budget_exceeded()) {
         size_t end = at;
         while (end < t->length && t->text[end] != '\n')
             end++;
@@ -358,18 +359,33 @@ nomem:
 
 const char *bg_outline_part_at(const bg_outline *outline, size_t offset)
 {
-    for (size_t i = 0; i < outline->part_count; i++)
-        if (offset >= outline->parts[i].start && offset < outline->parts[i].end)
-            return outline->parts[i].part;
-    return outline->part_count ? outline->parts[outline->part_count - 1].part : "plan";
+    /* parts are sorted and cover the text: the last one starting at or
+     * before offset */
+    size_t lo = 0, hi = outline->part_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (outline->parts[mid].start <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return outline->part_count ? outline->parts[0].part : "plan";
+    const bg_part_span *p = &outline->parts[lo - 1];
+    return offset < p->end || lo == outline->part_count ? p->part : outline->parts[outline->part_count - 1].part;
 }
 
 const char *bg_outline_section_at(const bg_outline *outline, size_t offset)
 {
-    const char *title = NULL;
-    for (size_t i = 0; i < outline->heading_count && outline->headings[i].offset <= offset; i++)
-        title = outline->headings[i].title;
-    return title;
+    size_t lo = 0, hi = outline->heading_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (outline->headings[mid].offset <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? outline->headings[lo - 1].title : NULL;
 }
 
 void bg_outline_free(bg_outline *outline)

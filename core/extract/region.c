@@ -4,6 +4,7 @@
  * province names the report mentions around it. */
 #include "extract/region.h"
 
+#include "budget.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,7 +324,7 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
     size_t used = 0, capacity = 0;
     *count = 0;
     size_t i = 0;
-    while (i + 6 <= n) {
+    while (i + 6 <= n && !bg_budget_exceeded()) {
         if (((unsigned char)s[i] & 0xC0) == 0x80) {
             i++;
             continue;

@@ -6,6 +6,7 @@
  * JSON. */
 #include "extract/targets.h"
 
+#include "budget.h"
 #include "text/numbers.h"
 #include "text/pattern.h"
 
@@ -545,6 +546,7 @@ typedef struct subject {
 
 typedef struct sink {
     const bg_targets_rules *r;
+    const bg_breaks *breaks;
     bg_rowset *out;
     size_t table;
     const char *doc_id;
@@ -880,7 +882,8 @@ static void emit(sink *k, const passage *ps, const target *t)
     char *qual_text = join_lines(quote(ps, t->qt_start, t->qt_end));
     char *ref = t->ref_end > t->ref_start ? join_lines(quote(ps, t->ref_start, t->ref_end)) : NULL;
     char *asp = t->asp_end > t->asp_start ? join_lines(quote(ps, t->asp_start, t->asp_end)) : NULL;
-    char *sentence = quote(ps, t->clause_start, t->clause_end);
+    char *sentence = bg_quote_window(ps->text, k->breaks, ps->map[t->clause_start], norm_end(ps, t->clause_end),
+                                     ps->map[t->ind_start], norm_end(ps, t->ind_end));
     bool ok = ind_text && qual_text && sentence;
     ok = ok && set_text(k, row, s, "doc_id", k->doc_id);
     set_integer(row, s, "seq", k->rows);
@@ -1031,7 +1034,7 @@ static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t st
     return count;
 }
 
-enum { MAX_VALUES = 16 };
+enum { MAX_VALUES = 16, SUBJECT_MAX_BYTES = 240 };
 
 /* 城乡居民人均可支配收入分别增长6.5%和7%: 城镇…, 农村… (the rules' expansions),
  * when every expanded subject is known and there is one figure for each. */
@@ -1156,6 +1159,11 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
         }
         if (ref_end <= ref_start)
             return;
+        if (subj_end > start + SUBJECT_MAX_BYTES) {
+            start = subj_end - SUBJECT_MAX_BYTES;
+            while (start < subj_end && ((unsigned char)c[start] & 0xC0) == 0x80)
+                start++;
+        }
         size_t mstart = markers_back(r, c, start, subj_end);
         subj_end = trim_suffixes(r, c, start, mstart > start ? mstart : subj_end);
         if (subj_end <= start)
@@ -1191,6 +1199,12 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
         m.asp_end = asp_end;
     }
     subject subj = *prev;
+    if (mstart > start + SUBJECT_MAX_BYTES) {
+        /* no indicator name is that long: read only its end */
+        start = mstart - SUBJECT_MAX_BYTES;
+        while (start < mstart && ((unsigned char)c[start] & 0xC0) == 0x80)
+            start++;
+    }
     if (mstart > start) {
         subj.start = start;
         subj.end = mstart;
@@ -1283,7 +1297,7 @@ static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_mat
     bool skip_sentence = false;
     size_t cs = 0;
     int depth = 0;
-    for (size_t p = 0; p <= ps->n;) {
+    for (size_t p = 0; p <= ps->n && !bg_budget_exceeded();) {
         size_t w = 1;
         bool brk = p == ps->n;
         bool sentence_end = brk;
@@ -1403,18 +1417,18 @@ static void read_range(const bg_targets_rules *r, const bg_text *text, size_t fr
     free(ps.map);
 }
 
-long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
-                        const char *doc_id, bg_rowset *out, size_t table)
+long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
 {
-    (void)outline; /* the lead-in decides, not the part: reviews rarely say
-                      主要预期目标是 */
-    sink k = {r, out, table, doc_id, plan_year, 0, false};
+    /* the lead-in decides, not the part: reviews rarely say 主要预期目标是 */
+    const bg_text *text = doc->text;
+    int plan_year = doc->plan_year;
+    sink k = {r, doc->breaks, out, table, doc->doc_id, plan_year, 0, false};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;
     size_t at = 0, lead, from, to;
     /* the first this-year passage that states any target is the one */
-    while (!k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to)) {
+    while (!k.rows && !k.nomem && !bg_budget_exceeded() && find_passage(r, text, plan_year, at, &lead, &from, &to)) {
         read_range(r, text, from, to, md, &k);
         at = to > from ? to : from + 1;
     }

@@ -4,6 +4,7 @@
 #ifndef BAOGAO_TARGETS_H
 #define BAOGAO_TARGETS_H
 
+#include "extract/doc.h"
 #include "extract/outline.h"
 #include "problems.h"
 #include "table.h"
@@ -17,8 +18,7 @@ typedef struct bg_targets_rules bg_targets_rules;
 bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_targets_rules_free(bg_targets_rules *r);
 /* appends rows to out's table index `table` (the targets table); returns rows added or -1 on no memory */
-long bg_targets_extract(const bg_targets_rules *r, const bg_text *text, const bg_outline *outline, int plan_year,
-                        const char *doc_id, bg_rowset *out, size_t table);
+long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, bg_rowset *out, size_t table);
 
 /* Added by extraction B: the first lead-in at or after byte `from` that opens
  * this year's targets passage (not a five-year, 2030 or last-year one); its

@@ -9,7 +9,10 @@
 #include "log.h"
 #include "paths.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
+#include <pcre2.h>
+#include <stddef.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
@@ -192,6 +195,11 @@ static const char *host_job_name(bg_context *ctx)
 {
     return ctx->job;
 }
+static double host_shrink_limit(bg_context *ctx)
+{
+    return ctx->shrink_limit;
+}
+
 static const char *host_version(bg_context *ctx)
 {
     (void)ctx;
@@ -273,6 +281,7 @@ static const bg_host_api host_api = {
     .job_name = host_job_name,
     .host_version = host_version,
     .option_is_set = host_option_is_set,
+    .shrink_limit = host_shrink_limit,
 };
 
 const bg_host_api *bg_host_api_get(void)
@@ -498,6 +507,10 @@ static bool choice_ok(const char *choices, const char *value)
     return false;
 }
 
+static const bg_option_limits *option_limits(const bg_plugin *plugin, size_t i);
+static void check_limits(const bg_option_spec *spec, const bg_option_limits *limits, const cJSON *item,
+                         const char *json_path, const char *got, bg_problems *problems);
+
 void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, const char *json_path,
                                 bg_problems *problems)
 {
@@ -528,6 +541,7 @@ void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, c
                                 item->string);
             continue;
         }
+        size_t before = problems->count;
         switch (spec->type) {
         case BG_OPTION_BOOL:
             if (!cJSON_IsBool(item))
@@ -551,7 +565,82 @@ void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, c
                                 got);
             break;
         }
+        const bg_option_limits *limits = option_limits(plugin, (size_t)(spec - e->options));
+        if (problems->count == before && limits)
+            check_limits(spec, limits, item, json_path, got, problems);
     }
+}
+
+/* The plugin's bounds of option i (ABI 1.1), or NULL. */
+static const bg_option_limits *option_limits(const bg_plugin *plugin, size_t i)
+{
+    const bg_exporter *e = &plugin->descriptor;
+    size_t needed = offsetof(bg_exporter, option_limits_size) + sizeof e->option_limits_size;
+    if (plugin->plugin_struct_size < needed || !e->option_limits ||
+        e->option_limits_size < offsetof(bg_option_limits, pattern))
+        return NULL;
+    return (const bg_option_limits *)(const void *)((const char *)e->option_limits + i * e->option_limits_size);
+}
+
+static void check_limits(const bg_option_spec *spec, const bg_option_limits *limits, const cJSON *item,
+                         const char *json_path, const char *got, bg_problems *problems)
+{
+    if (cJSON_IsNumber(item)) {
+        double v = item->valuedouble;
+        bool low = (limits->flags & BG_OPTION_HAS_MINIMUM) && v < limits->minimum;
+        bool high = (limits->flags & BG_OPTION_HAS_MAXIMUM) && v > limits->maximum;
+        if (low || high) {
+            if ((limits->flags & BG_OPTION_HAS_MINIMUM) && (limits->flags & BG_OPTION_HAS_MAXIMUM))
+                bg_problems_add(problems, "%s.%s: expected a value from %g to %g, got %s", json_path, spec->name,
+                                limits->minimum, limits->maximum, got);
+            else if (low)
+                bg_problems_add(problems, "%s.%s: expected at least %g, got %s", json_path, spec->name,
+                                limits->minimum, got);
+            else
+                bg_problems_add(problems, "%s.%s: expected at most %g, got %s", json_path, spec->name,
+                                limits->maximum, got);
+        }
+    }
+    size_t pattern_end = offsetof(bg_option_limits, pattern) + sizeof limits->pattern;
+    (void)pattern_end;
+    if (cJSON_IsString(item) && limits->pattern) {
+        int code;
+        PCRE2_SIZE offset;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)limits->pattern, PCRE2_ZERO_TERMINATED,
+                                       PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &offset, NULL);
+        if (!re) {
+            bg_problems_add(problems, "%s.%s: the plugin's pattern for this option does not compile", json_path,
+                            spec->name);
+            return;
+        }
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+        int rc = md ? pcre2_match(re, (PCRE2_SPTR)item->valuestring, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) : -1;
+        if (rc < 0)
+            bg_problems_add(problems, "%s.%s: expected %s, got %s", json_path, spec->name,
+                            limits->pattern_help ? limits->pattern_help : "a value matching the plugin's pattern",
+                            got);
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+    }
+}
+
+void bg_plugin_check(const bg_plugin *plugin, const char *output, const cJSON *options, const char *job,
+                     const bg_table_schema *const *tables, size_t table_count, const char *json_path,
+                     bg_problems *problems)
+{
+    const bg_exporter *e = &plugin->descriptor;
+    size_t needed = offsetof(bg_exporter, check) + sizeof e->check;
+    if (plugin->plugin_struct_size < needed || !e->check)
+        return;
+    bg_context *ctx = bg_context_new(plugin, output, options, job);
+    if (!ctx) {
+        bg_problems_add(problems, "%s: out of memory", json_path);
+        return;
+    }
+    if (e->check(ctx, tables, table_count) != BG_OK)
+        bg_problems_add(problems, "%s: %s", json_path,
+                        ctx->message[0] ? ctx->message : "refused by the plugin's check, without a message");
+    bg_context_free(ctx);
 }
 
 /* Contexts ----------------------------------------------------------------- */
@@ -563,6 +652,7 @@ bg_context *bg_context_new(const bg_plugin *plugin, const char *output_path, con
         return NULL;
     ctx->plugin = plugin;
     ctx->options = options;
+    ctx->shrink_limit = 1.0;
     ctx->output_path = strdup(output_path ? output_path : "");
     ctx->job = strdup(job ? job : "");
     if (!ctx->output_path || !ctx->job) {

@@ -47,6 +47,12 @@ char **bg_plugin_names(const bg_plugin_dirs *dirs, size_t *count);
 void bg_plugin_validate_options(const bg_plugin *plugin, const cJSON *options, const char *json_path,
                                 bg_problems *problems);
 
+/* Runs the plugin's own check of its options (ABI 1.1, when it has one)
+ * on a context that is never opened; a refusal is a problem at json_path. */
+void bg_plugin_check(const bg_plugin *plugin, const char *output, const cJSON *options, const char *job,
+                     const bg_table_schema *const *tables, size_t table_count, const char *json_path,
+                     bg_problems *problems);
+
 /* One open exporter, as seen by the host. */
 struct bg_context {
     const bg_plugin *plugin;
@@ -63,6 +69,7 @@ struct bg_context {
     size_t file_count, file_capacity;
     char **kept; /* option strings handed out, freed with the context */
     size_t kept_count;
+    double shrink_limit; /* host_api.shrink_limit (1.0 unless the run sets it) */
 };
 
 /* The host API table handed to every plugin. */

@@ -1,292 +1,41 @@
 /* run.c — the pipeline: source -> decoded text -> rows -> exporters, one way.
- * Workers extract documents in parallel; the main thread hands each finished
- * document's rows to the exporters in sorted source order and frees them, so
- * the corpus is never held in memory and outputs are reproducible. Outputs go
- * to temporary files that are renamed into place only after every exporter
- * committed; anything else leaves the previous outputs exactly as they were. */
+ * Workers read and extract sources in parallel; the main thread hands each
+ * finished document's rows to the exporters in sorted source order and
+ * frees them, so the corpus is never held in memory and outputs are
+ * reproducible. Outputs go to temporary files that are published together
+ * only after every exporter committed and the guard agreed; anything else
+ * leaves the previous outputs exactly as they were. */
 #include "run/run.h"
 
-#include "hash.h"
+#include "budget.h"
 #include "log.h"
 #include "paths.h"
+#include "run/exporters.h"
 #include "run/lock.h"
-#include "source/decode.h"
+#include "run/publish.h"
+#include "run/state.h"
+#include "run/workers.h"
+#include "source/read.h"
 #include "source/sources.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Checking --------------------------------------------------------------- */
+/* What a worker makes of one source: its documents with their rows. */
+typedef struct source_out {
+    bg_source_docs docs;
+    bg_rowset **rows; /* per document, NULL when it failed */
+    bool nomem;
+} source_out;
 
-bg_job *bg_job_check(const char *config_path, const bg_plugin_dirs *dirs, const char *only, bg_problems *problems)
-{
-    bg_config *config = bg_config_load(config_path, problems);
-    if (!config)
-        return NULL;
-    bg_job *job = calloc(1, sizeof *job);
-    if (!job) {
-        bg_config_free(config);
-        return NULL;
-    }
-    job->config = config;
-    job->plugin_count = config->exporter_count;
-    job->plugins = calloc(config->exporter_count ? config->exporter_count : 1, sizeof *job->plugins);
-    bool only_found = false;
-    for (size_t i = 0; i < config->exporter_count; i++) {
-        bg_exporter_config *e = &config->exporters[i];
-        if (!e->plugin)
-            continue;
-        if (only && strcmp(only, e->plugin) != 0)
-            continue;
-        only_found = true;
-        char msg[BG_MESSAGE_MAX];
-        if (bg_plugin_load(dirs, e->plugin, &job->plugins[i], msg, sizeof msg) != BG_E_OK) {
-            bg_problems_add(problems, "%s.plugin: %s", e->json_path, msg);
-            continue;
-        }
-        char options_path[96];
-        snprintf(options_path, sizeof options_path, "%s.options", e->json_path);
-        bg_plugin_validate_options(job->plugins[i], e->options, options_path, problems);
-    }
-    if (only && !only_found)
-        bg_problems_add(problems, "--only %s: the job has no exporter with plugin '%s'", only, only);
-    job->rules = bg_rules_load(config->rules_path, config->divisions_path, config->extract, "extract", problems);
-    if (problems->count) {
-        bg_job_free(job);
-        return NULL;
-    }
-    return job;
-}
-
-void bg_job_free(bg_job *job)
-{
-    if (!job)
-        return;
-    for (size_t i = 0; i < job->plugin_count; i++)
-        bg_plugin_unload(job->plugins[i]);
-    free(job->plugins);
-    bg_rules_free(job->rules);
-    bg_config_free(job->config);
-    free(job);
-}
-
-/* Extraction of one source --------------------------------------------- */
-
-typedef struct doc_result {
-    bg_rowset *rows;
-    char *source;
-    char doc_id[17];
-    char content_hash[17];
-    char *error; /* set when the source failed */
-} doc_result;
-
-typedef struct source_result {
-    doc_result *docs;
-    size_t count;
-    bool done;
-} source_result;
-
-static doc_result *add_doc(source_result *r)
-{
-    doc_result *grown = realloc(r->docs, (r->count + 1) * sizeof *grown);
-    if (!grown)
-        return NULL;
-    r->docs = grown;
-    doc_result *d = &r->docs[r->count++];
-    memset(d, 0, sizeof *d);
-    return d;
-}
-
-static void fail_doc(doc_result *d, const char *message)
-{
-    d->error = strdup(message);
-    bg_rowset_free(d->rows);
-    d->rows = NULL;
-}
-
-static void extract_one(const bg_job *job, doc_result *d, bg_doc_input *input)
-{
-    char msg[1024];
-    size_t table_count = bg_rules_table_count(job->rules);
-    d->rows = bg_rowset_new(table_count, bg_rules_tables(job->rules));
-    if (!d->rows) {
-        fail_doc(d, "out of memory");
-        return;
-    }
-    input->doc_id = d->doc_id;
-    input->content_hash = d->content_hash;
-    input->source = d->source;
-    if (bg_extract_document(job->rules, input, d->rows, msg, sizeof msg) != BG_E_OK)
-        fail_doc(d, msg);
-}
-
-static void process_source(const bg_job *job, const bg_source_file *file, source_result *r)
-{
-    char msg[1024];
-    size_t size;
-    char *bytes = bg_read_file(file->path, &size);
-    if (!bytes) {
-        doc_result *d = add_doc(r);
-        if (d) {
-            d->source = strdup(file->path);
-            snprintf(msg, sizeof msg, "%s: cannot read: %s", file->path, strerror(errno));
-            fail_doc(d, msg);
-        }
-        return;
-    }
-    const bg_source_config *s = file->config;
-    bool csv = !strcmp(s->format, "csv");
-    bg_decoded decoded;
-    bg_error e = bg_decode(bytes, size, file->path, s->encoding, csv ? "text" : s->format, &decoded, msg, sizeof msg);
-    char hash[17];
-    bg_content_hash(bytes, size, hash);
-    free(bytes);
-    if (e != BG_E_OK) {
-        doc_result *d = add_doc(r);
-        if (d) {
-            d->source = strdup(file->path);
-            memcpy(d->content_hash, hash, sizeof hash);
-            fail_doc(d, msg);
-        }
-        return;
-    }
-    if (!csv) {
-        doc_result *d = add_doc(r);
-        if (!d) {
-            bg_decoded_free(&decoded);
-            return;
-        }
-        d->source = strdup(file->path);
-        memcpy(d->content_hash, hash, sizeof hash);
-        memcpy(d->doc_id, hash, sizeof hash);
-        bg_doc_input input = {.encoding = decoded.encoding,
-                              .encoding_reason = decoded.reason,
-                              .format = decoded.format,
-                              .utf8 = decoded.utf8,
-                              .length = decoded.length};
-        extract_one(job, d, &input);
-        bg_decoded_free(&decoded);
-        return;
-    }
-    bg_csv_rows rows;
-    e = bg_csv_read(decoded.utf8, decoded.length, file->path, s, &rows, msg, sizeof msg);
-    if (e != BG_E_OK) {
-        doc_result *d = add_doc(r);
-        if (d) {
-            d->source = strdup(file->path);
-            memcpy(d->content_hash, hash, sizeof hash);
-            fail_doc(d, msg);
-        }
-        bg_decoded_free(&decoded);
-        return;
-    }
-    for (size_t i = 0; i < rows.count; i++) {
-        bg_csv_row *row = &rows.rows[i];
-        doc_result *d = add_doc(r);
-        if (!d)
-            break;
-        char name[4096];
-        snprintf(name, sizeof name, "%s#%zu", file->path, row->row);
-        d->source = strdup(name);
-        bg_content_hash(row->text, row->text_length, d->content_hash);
-        memcpy(d->doc_id, d->content_hash, sizeof d->doc_id);
-        bg_doc_input input = {.encoding = decoded.encoding,
-                              .encoding_reason = decoded.reason,
-                              .format = "csv",
-                              .utf8 = row->text,
-                              .length = row->text_length,
-                              .hint_title = row->title,
-                              .hint_region = row->region,
-                              .hint_year = row->year,
-                              .hint_url = row->url};
-        extract_one(job, d, &input);
-    }
-    bg_csv_rows_free(&rows);
-    bg_decoded_free(&decoded);
-}
-
-static void free_source_result(source_result *r)
-{
-    for (size_t i = 0; i < r->count; i++) {
-        bg_rowset_free(r->docs[i].rows);
-        free(r->docs[i].source);
-        free(r->docs[i].error);
-    }
-    free(r->docs);
-    r->docs = NULL;
-    r->count = 0;
-}
-
-/* Workers deliver in order ----------------------------------------------- */
-
-typedef struct work_queue {
-    const bg_job *job;
-    const bg_source_list *sources;
-    source_result *results;
-    size_t next, consumed, window;
-    bool stop;
-    pthread_mutex_t mutex;
-    pthread_cond_t done_cv, space_cv;
-} work_queue;
-
-static void *worker_main(void *arg)
-{
-    work_queue *q = arg;
-    for (;;) {
-        pthread_mutex_lock(&q->mutex);
-        while (!q->stop && q->next < q->sources->count && q->next >= q->consumed + q->window)
-            pthread_cond_wait(&q->space_cv, &q->mutex);
-        if (q->stop || q->next >= q->sources->count) {
-            pthread_mutex_unlock(&q->mutex);
-            return NULL;
-        }
-        size_t i = q->next++;
-        pthread_mutex_unlock(&q->mutex);
-        source_result r = {0};
-        process_source(q->job, &q->sources->files[i], &r);
-        pthread_mutex_lock(&q->mutex);
-        q->results[i] = r;
-        q->results[i].done = true;
-        pthread_cond_broadcast(&q->done_cv);
-        pthread_mutex_unlock(&q->mutex);
-    }
-}
-
-/* Exporters ---------------------------------------------------------------- */
-
-typedef struct exporter_run {
-    const bg_plugin *plugin;
-    const bg_exporter_config *config;
-    bg_context *ctx;
-    bool closed;
-} exporter_run;
-
-static int exporter_failed(exporter_run *x, const char *what)
-{
-    bg_error_log("exporter %s (plugin %s, output %s): %s: %s", x->config->json_path, x->plugin->descriptor.name,
-                 x->ctx->output_path, what, x->ctx->message[0] ? x->ctx->message : "failed without a message");
-    return BG_EXIT_EXPORT_FAILED;
-}
-
-static void abort_all(exporter_run *xs, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (!xs[i].ctx)
-            continue;
-        if (xs[i].ctx->opened && !xs[i].closed) {
-            xs[i].ctx->message[0] = '\0';
-            if (xs[i].plugin->descriptor.close(xs[i].ctx, xs[i].ctx->state, 0) != BG_OK)
-                bg_warn("plugin %s: abort failed: %s", xs[i].plugin->descriptor.name, xs[i].ctx->message);
-            xs[i].closed = true;
-        }
-        bg_context_discard(xs[i].ctx);
-    }
-}
+typedef struct summary_builder {
+    bg_source_result *items;
+    size_t count, capacity;
+} summary_builder;
 
 /* doc_id set: the same content under two names is exported once. */
 typedef struct id_set {
@@ -294,14 +43,102 @@ typedef struct id_set {
     size_t capacity, count;
 } id_set;
 
-static bool id_set_insert(id_set *s, const char *hex)
+typedef struct run {
+    bg_job *job;
+    const bg_config *c;
+    const bg_run_options *o;
+    time_t started;
+    char run_id[64];
+    bg_lock lock;
+    bool locked;
+    bg_state previous;
+    bg_source_list sources;
+    size_t table_count;
+    const bg_table_schema *const *tables;
+    uint64_t *row_counts;
+    bg_export *exports;
+    summary_builder summary;
+    id_set seen;
+    uint64_t documents, failed;
+    bg_table_count *counts;
+    bg_publish publish;
+    char reason[1024]; /* why the run did not publish */
+} run;
+
+static bool interrupted(const run *r)
+{
+    return r->o->interrupted && *r->o->interrupted;
+}
+
+/* Workers: read, decode, extract ------------------------------------------ */
+
+static void work_source(void *user, size_t index, void *slot)
+{
+    const run *r = user;
+    source_out *out = slot;
+    const bg_source_file *file = &r->sources.files[index];
+    bg_read_limits limits = {.max_bytes = r->c->limits.document_bytes};
+    if (bg_source_read(file, &limits, &out->docs) != BG_E_OK) {
+        out->nomem = true;
+        return;
+    }
+    out->rows = calloc(out->docs.count ? out->docs.count : 1, sizeof *out->rows);
+    if (!out->rows) {
+        out->nomem = true;
+        return;
+    }
+    size_t table_count = bg_rules_table_count(r->job->rules);
+    for (size_t i = 0; i < out->docs.count; i++) {
+        bg_source_doc *d = &out->docs.items[i];
+        if (d->error)
+            continue;
+        char msg[1024];
+        bg_rowset *rows = bg_rowset_new(table_count, bg_rules_tables(r->job->rules));
+        if (!rows) {
+            d->error = strdup("out of memory");
+            out->nomem = !d->error;
+            continue;
+        }
+        rows->row_limit = r->c->limits.rows_per_document;
+        bg_doc_input input = bg_source_doc_input(d);
+        bg_budget_begin(r->o->interrupted, r->c->limits.seconds_per_document);
+        bg_error e = bg_extract_document(r->job->rules, &input, rows, msg, sizeof msg);
+        bg_budget_end();
+        /* the text is no longer needed: only the rows travel on */
+        free(d->utf8);
+        d->utf8 = NULL;
+        if (e != BG_E_OK) {
+            bg_rowset_free(rows);
+            d->error = strdup(msg);
+            out->nomem = !d->error;
+            continue;
+        }
+        out->rows[i] = rows;
+    }
+}
+
+static void free_source_out(void *slot)
+{
+    source_out *out = slot;
+    for (size_t i = 0; out->rows && i < out->docs.count; i++)
+        bg_rowset_free(out->rows[i]);
+    free(out->rows);
+    bg_source_docs_free(&out->docs);
+    memset(out, 0, sizeof *out);
+}
+
+/* Bookkeeping ---------------------------------------------------------------- */
+
+/* false when out of memory (the caller fails the run: a summary that lost a
+ * source would be a false record). */
+static bool id_set_insert(id_set *s, const char *hex, bool *fresh)
 {
     uint64_t v = strtoull(hex, NULL, 16) | 1; /* 0 marks an empty slot */
     if ((s->count + 1) * 2 > s->capacity) {
         size_t capacity = s->capacity ? s->capacity * 2 : 1024;
         uint64_t *slots = calloc(capacity, sizeof *slots);
         if (!slots)
-            return true;
+            return false;
         for (size_t i = 0; i < s->capacity; i++)
             if (s->slots[i])
                 for (size_t k = s->slots[i] % capacity;; k = (k + 1) % capacity)
@@ -314,37 +151,47 @@ static bool id_set_insert(id_set *s, const char *hex)
         s->capacity = capacity;
     }
     for (size_t k = v % s->capacity;; k = (k + 1) % s->capacity) {
-        if (s->slots[k] == v)
-            return false;
+        if (s->slots[k] == v) {
+            *fresh = false;
+            return true;
+        }
         if (!s->slots[k]) {
             s->slots[k] = v;
             s->count++;
+            *fresh = true;
             return true;
         }
     }
 }
 
-typedef struct summary_builder {
-    bg_source_result *items;
-    size_t count, capacity;
-} summary_builder;
-
-static void summary_add(summary_builder *b, const doc_result *d)
+/* The entry for one document, or NULL when out of memory. */
+static bg_source_result *summary_add(summary_builder *b, const bg_source_doc *d, const char *status)
 {
     if (b->count == b->capacity) {
         size_t capacity = b->capacity ? b->capacity * 2 : 64;
         bg_source_result *grown = realloc(b->items, capacity * sizeof *grown);
         if (!grown)
-            return;
+            return NULL;
         b->items = grown;
         b->capacity = capacity;
     }
-    bg_source_result *s = &b->items[b->count++];
-    s->source = d->source ? strdup(d->source) : strdup("?");
+    bg_source_result *s = &b->items[b->count];
+    memset(s, 0, sizeof *s);
+    s->source = strdup(d->source ? d->source : "?");
     s->doc_id = d->doc_id[0] && !d->error ? strdup(d->doc_id) : NULL;
     s->content_hash = d->content_hash[0] ? strdup(d->content_hash) : NULL;
-    s->status = d->error ? "failed" : "ok";
+    s->status = status;
     s->error = d->error ? strdup(d->error) : NULL;
+    if (!s->source || (d->doc_id[0] && !d->error && !s->doc_id) || (d->content_hash[0] && !s->content_hash) ||
+        (d->error && !s->error)) {
+        free((char *)s->source);
+        free((char *)s->doc_id);
+        free((char *)s->content_hash);
+        free((char *)s->error);
+        return NULL;
+    }
+    b->count++;
+    return s;
 }
 
 static void summary_free(summary_builder *b)
@@ -369,319 +216,358 @@ static void progress(size_t done, size_t total, time_t started)
     fflush(stderr);
 }
 
-/* Writes the state file atomically: the last successful run's sources. */
-static void write_state(const bg_config *c, const bg_run_summary *summary)
+/* Stages ------------------------------------------------------------------- */
+
+static int take_lock(run *r)
 {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "job", c->job);
-    cJSON_AddStringToObject(root, "run_id", summary->run_id);
-    cJSON_AddNumberToObject(root, "started_at", (double)summary->started_at);
-    cJSON_AddNumberToObject(root, "finished_at", (double)summary->finished_at);
-    cJSON_AddStringToObject(root, "config_hash", summary->config_hash);
-    cJSON *sources = cJSON_AddArrayToObject(root, "sources");
-    for (size_t i = 0; i < summary->source_count; i++) {
-        const bg_source_result *s = &summary->sources[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "source", s->source);
-        if (s->doc_id)
-            cJSON_AddStringToObject(o, "doc_id", s->doc_id);
-        if (s->content_hash)
-            cJSON_AddStringToObject(o, "content_hash", s->content_hash);
-        cJSON_AddStringToObject(o, "status", s->status);
-        if (s->error)
-            cJSON_AddStringToObject(o, "error", s->error);
-        cJSON_AddItemToArray(sources, o);
+    char msg[1024];
+    bg_error e = bg_lock_acquire(r->c->lock_path, &r->lock, msg, sizeof msg);
+    if (e == BG_E_OK) {
+        r->locked = true;
+        return BG_EXIT_OK;
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text)
-        return;
-    char *dir = bg_dirname(c->state_path);
-    char temp[4096];
-    snprintf(temp, sizeof temp, "%s.tmp-%ld", c->state_path, (long)getpid());
-    FILE *f = dir && bg_mkdirs(dir) == 0 ? fopen(temp, "w") : NULL;
-    bool written = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0)
-        written = false;
-    if (written) {
-        if (rename(temp, c->state_path) != 0)
-            bg_warn("state %s: %s", c->state_path, strerror(errno));
-    } else {
-        unlink(temp);
-        bg_warn("state %s: cannot write", c->state_path);
-    }
-    free(dir);
-    cJSON_free(text);
+    snprintf(r->reason, sizeof r->reason, "%s", msg);
+    return e == BG_E_LOCKED ? BG_EXIT_LOCKED : BG_EXIT_USAGE;
 }
 
-static const char *cell_describe(const bg_cell *cells, const bg_table_schema *t, char *buf, size_t n)
+/* The previous run's state, and the leftovers of runs that were killed. */
+static void recover(run *r)
 {
-    int doc = bg_column_index(t, "doc_id");
-    if (doc >= 0 && cells[doc].type == BG_TYPE_TEXT)
-        snprintf(buf, n, "doc %.*s", (int)cells[doc].as.text.length, cells[doc].as.text.data);
+    char msg[1024];
+    if (bg_state_read(r->c->state_path, r->c->job, &r->previous, msg, sizeof msg) != BG_E_OK) {
+        bg_warn("%s; the guard has no previous run to compare with", msg);
+        memset(&r->previous, 0, sizeof r->previous);
+    }
+    if (r->o->dry_run)
+        return;
+    size_t fixed = 0;
+    for (size_t i = 0; i < r->c->exporter_count; i++) {
+        if (!r->job->plugins[i])
+            continue;
+        char *output = bg_config_expand_output(r->c->exporters[i].output_template, r->c->job, r->started);
+        if (!output)
+            continue;
+        char *dir = bg_dirname(output);
+        if (dir)
+            fixed += bg_publish_recover(dir, r->previous.pid);
+        if (r->job->plugins[i]->descriptor.output_kind == BG_OUTPUT_DIRECTORY)
+            fixed += bg_publish_recover(output, r->previous.pid);
+        free(dir);
+        free(output);
+    }
+    if (fixed)
+        bg_info("cleaned up %zu file%s left by stopped runs", fixed, fixed == 1 ? "" : "s");
+}
+
+static int list_sources(run *r)
+{
+    char msg[1024];
+    bg_error e = bg_sources_list(r->c, r->o->interrupted, &r->sources, msg, sizeof msg);
+    if (e == BG_E_INTERRUPTED)
+        return BG_EXIT_INTERRUPTED;
+    if (e != BG_E_OK) {
+        snprintf(r->reason, sizeof r->reason, "%s", msg);
+        return e == BG_E_NOMEM ? BG_EXIT_EXPORT_FAILED : BG_EXIT_USAGE;
+    }
+    bg_info("job %s: %zu source file%s, %zu exporter%s%s", r->c->job, r->sources.count,
+            r->sources.count == 1 ? "" : "s", r->c->exporter_count, r->c->exporter_count == 1 ? "" : "s",
+            r->o->dry_run ? " (dry run: nothing is written)" : "");
+    return BG_EXIT_OK;
+}
+
+/* The guard: too few documents, or far fewer than the last successful run. */
+static int guard(run *r, uint64_t documents, const char *counted)
+{
+    const struct bg_guard_config *g = &r->c->guard;
+    if (r->o->allow_shrink || g->allow_shrink)
+        return BG_EXIT_OK;
+    if ((long long)documents < (long long)g->min_documents) {
+        snprintf(r->reason, sizeof r->reason,
+                 "guard: %llu %s, fewer than guard.min_documents (%ld)%s; nothing was published (are the sources "
+                 "there? --allow-shrink publishes anyway)",
+                 (unsigned long long)documents, counted, g->min_documents,
+                 r->previous.found ? "" : ", and no earlier run to compare with");
+        return BG_EXIT_GUARD;
+    }
+    uint64_t before = r->previous.documents;
+    if (r->previous.found && before > 0 && (double)documents < (double)before * (1.0 - g->max_drop)) {
+        snprintf(r->reason, sizeof r->reason,
+                 "guard: %llu %s where the last successful run (%s) had %llu documents, a drop of more than "
+                 "guard.max_drop (%g%%); nothing was published (--allow-shrink publishes anyway)",
+                 (unsigned long long)documents, counted, r->previous.run_id[0] ? r->previous.run_id : "?",
+                 (unsigned long long)before, g->max_drop * 100);
+        return BG_EXIT_GUARD;
+    }
+    return BG_EXIT_OK;
+}
+
+static int open_exporters(run *r)
+{
+    r->exports = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->exports);
+    if (!r->exports)
+        return BG_EXIT_EXPORT_FAILED;
+    if (r->o->dry_run)
+        return BG_EXIT_OK;
+    for (size_t i = 0; i < r->c->exporter_count; i++) {
+        if (!r->job->plugins[i])
+            continue;
+        const bg_exporter_config *e = &r->c->exporters[i];
+        char *output = bg_config_expand_output(e->output_template, r->c->job, r->started);
+        if (!output) {
+            snprintf(r->reason, sizeof r->reason, "%s: out of memory", e->json_path);
+            return BG_EXIT_EXPORT_FAILED;
+        }
+        double shrink = r->o->allow_shrink || r->c->guard.allow_shrink ? 1.0 : r->c->guard.max_drop;
+        bg_error err = bg_export_open(&r->exports[i], r->job->plugins[i], e->json_path, output, e->options, r->c->job,
+                                      shrink, r->tables, r->table_count, r->reason, sizeof r->reason);
+        free(output);
+        if (err != BG_E_OK)
+            return BG_EXIT_EXPORT_FAILED;
+    }
+    return BG_EXIT_OK;
+}
+
+/* One document's rows to every exporter. */
+static int deliver(run *r, const bg_source_doc *d, bg_rowset *rows)
+{
+    bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, d->doc_id, d->source,
+                             d->content_hash};
+    for (size_t t = 0; t < r->table_count; t++)
+        r->row_counts[t] += bg_rowset_count(rows, t);
+    for (size_t x = 0; x < r->c->exporter_count; x++) {
+        bg_export *e = &r->exports[x];
+        if (!e->ctx)
+            continue;
+        if (bg_export_document(e, &info, r->reason, sizeof r->reason) != BG_E_OK)
+            return BG_EXIT_EXPORT_FAILED;
+        for (size_t t = 0; t < r->table_count; t++) {
+            size_t n = bg_rowset_count(rows, t);
+            for (size_t row = 0; row < n; row++)
+                if (bg_export_row(e, r->tables[t], bg_rowset_row(rows, t, row), row + 1, d->source, r->reason,
+                                  sizeof r->reason) != BG_E_OK)
+                    return BG_EXIT_EXPORT_FAILED;
+        }
+    }
+    return BG_EXIT_OK;
+}
+
+/* One source's documents, in order: failures counted, copies skipped. */
+static int take_source(run *r, source_out *out)
+{
+    if (out->nomem) {
+        snprintf(r->reason, sizeof r->reason, "out of memory reading sources");
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    for (size_t k = 0; k < out->docs.count; k++) {
+        bg_source_doc *d = &out->docs.items[k];
+        if (d->notice)
+            bg_warn("%s: %s", d->source, d->notice);
+        bool fresh = true;
+        if (!d->error && !id_set_insert(&r->seen, d->doc_id, &fresh)) {
+            snprintf(r->reason, sizeof r->reason, "out of memory");
+            return BG_EXIT_EXPORT_FAILED;
+        }
+        const char *status = d->error ? "failed" : fresh ? "ok" : "duplicate";
+        if (!summary_add(&r->summary, d, status)) {
+            snprintf(r->reason, sizeof r->reason, "out of memory recording the run's sources");
+            return BG_EXIT_EXPORT_FAILED;
+        }
+        if (d->error) {
+            r->failed++;
+            bg_warn("source failed: %s", d->error);
+            continue;
+        }
+        if (!fresh) {
+            bg_info("%s: same content as an earlier source (doc %s), skipped", d->source, d->doc_id);
+            continue;
+        }
+        r->documents++;
+        int code = deliver(r, d, out->rows[k]);
+        if (code)
+            return code;
+    }
+    return BG_EXIT_OK;
+}
+
+static int extract_all(run *r)
+{
+    int jobs = r->o->jobs > 0 ? r->o->jobs : r->c->jobs;
+    bg_workers *w = r->sources.count ? bg_workers_start(r->sources.count, 64, jobs, sizeof(source_out), work_source, r,
+                                                        r->o->interrupted)
+                                     : NULL;
+    if (r->sources.count && !w) {
+        snprintf(r->reason, sizeof r->reason, "cannot start worker threads");
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    bool show_progress = r->o->progress && r->sources.count > 0;
+    int code = BG_EXIT_OK;
+    for (size_t i = 0; i < r->sources.count && code == BG_EXIT_OK; i++) {
+        source_out *out = bg_workers_next(w, i);
+        if (!out || interrupted(r)) {
+            code = BG_EXIT_INTERRUPTED;
+            break;
+        }
+        code = take_source(r, out);
+        free_source_out(out);
+        bg_workers_release(w, i);
+        if (show_progress)
+            progress(i + 1, r->sources.count, r->started);
+    }
+    bg_workers_finish(w, free_source_out);
+    return code;
+}
+
+static void fill_summary(run *r, bg_run_summary *s)
+{
+    r->counts = calloc(r->table_count ? r->table_count : 1, sizeof *r->counts);
+    for (size_t t = 0; t < r->table_count && r->counts; t++) {
+        r->counts[t].table = r->tables[t]->name;
+        r->counts[t].rows = r->row_counts[t];
+    }
+    *s = (bg_run_summary){.struct_size = sizeof *s,
+                          .abi_major = BG_EXPORTER_ABI_MAJOR,
+                          .abi_minor = BG_EXPORTER_ABI_MINOR,
+                          .run_id = r->run_id,
+                          .job = r->c->job,
+                          .started_at = (int64_t)r->started,
+                          .finished_at = (int64_t)time(NULL),
+                          .config_hash = r->c->config_hash ? r->c->config_hash : "",
+                          .sources_seen = r->sources.count,
+                          .documents = r->documents,
+                          .sources_failed = r->failed,
+                          .table_count = r->counts ? r->table_count : 0,
+                          .tables = r->counts,
+                          .source_count = r->summary.count,
+                          .sources = r->summary.items};
+}
+
+static int end_exporters(run *r, const bg_run_summary *summary)
+{
+    for (size_t x = 0; x < r->c->exporter_count; x++)
+        if (r->exports[x].ctx &&
+            bg_export_end(&r->exports[x], r->tables, r->table_count, summary, r->reason, sizeof r->reason) != BG_E_OK)
+            return BG_EXIT_EXPORT_FAILED;
+    return BG_EXIT_OK;
+}
+
+/* Commit every exporter, place every output, write the state (the commit
+ * point), then let go of the previous outputs. A failure or a signal before
+ * the commit point puts every previous output back. */
+static int commit(run *r, const bg_run_summary *summary)
+{
+    for (size_t x = 0; x < r->c->exporter_count; x++)
+        if (r->exports[x].ctx && bg_export_commit(&r->exports[x], r->reason, sizeof r->reason) != BG_E_OK)
+            return BG_EXIT_EXPORT_FAILED;
+    if (interrupted(r))
+        return BG_EXIT_INTERRUPTED;
+    for (size_t x = 0; x < r->c->exporter_count; x++)
+        if (!bg_export_outputs(&r->exports[x], &r->publish)) {
+            snprintf(r->reason, sizeof r->reason, "out of memory");
+            return BG_EXIT_EXPORT_FAILED;
+        }
+    if (bg_publish_place(&r->publish, r->reason, sizeof r->reason) != BG_E_OK)
+        return BG_EXIT_EXPORT_FAILED;
+    if (interrupted(r)) {
+        bg_publish_rollback(&r->publish);
+        snprintf(r->reason, sizeof r->reason, "interrupted while publishing: the previous outputs are back in place");
+        return BG_EXIT_INTERRUPTED;
+    }
+    char msg[900];
+    if (bg_state_write(r->c->state_path, summary, msg, sizeof msg) != BG_E_OK) {
+        bg_publish_rollback(&r->publish);
+        snprintf(r->reason, sizeof r->reason, "%s; the previous outputs are back in place", msg);
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    bg_publish_done(&r->publish);
+    for (size_t i = 0; i < r->publish.count; i++)
+        bg_debug("wrote %s", r->publish.files[i].final_path);
+    return BG_EXIT_OK;
+}
+
+/* The run's last words: one summary line, then every failure. Quiet runs
+ * that succeeded say nothing (unless asked); any other outcome is said at
+ * warning or error level so that cron mails it. */
+static void report(run *r, int code)
+{
+    char per_table[512] = "";
+    for (size_t t = 0; t < r->table_count; t++) {
+        char part[64];
+        snprintf(part, sizeof part, "%s%s %llu", t ? ", " : "", r->tables[t]->name,
+                 (unsigned long long)r->row_counts[t]);
+        strncat(per_table, part, sizeof per_table - strlen(per_table) - 1);
+    }
+    const char *outcome = code == BG_EXIT_OK              ? ""
+                          : code == BG_EXIT_SOURCES_FAILED ? " (outputs written without the failed sources)"
+                          : code == BG_EXIT_LOCKED         ? " (refused: another run holds the lock)"
+                          : code == BG_EXIT_GUARD          ? " (refused by the guard: outputs not replaced)"
+                          : code == BG_EXIT_INTERRUPTED    ? " (interrupted: outputs not replaced)"
+                          : r->o->dry_run                  ? " (dry run failed)"
+                                                           : " (outputs not replaced)";
+    if (code != BG_EXIT_OK && code != BG_EXIT_SOURCES_FAILED && r->reason[0])
+        bg_error_log("%s", r->reason);
+    else if (code == BG_EXIT_INTERRUPTED)
+        bg_error_log("interrupted: previous outputs are left as they were");
+    bg_log_level level = code == BG_EXIT_OK ? BG_LOG_INFO : code == BG_EXIT_SOURCES_FAILED ? BG_LOG_WARN : BG_LOG_ERROR;
+    const char *format = "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s";
+    if (level == BG_LOG_INFO && !r->o->summary)
+        bg_log(level, format, r->c->job, r->sources.count, (unsigned long long)r->documents,
+               (unsigned long long)r->failed, per_table, (long)(time(NULL) - r->started), outcome);
     else
-        snprintf(buf, n, "row");
-    return buf;
+        bg_log_always(level, format, r->c->job, r->sources.count, (unsigned long long)r->documents,
+                      (unsigned long long)r->failed, per_table, (long)(time(NULL) - r->started), outcome);
+    for (size_t i = 0; i < r->summary.count; i++)
+        if (r->summary.items[i].error)
+            bg_log_always(BG_LOG_WARN, "failed source: %s", r->summary.items[i].error);
 }
 
 int bg_run(bg_job *job, const bg_run_options *options)
 {
-    const bg_config *c = job->config;
-    time_t started = time(NULL);
-    char msg[1024];
-    bg_lock lock;
-    bg_error e = bg_lock_acquire(c->lock_path, &lock, msg, sizeof msg);
-    if (e == BG_E_LOCKED) {
-        bg_error_log("%s", msg);
-        return BG_EXIT_LOCKED;
-    }
-    if (e != BG_E_OK) {
-        bg_error_log("%s", msg);
-        return BG_EXIT_USAGE;
-    }
-    bg_source_list sources = {0};
-    if ((e = bg_sources_list(c, &sources, msg, sizeof msg)) != BG_E_OK) {
-        bg_error_log("%s", msg);
-        bg_lock_release(&lock);
-        return BG_EXIT_USAGE;
-    }
-    bg_info("job %s: %zu source file%s, %zu exporter%s%s", c->job, sources.count, sources.count == 1 ? "" : "s",
-            c->exporter_count, c->exporter_count == 1 ? "" : "s",
-            options->dry_run ? " (dry run: nothing is written)" : "");
-
-    size_t table_count = bg_rules_table_count(job->rules);
-    const bg_table_schema *const *tables = bg_rules_tables(job->rules);
-    uint64_t *row_counts = calloc(table_count ? table_count : 1, sizeof *row_counts);
-    exporter_run *xs = calloc(c->exporter_count ? c->exporter_count : 1, sizeof *xs);
-    int exit_code = BG_EXIT_OK;
-    char run_id[64];
+    run r = {.job = job, .c = job->config, .o = options, .started = time(NULL)};
+    r.table_count = bg_rules_table_count(job->rules);
+    r.tables = bg_rules_tables(job->rules);
     struct tm tm_start;
-    localtime_r(&started, &tm_start);
-    strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%S", &tm_start);
-    snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
+    localtime_r(&r.started, &tm_start);
+    strftime(r.run_id, sizeof r.run_id, "%Y%m%dT%H%M%S", &tm_start);
+    snprintf(r.run_id + strlen(r.run_id), sizeof r.run_id - strlen(r.run_id), "-%ld", (long)getpid());
+    r.row_counts = calloc(r.table_count ? r.table_count : 1, sizeof *r.row_counts);
 
-    /* Open every exporter and begin every table before any work. */
-    for (size_t i = 0; i < c->exporter_count && !options->dry_run && exit_code == BG_EXIT_OK; i++) {
-        if (!job->plugins[i])
-            continue;
-        exporter_run *x = &xs[i];
-        x->plugin = job->plugins[i];
-        x->config = &c->exporters[i];
-        char *output = bg_config_expand_output(x->config->output_template, c->job, started);
-        x->ctx = output ? bg_context_new(x->plugin, output, x->config->options, c->job) : NULL;
-        free(output);
-        if (!x->ctx) {
-            bg_error_log("%s: out of memory", x->config->json_path);
-            exit_code = BG_EXIT_EXPORT_FAILED;
-            break;
-        }
-        const bg_exporter *d = &x->plugin->descriptor;
-        if (d->open(x->ctx, &x->ctx->state) != BG_OK) {
-            exit_code = exporter_failed(x, "open");
-            break;
-        }
-        x->ctx->opened = true;
-        for (size_t t = 0; t < table_count; t++)
-            if (d->begin_table(x->ctx, x->ctx->state, tables[t]) != BG_OK) {
-                char what[128];
-                snprintf(what, sizeof what, "begin table %s", tables[t]->name);
-                exit_code = exporter_failed(x, what);
-                break;
-            }
+    int code = r.row_counts ? take_lock(&r) : BG_EXIT_EXPORT_FAILED;
+    if (code == BG_EXIT_OK) {
+        recover(&r);
+        code = list_sources(&r);
     }
+    if (code == BG_EXIT_OK && r.sources.count == 0)
+        code = guard(&r, 0, "sources listed"); /* nothing to read: say so before any work */
+    if (code == BG_EXIT_OK)
+        code = open_exporters(&r);
+    if (code == BG_EXIT_OK)
+        code = extract_all(&r);
+    if (code == BG_EXIT_OK)
+        code = guard(&r, r.documents, "documents");
+    bg_run_summary summary;
+    fill_summary(&r, &summary);
+    if (code == BG_EXIT_OK && !r.counts)
+        code = BG_EXIT_EXPORT_FAILED;
+    if (code == BG_EXIT_OK && !options->dry_run)
+        code = end_exporters(&r, &summary);
+    if (code == BG_EXIT_OK && !options->dry_run)
+        code = commit(&r, &summary);
+    if (code == BG_EXIT_OK && r.failed)
+        code = BG_EXIT_SOURCES_FAILED;
+    if (code == BG_EXIT_OK && interrupted(&r))
+        bg_info("a signal arrived after the outputs were published; the run is complete");
 
-    source_result *results = calloc(sources.count ? sources.count : 1, sizeof *results);
-    work_queue q = {.job = job, .sources = &sources, .results = results, .window = 64};
-    pthread_mutex_init(&q.mutex, NULL);
-    pthread_cond_init(&q.done_cv, NULL);
-    pthread_cond_init(&q.space_cv, NULL);
-    int jobs = options->jobs > 0 ? options->jobs : c->jobs;
-    if (jobs < 1)
-        jobs = 1;
-    if ((size_t)jobs > sources.count && sources.count > 0)
-        jobs = (int)sources.count;
-    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
-    int started_threads = 0;
-    if (exit_code == BG_EXIT_OK && results && threads)
-        for (; started_threads < jobs; started_threads++)
-            if (pthread_create(&threads[started_threads], NULL, worker_main, &q) != 0)
-                break;
-    if (exit_code == BG_EXIT_OK && started_threads == 0 && sources.count) {
-        bg_error_log("cannot start worker threads");
-        exit_code = BG_EXIT_EXPORT_FAILED;
-    }
-
-    summary_builder summary_sources = {0};
-    id_set seen = {0};
-    uint64_t documents = 0, failed = 0;
-    bool show_progress = options->progress && sources.count > 0;
-    for (size_t i = 0; i < sources.count && exit_code == BG_EXIT_OK; i++) {
-        pthread_mutex_lock(&q.mutex);
-        while (!results[i].done && !(options->interrupted && *options->interrupted)) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 200 * 1000 * 1000;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&q.done_cv, &q.mutex, &until);
-        }
-        pthread_mutex_unlock(&q.mutex);
-        if (options->interrupted && *options->interrupted) {
-            bg_error_log("interrupted: previous outputs are left as they were");
-            exit_code = BG_EXIT_INTERRUPTED;
-            break;
-        }
-        source_result *r = &results[i];
-        for (size_t k = 0; k < r->count && exit_code == BG_EXIT_OK; k++) {
-            doc_result *d = &r->docs[k];
-            summary_add(&summary_sources, d);
-            if (d->error) {
-                failed++;
-                bg_warn("source failed: %s", d->error);
-                continue;
-            }
-            if (!id_set_insert(&seen, d->doc_id)) {
-                bg_info("%s: same content as an earlier source (doc %s), skipped", d->source, d->doc_id);
-                summary_sources.items[summary_sources.count - 1].status = "duplicate";
-                continue;
-            }
-            documents++;
-            bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, d->doc_id,
-                                     d->source,   d->content_hash};
-            for (size_t t = 0; t < table_count; t++)
-                row_counts[t] += bg_rowset_count(d->rows, t);
-            for (size_t x = 0; x < c->exporter_count && exit_code == BG_EXIT_OK; x++) {
-                if (!xs[x].ctx)
-                    continue;
-                const bg_exporter *ex = &xs[x].plugin->descriptor;
-                if (ex->begin_document && ex->begin_document(xs[x].ctx, xs[x].ctx->state, &info) != BG_OK) {
-                    char what[256];
-                    snprintf(what, sizeof what, "document %s (%s)", d->doc_id, d->source);
-                    exit_code = exporter_failed(&xs[x], what);
-                    break;
-                }
-                for (size_t t = 0; t < table_count && exit_code == BG_EXIT_OK; t++) {
-                    size_t n = bg_rowset_count(d->rows, t);
-                    for (size_t row = 0; row < n; row++) {
-                        const bg_cell *cells = bg_rowset_row(d->rows, t, row);
-                        if (ex->write_row(xs[x].ctx, xs[x].ctx->state, tables[t], cells) != BG_OK) {
-                            char what[256], doc[64];
-                            snprintf(what, sizeof what, "table %s, row %zu of %s (%s)", tables[t]->name, row + 1,
-                                     cell_describe(cells, tables[t], doc, sizeof doc), d->source);
-                            exit_code = exporter_failed(&xs[x], what);
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        free_source_result(r);
-        pthread_mutex_lock(&q.mutex);
-        q.consumed++;
-        pthread_cond_broadcast(&q.space_cv);
-        pthread_mutex_unlock(&q.mutex);
-        if (show_progress)
-            progress(i + 1, sources.count, started);
-    }
-    pthread_mutex_lock(&q.mutex);
-    q.stop = true;
-    pthread_cond_broadcast(&q.space_cv);
-    pthread_mutex_unlock(&q.mutex);
-    for (int t = 0; t < started_threads; t++)
-        pthread_join(threads[t], NULL);
-    for (size_t i = 0; i < sources.count; i++)
-        free_source_result(&results[i]);
-    free(results);
-    free(threads);
-    pthread_mutex_destroy(&q.mutex);
-    pthread_cond_destroy(&q.done_cv);
-    pthread_cond_destroy(&q.space_cv);
-
-    bg_table_count *counts = calloc(table_count ? table_count : 1, sizeof *counts);
-    for (size_t t = 0; t < table_count && counts; t++) {
-        counts[t].table = tables[t]->name;
-        counts[t].rows = row_counts[t];
-    }
-    bg_run_summary summary = {sizeof summary,
-                              BG_EXPORTER_ABI_MAJOR,
-                              BG_EXPORTER_ABI_MINOR,
-                              run_id,
-                              c->job,
-                              (int64_t)started,
-                              (int64_t)time(NULL),
-                              c->config_hash ? c->config_hash : "",
-                              sources.count,
-                              documents,
-                              failed,
-                              counts ? table_count : 0,
-                              counts,
-                              summary_sources.count,
-                              summary_sources.items};
-
-    /* End, finish and commit every exporter; any failure aborts them all. */
-    for (size_t x = 0; x < c->exporter_count && exit_code == BG_EXIT_OK; x++) {
-        if (!xs[x].ctx)
-            continue;
-        const bg_exporter *ex = &xs[x].plugin->descriptor;
-        for (size_t t = 0; t < table_count && exit_code == BG_EXIT_OK; t++)
-            if (ex->end_table(xs[x].ctx, xs[x].ctx->state, tables[t]) != BG_OK) {
-                char what[128];
-                snprintf(what, sizeof what, "end table %s", tables[t]->name);
-                exit_code = exporter_failed(&xs[x], what);
-            }
-        if (exit_code == BG_EXIT_OK && ex->finish && ex->finish(xs[x].ctx, xs[x].ctx->state, &summary) != BG_OK)
-            exit_code = exporter_failed(&xs[x], "finish");
-    }
-    if (options->interrupted && *options->interrupted && exit_code == BG_EXIT_OK)
-        exit_code = BG_EXIT_INTERRUPTED;
-    for (size_t x = 0; x < c->exporter_count && exit_code == BG_EXIT_OK; x++) {
-        if (!xs[x].ctx)
-            continue;
-        bg_status s = xs[x].plugin->descriptor.close(xs[x].ctx, xs[x].ctx->state, 1);
-        xs[x].closed = true;
-        if (s != BG_OK)
-            exit_code = exporter_failed(&xs[x], "commit");
-    }
-    if (exit_code == BG_EXIT_OK) {
-        for (size_t x = 0; x < c->exporter_count; x++)
-            if (xs[x].ctx && bg_context_publish(xs[x].ctx, msg, sizeof msg) != BG_E_OK) {
-                bg_error_log("%s: %s", xs[x].config->json_path, msg);
-                exit_code = BG_EXIT_EXPORT_FAILED;
-            }
-        if (exit_code == BG_EXIT_OK && !options->dry_run)
-            write_state(c, &summary);
-    } else if (exit_code != BG_EXIT_INTERRUPTED) {
-        bg_error_log("export failed: previous outputs are left as they were");
-    }
-    abort_all(xs, c->exporter_count);
-    for (size_t x = 0; x < c->exporter_count; x++)
-        bg_context_free(xs[x].ctx);
-    free(xs);
-
-    if (exit_code == BG_EXIT_OK && failed)
-        exit_code = BG_EXIT_SOURCES_FAILED;
-    char per_table[512] = "";
-    for (size_t t = 0; t < table_count; t++) {
-        char part[64];
-        snprintf(part, sizeof part, "%s%s %llu", t ? ", " : "", tables[t]->name, (unsigned long long)row_counts[t]);
-        strncat(per_table, part, sizeof per_table - strlen(per_table) - 1);
-    }
-    bg_log_always(exit_code <= BG_EXIT_SOURCES_FAILED ? BG_LOG_INFO : BG_LOG_ERROR,
-                  "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s", c->job,
-                  sources.count, (unsigned long long)documents, (unsigned long long)failed, per_table,
-                  (long)(time(NULL) - started),
-                  exit_code == BG_EXIT_OK || exit_code == BG_EXIT_SOURCES_FAILED ? "" : " (outputs not replaced)");
-    if (failed)
-        for (size_t i = 0; i < summary_sources.count; i++)
-            if (summary_sources.items[i].error)
-                bg_warn("failed source: %s", summary_sources.items[i].error);
-    summary_free(&summary_sources);
-    free(counts);
-    free(row_counts);
-    free(seen.slots);
-    bg_source_list_free(&sources);
-    bg_lock_release(&lock);
-    return exit_code;
+    for (size_t x = 0; r.exports && x < r.c->exporter_count; x++)
+        bg_export_free(&r.exports[x]);
+    report(&r, code);
+    bg_publish_free(&r.publish);
+    free(r.exports);
+    summary_free(&r.summary);
+    free(r.counts);
+    free(r.row_counts);
+    free(r.seen.slots);
+    bg_source_list_free(&r.sources);
+    if (r.locked)
+        bg_lock_release(&r.lock);
+    return code;
 }

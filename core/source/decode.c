@@ -16,7 +16,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-char *bg_iconv_to_utf8(const char *bytes, size_t size, const char *charset, size_t *out_length, char *msg,
+char *bg_iconv_to_utf8(const char *bytes, size_t size, const char *charset, size_t *out_length, bool *cut, char *msg,
                        size_t msg_size)
 {
     iconv_t cd = iconv_open("UTF-8", charset);
@@ -50,6 +50,9 @@ char *bg_iconv_to_utf8(const char *bytes, size_t size, const char *charset, size
             out = grown;
             dst = out + used;
             dst_left = capacity - used - 1;
+        } else if (errno == EINVAL && cut) {
+            *cut = true; /* an incomplete character at the end: keep the rest */
+            break;
         } else {
             size_t at = size - in_left;
             free(out);
@@ -246,7 +249,9 @@ bg_error bg_decode(const char *bytes, size_t size, const char *name, const char 
 
     const char *charset = NULL;
     const char *reason = NULL;
-    size_t skip = 0;
+    const char *meta = html ? sniff_meta_charset(bytes, size) : NULL;
+    size_t skip = 0, keep = size;
+    bool cut = false;
     if (strcmp(encoding, "auto") != 0) {
         charset = canonical_charset(encoding);
         if (!charset)
@@ -258,36 +263,58 @@ bg_error bg_decode(const char *bytes, size_t size, const char *name, const char 
         charset = "utf-8";
         reason = "bom";
         skip = 3;
-    } else if (bg_utf8_valid(bytes, size)) {
+    } else if (bg_utf8_valid(bytes, size) || bg_utf8_cut_at_end(bytes, size, &keep)) {
+        /* A declared <meta charset> only matters when the bytes are not
+         * UTF-8: pages that declare gb2312 but were re-saved as UTF-8 are
+         * common. */
         charset = "utf-8";
         reason = "valid utf-8";
-    } else if (html && (charset = sniff_meta_charset(bytes, size))) {
+    } else if (meta && !strcmp(meta, "gb18030")) {
+        charset = "gb18030";
         reason = "meta";
+    } else if (meta) {
+        /* <meta charset=utf-8> on bytes that are not UTF-8: the bytes decide */
+        charset = "gb18030";
+        reason = "bytes over meta";
+        snprintf(out->notice, sizeof out->notice, "its <meta charset> says utf-8 but the bytes are not: read as GB18030");
     } else {
         charset = "gb18030";
         reason = "fallback";
     }
-    /* A declared <meta charset> only matters when the bytes are not UTF-8:
-     * pages that declare gb2312 but were re-saved as UTF-8 are common. */
 
     char *utf8;
     size_t length;
     if (!strcmp(charset, "utf-8")) {
-        if (!bg_utf8_valid(bytes + skip, size - skip))
-            return bg_fail(msg, msg_size, BG_E_DECODE, "%s: not valid UTF-8 (encoding set to utf-8)", name);
-        utf8 = malloc(size - skip + 1);
+        const char *from = bytes + skip;
+        size_t n = size - skip;
+        if (!bg_utf8_valid(from, n)) {
+            size_t valid = bg_utf8_valid_prefix(from, n);
+            if (!bg_utf8_cut_at_end(from, n, &keep))
+                return bg_fail(msg, msg_size, BG_E_DECODE, "%s: not valid UTF-8 at byte %zu (encoding %s)", name,
+                               valid + skip, !strcmp(reason, "bom") ? "set by its byte-order mark" : "set to utf-8");
+            n = keep;
+            cut = true;
+        } else if (keep < n) {
+            n = keep;
+            cut = true;
+        }
+        utf8 = malloc(n + 1);
         if (!utf8)
             return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", name);
-        memcpy(utf8, bytes + skip, size - skip);
-        utf8[size - skip] = '\0';
-        length = size - skip;
+        memcpy(utf8, from, n);
+        utf8[n] = '\0';
+        length = n;
     } else {
         char why[160];
-        utf8 = bg_iconv_to_utf8(bytes, size, "GB18030", &length, why, sizeof why);
+        utf8 = bg_iconv_to_utf8(bytes, size, "GB18030", &length, &cut, why, sizeof why);
         if (!utf8)
             return bg_fail(msg, msg_size, BG_E_DECODE, "%s: %s (tried GB18030 because %s)", name, why,
-                           !strcmp(reason, "fallback") ? "it is not UTF-8" : reason);
+                           !strcmp(reason, "fallback")          ? "it is not UTF-8"
+                           : !strcmp(reason, "bytes over meta") ? "its bytes are not the UTF-8 its <meta> declares"
+                                                                : reason);
     }
+    if (cut)
+        snprintf(out->notice, sizeof out->notice, "its last character is cut short at the end of the file (dropped)");
     out->encoding = charset;
     out->reason = reason;
     if (html) {

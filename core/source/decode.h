@@ -7,14 +7,16 @@
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct bg_decoded {
     char *utf8; /* owned, NUL-terminated */
     size_t length;
     const char *encoding; /* static: "utf-8" or "gb18030" */
-    const char *reason;   /* static: "bom", "valid utf-8", "meta", "config", "fallback" */
+    const char *reason;   /* static: "bom", "valid utf-8", "meta", "bytes over meta", "config", "fallback" */
     const char *format;   /* static: "text" or "html" */
+    char notice[160];     /* set when decoding needed a warning (a cut last character, a wrong <meta>) */
 } bg_decoded;
 
 /* encoding: "auto", "utf-8" or "gb18030" (gbk/gb2312 accepted as gb18030);
@@ -24,8 +26,10 @@ bg_error bg_decode(const char *bytes, size_t size, const char *name, const char 
                    bg_decoded *out, char *msg, size_t msg_size);
 void bg_decoded_free(bg_decoded *d);
 
-/* Converts from a charset to UTF-8 with iconv; NULL and msg on failure. */
-char *bg_iconv_to_utf8(const char *bytes, size_t size, const char *charset, size_t *out_length, char *msg,
+/* Converts from a charset to UTF-8 with iconv; NULL and msg on failure. cut
+ * (may be NULL): an incomplete character at the end is dropped and *cut set
+ * instead of failing. */
+char *bg_iconv_to_utf8(const char *bytes, size_t size, const char *charset, size_t *out_length, bool *cut, char *msg,
                        size_t msg_size);
 
 #endif

@@ -7,15 +7,18 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "text/clean.h"
 
-#include "text/numbers.h"
+#include "budget.h"
 #include "text/pattern.h"
 #include "text/utf8.h"
 
 #include <pcre2.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <xxhash.h>
 
 /* Chrome of the sample pages (a report-archive site) and of Chinese
  * government and newspaper pages. Used when the rules have no
@@ -142,11 +145,60 @@ void bg_clean_rules_free(bg_clean_rules *r)
     free(r);
 }
 
+/* ---- line breaks --------------------------------------------------------- */
+
+/* Length of a line break written out at s[at]: the two- and four-character
+ * escapes \n, \r\n and \r that a spreadsheet cell or a JSON dump holds once
+ * exported as text, and an HTML <br> left in a text file; 0 when none. */
+static size_t escaped_break(const char *s, size_t n, size_t at)
+{
+    if (s[at] == '\\' && at + 1 < n) {
+        if (s[at + 1] == 'n')
+            return 2;
+        if (s[at + 1] == 'r')
+            return at + 3 < n && s[at + 2] == '\\' && s[at + 3] == 'n' ? 4 : 2;
+        return 0;
+    }
+    if (s[at] == '<' && at + 3 < n && strncasecmp(s + at, "<br", 3) == 0) {
+        size_t k = at + 3;
+        while (k < n && (s[k] == ' ' || s[k] == '/'))
+            k++;
+        return k < n && s[k] == '>' ? k + 1 - at : 0;
+    }
+    return 0;
+}
+
+/* The end of the line that starts at s[at] and, in *next, where the next
+ * one starts: a line ends at \n, at a lone \r, or at an escaped break. */
+static size_t line_end(const char *s, size_t n, size_t at, size_t *next)
+{
+    for (size_t i = at; i < n; i++) {
+        char c = s[i];
+        if (c == '\n') {
+            *next = i + 1;
+            return i;
+        }
+        if (c == '\r' && (i + 1 >= n || s[i + 1] != '\n')) {
+            *next = i + 1;
+            return i;
+        }
+        if (c == '\\' || c == '<') {
+            size_t w = escaped_break(s, n, i);
+            if (w) {
+                *next = i + w;
+                return i;
+            }
+        }
+    }
+    *next = n + 1;
+    return n;
+}
+
 /* ---- output buffer with its map ---------------------------------------- */
 
 typedef struct out_buffer {
     char *text;
-    size_t *map;
+    uint32_t *map;
     size_t length, capacity;
     bool failed;
 } out_buffer;
@@ -163,7 +215,7 @@ static void out_put(out_buffer *o, char byte, size_t origin)
             return;
         }
         o->text = text;
-        size_t *map = realloc(o->map, capacity * sizeof *map);
+        uint32_t *map = realloc(o->map, capacity * sizeof *map);
         if (!map) {
             o->failed = true;
             return;
@@ -172,7 +224,7 @@ static void out_put(out_buffer *o, char byte, size_t origin)
         o->capacity = capacity;
     }
     o->text[o->length] = byte;
-    o->map[o->length] = origin;
+    o->map[o->length] = (uint32_t)origin;
     o->length++;
 }
 
@@ -582,17 +634,65 @@ static bool has_any_punctuation(const char *s, size_t n)
     return false;
 }
 
-static bool same_line(const char *text, const line_info *a, const line_info *b)
+/* Lines by content hash, so that counting how often a line recurs is a
+ * binary search rather than a pass over every line. */
+typedef struct line_hash {
+    uint64_t hash;
+    size_t line;
+} line_hash;
+
+static int line_hash_order(const void *a, const void *b)
 {
-    return a->length == b->length && memcmp(text + a->start, text + b->start, a->length) == 0;
+    uint64_t x = ((const line_hash *)a)->hash, y = ((const line_hash *)b)->hash;
+    return x < y ? -1 : x > y;
+}
+
+static line_hash *hash_lines(const line_info *lines, size_t count, const char *text, size_t *out_count)
+{
+    line_hash *h = malloc((count ? count : 1) * sizeof *h);
+    if (!h)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!lines[i].blank) {
+            h[k].hash = XXH3_64bits(text + lines[i].start, lines[i].length);
+            h[k].line = i;
+            k++;
+        }
+    qsort(h, k, sizeof *h, line_hash_order);
+    *out_count = k;
+    return h;
+}
+
+/* How many non-blank lines (up to 3) hold exactly li's bytes. */
+static size_t line_repeats(const line_hash *sorted, size_t count, const char *text, const line_info *li)
+{
+    uint64_t want = XXH3_64bits(text + li->start, li->length);
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid].hash < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t repeats = 0;
+    for (size_t i = lo; i < count && sorted[i].hash == want && repeats < 3; i++)
+        repeats++;
+    (void)text;
+    return repeats;
 }
 
 /* Removes running headers, once the body (a line with 。 or a comma) has
  * begun: a short line without punctuation that names the report
  * (政府工作报告, 2023年XX市政府工作报告) or that recurs three times. The same
  * words at the top are the title and stay. */
-static void mark_running_headers(line_info *lines, size_t count, const char *text)
+static bool mark_running_headers(line_info *lines, size_t count, const char *text)
 {
+    size_t sorted_count = 0;
+    line_hash *sorted = hash_lines(lines, count, text, &sorted_count);
+    if (!sorted && count)
+        return false;
     bool body = false;
     for (size_t i = 0; i < count; i++) {
         line_info *li = &lines[i];
@@ -612,13 +712,11 @@ static void mark_running_headers(line_info *lines, size_t count, const char *tex
         }
         if (li->full || bg_utf8_count(s, n) > 30 || has_any_punctuation(s, n) || starts_block(s, n))
             continue;
-        size_t repeats = 0;
-        for (size_t k = 0; k < count && repeats < 3; k++)
-            if (!lines[k].blank && same_line(text, li, &lines[k]))
-                repeats++;
-        if (ends_with(s, n, "工作报告") || repeats >= 3)
+        if (ends_with(s, n, "工作报告") || line_repeats(sorted, sorted_count, text, li) >= 3)
             li->removed = true;
     }
+    free(sorted);
+    return true;
 }
 
 /* Code point ending just before s[at] (0 at the start). */
@@ -681,9 +779,29 @@ static void full_stops(out_buffer *o)
     *o = rewritten;
 }
 
+/* Code points before each BG_TEXT_INDEX_STRIDE-byte block of s. */
+static uint32_t *build_char_index(const char *s, size_t n)
+{
+    size_t blocks = n / BG_TEXT_INDEX_STRIDE + 1;
+    uint32_t *index = malloc(blocks * sizeof *index);
+    if (!index)
+        return NULL;
+    uint32_t count = 0;
+    for (size_t b = 0; b < blocks; b++) {
+        index[b] = count;
+        size_t from = b * BG_TEXT_INDEX_STRIDE, to = from + BG_TEXT_INDEX_STRIDE < n ? from + BG_TEXT_INDEX_STRIDE : n;
+        if (from < to)
+            count += (uint32_t)bg_utf8_count(s + from, to - from);
+    }
+    return index;
+}
+
 bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length, bg_text *out, char *msg, size_t n)
 {
     memset(out, 0, sizeof *out);
+    if (length >= BG_TEXT_MAX_BYTES / 3)
+        return bg_fail(msg, n, BG_E_DECODE, "text of %zu bytes is too large to clean (at most %u)", length,
+                       BG_TEXT_MAX_BYTES / 3);
     out_buffer fold = {0};
     line_info *lines = NULL;
     size_t line_count = 0, line_capacity = 0;
@@ -697,9 +815,10 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
      * valid text, but guard anyway by checking each folded line. */
     size_t at = 0;
     while (at <= length) {
-        size_t end = at;
-        while (end < length && utf8[end] != '\n')
-            end++;
+        if (bg_budget_exceeded())
+            goto stopped;
+        size_t next;
+        size_t end = line_end(utf8, length, at, &next);
         if (line_count == line_capacity) {
             size_t capacity = line_capacity ? line_capacity * 2 : 256;
             line_info *grown = realloc(lines, capacity * sizeof *grown);
@@ -742,13 +861,14 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         }
         if (end >= length)
             break;
-        at = end + 1;
+        at = next;
     }
     pcre2_match_data_free(md);
     md = NULL;
     if (!mark_full_lines(lines, line_count, fold.text))
         goto nomem;
-    mark_running_headers(lines, line_count, fold.text);
+    if (!mark_running_headers(lines, line_count, fold.text))
+        goto nomem;
 
     out_buffer o = {0};
     bool seen_text = false;
@@ -820,22 +940,30 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         goto nomem;
     }
     o.length--; /* the NUL */
-    o.map[o.length] = length;
+    o.map[o.length] = (uint32_t)length;
     /* map[length]: the end of the last mapped original character */
     if (o.length > 0) {
         size_t last = o.map[o.length - 1];
         size_t k = last;
         (void)bg_utf8_next(utf8, length, &k);
-        o.map[o.length] = k;
+        o.map[o.length] = (uint32_t)k;
     }
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    fold.text = NULL;
+    fold.map = NULL;
+    lines = NULL;
     out->text = o.text;
     out->length = o.length;
     out->map = o.map;
     out->original = utf8;
     out->original_length = length;
-    free(fold.text);
-    free(fold.map);
-    free(lines);
+    out->char_index = build_char_index(o.text, o.length);
+    if (!out->char_index) {
+        bg_text_free(out);
+        goto nomem;
+    }
     return BG_E_OK;
 nomem:
     pcre2_match_data_free(md);
@@ -843,6 +971,12 @@ nomem:
     free(fold.map);
     free(lines);
     return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
+stopped:
+    pcre2_match_data_free(md);
+    free(fold.text);
+    free(fold.map);
+    free(lines);
+    return bg_fail(msg, n, BG_E_INTERRUPTED, "stopped while cleaning the text");
 }
 
 /* ---- bg_text ------------------------------------------------------------ */
@@ -903,7 +1037,9 @@ size_t bg_text_char_offset(const bg_text *t, size_t at)
 {
     if (at > t->length)
         at = t->length;
-    return bg_utf8_count(t->text, at);
+    size_t block = at / BG_TEXT_INDEX_STRIDE, from = block * BG_TEXT_INDEX_STRIDE;
+    size_t base = t->char_index ? t->char_index[block] : bg_utf8_count(t->text, from);
+    return base + bg_utf8_count(t->text + from, at - from);
 }
 
 size_t bg_text_char_count(const bg_text *t)
@@ -917,7 +1053,9 @@ void bg_text_free(bg_text *t)
         return;
     free(t->text);
     free(t->map);
+    free(t->char_index);
     t->text = NULL;
     t->map = NULL;
+    t->char_index = NULL;
     t->length = 0;
 }

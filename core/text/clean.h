@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A document's text after cleaning. `map` leads back to the decoded original
  * so that every extracted row can quote its words exactly as written. */
@@ -22,9 +23,15 @@ typedef struct bg_text {
     size_t length;        /* bytes of text */
     const char *original; /* decoded UTF-8 the map points into, borrowed */
     size_t original_length;
-    size_t *map; /* length + 1 entries: byte offset in original of text[i];
-                    map[length] = end of the last mapped original byte */
+    uint32_t *map; /* length + 1 entries: byte offset in original of text[i];
+                      map[length] = end of the last mapped original byte */
+    uint32_t *char_index; /* code points before each BG_TEXT_INDEX_STRIDE-byte
+                             block, for offsets in characters in O(1) */
 } bg_text;
+
+/* Cleaning takes documents of less than 4 GiB (offsets are 32-bit). */
+#define BG_TEXT_MAX_BYTES 0xFFFFFFF0u
+enum { BG_TEXT_INDEX_STRIDE = 64 };
 
 typedef struct bg_clean_rules bg_clean_rules;
 

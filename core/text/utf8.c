@@ -40,7 +40,7 @@ unsigned bg_utf8_next(const char *s, size_t n, size_t *i)
     return cp;
 }
 
-int bg_utf8_valid(const char *bytes, size_t size)
+size_t bg_utf8_valid_prefix(const char *bytes, size_t size)
 {
     const unsigned char *s = (const unsigned char *)bytes;
     size_t i = 0;
@@ -61,19 +61,48 @@ int bg_utf8_valid(const char *bytes, size_t size)
             n = 3;
             cp = c & 0x07;
         } else {
-            return 0;
+            return i;
         }
         for (size_t k = 1; k <= n; k++) {
             if (i + k >= size || (s[i + k] & 0xC0) != 0x80)
-                return 0;
+                return i;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
             (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
+            return i;
         i += n + 1;
     }
-    return 1;
+    return size;
+}
+
+int bg_utf8_valid(const char *bytes, size_t size)
+{
+    return bg_utf8_valid_prefix(bytes, size) == size;
+}
+
+bool bg_utf8_cut_at_end(const char *bytes, size_t size, size_t *keep)
+{
+    size_t valid = bg_utf8_valid_prefix(bytes, size);
+    if (valid == size || size - valid > 3)
+        return false;
+    const unsigned char *s = (const unsigned char *)bytes + valid;
+    size_t rest = size - valid, need;
+    if ((s[0] & 0xE0) == 0xC0)
+        need = 2;
+    else if ((s[0] & 0xF0) == 0xE0)
+        need = 3;
+    else if ((s[0] & 0xF8) == 0xF0)
+        need = 4;
+    else
+        return false;
+    if (rest >= need)
+        return false; /* complete, so invalid for another reason */
+    for (size_t k = 1; k < rest; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return false;
+    *keep = valid;
+    return true;
 }
 
 int bg_is_cjk(unsigned cp)

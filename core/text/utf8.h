@@ -11,6 +11,11 @@
 unsigned bg_utf8_next(const char *s, size_t n, size_t *i);
 /* 1 when bytes are valid UTF-8 (no overlongs, no surrogates). */
 int bg_utf8_valid(const char *bytes, size_t size);
+/* Length of the longest valid UTF-8 prefix of bytes. */
+size_t bg_utf8_valid_prefix(const char *bytes, size_t size);
+/* True when bytes are valid UTF-8 but for a last character cut short (a
+ * download or a copy that stopped mid-character): *keep is the valid part. */
+bool bg_utf8_cut_at_end(const char *bytes, size_t size, size_t *keep);
 /* True for CJK unified ideographs (the characters a sentence is made of). */
 int bg_is_cjk(unsigned cp);
 /* Code points in s[0, n). */

@@ -397,10 +397,16 @@ static void test_csv_container_and_failed_source(void **state)
              "{\"job\":\"corpus\",\"sources\":[{\"path\":\"corpus.csv\",\"format\":\"csv\",\"text_column\":\"text\"}],"
              "\"exporters\":[{\"plugin\":\"json\",\"output\":\"out/corpus2.json\"}]}");
     config = write_file("corpus.json", json);
-    /* ...and a wrong column fails that source (exit 1, outputs written),
-     * naming the columns found. */
-    assert_int_equal(run("%s run -c %s", BAOGAO, config), 1);
+    /* ...and a wrong column fails that source, naming the columns found:
+     * with no document left the guard publishes nothing (exit 4)... */
+    assert_int_equal(run("%s run -c %s", BAOGAO, config), 4);
     assert_non_null(strstr(err_text, "no column 'text' (found: id, 标题, 正文)"));
+    assert_non_null(strstr(err_text, "guard: 0 documents"));
+    snprintf(path, sizeof path, "%s/out/corpus2.json", work);
+    assert_int_equal(access(path, F_OK), -1);
+    /* ...unless told to (exit 1, outputs written without the failed source) */
+    assert_int_equal(run("%s run --allow-shrink -c %s", BAOGAO, config), 1);
+    assert_int_equal(access(path, F_OK), 0);
 }
 
 static void test_extract_command(void **state)

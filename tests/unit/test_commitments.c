@@ -64,7 +64,11 @@ static void extract(const char *utf8, run *r)
     char msg[128];
     assert_int_equal(bg_clean_text(NULL, r->utf8, strlen(r->utf8), &r->text, msg, sizeof msg), BG_E_OK);
     r->set = bg_rowset_new(1, &schema);
-    long rows = bg_commitments_extract(rules, &r->text, NULL, "0123456789abcdef", r->set, 0);
+    bg_breaks breaks;
+    bg_doc doc;
+    assert_int_equal(bg_doc_for_text(&r->text, "0123456789abcdef", 0, &breaks, &doc), BG_E_OK);
+    long rows = bg_commitments_extract(rules, &doc, r->set, 0);
+    bg_breaks_free(&breaks);
     assert_true(rows >= 0);
     r->count = (size_t)rows;
 }

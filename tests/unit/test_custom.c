@@ -39,7 +39,11 @@ static void test_rows(void **state)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), &t, msg, sizeof msg), BG_E_OK);
     bg_rowset *set = bg_rowset_new(1, &schema);
-    assert_int_equal(bg_custom_extract(r, 0, &t, "doc", set, 0), 2);
+    bg_breaks breaks;
+    bg_doc doc;
+    assert_int_equal(bg_doc_for_text(&t, "doc", 0, &breaks, &doc), BG_E_OK);
+    assert_int_equal(bg_custom_extract(r, 0, &doc, set, 0), 2);
+    bg_breaks_free(&breaks);
     bg_cell *row = bg_rowset_row(set, 0, 0);
     assert_int_equal(row[1].as.integer, 1);
     assert_int_equal(row[2].as.text.length, strlen("力争岳阳港"));

@@ -1,6 +1,7 @@
 /* test_sources.c — sources are listed in sorted path order whatever the file
  * system's order, with include/exclude globs; CSV containers give one row per
  * report with mapped columns. */
+#include "source/corpus.h"
 #include "source/sources.h"
 
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char dir[64];
 
@@ -69,7 +71,7 @@ static void test_folder_sorted_recursive_with_excludes(void **state)
     bg_config c = {.sources = &s, .source_count = 1};
     bg_source_list list;
     char msg[256];
-    assert_int_equal(bg_sources_list(&c, &list, msg, sizeof msg), BG_E_OK);
+    assert_int_equal(bg_sources_list(&c, NULL, &list, msg, sizeof msg), BG_E_OK);
     assert_int_equal(list.count, 3);
     assert_string_equal(rel(list.files[0].path), "a.html");
     assert_string_equal(rel(list.files[1].path), "c.txt");
@@ -77,7 +79,7 @@ static void test_folder_sorted_recursive_with_excludes(void **state)
     bg_source_list_free(&list);
 
     s.recursive = false;
-    assert_int_equal(bg_sources_list(&c, &list, msg, sizeof msg), BG_E_OK);
+    assert_int_equal(bg_sources_list(&c, NULL, &list, msg, sizeof msg), BG_E_OK);
     assert_int_equal(list.count, 2);
     bg_source_list_free(&list);
 }
@@ -95,7 +97,7 @@ static void test_glob_and_duplicates(void **state)
     bg_config c = {.sources = s, .source_count = 2};
     bg_source_list list;
     char msg[256];
-    assert_int_equal(bg_sources_list(&c, &list, msg, sizeof msg), BG_E_OK);
+    assert_int_equal(bg_sources_list(&c, NULL, &list, msg, sizeof msg), BG_E_OK);
     assert_int_equal(list.count, 2); /* c.txt once */
     assert_string_equal(rel(list.files[0].path), "c.txt");
     assert_string_equal(rel(list.files[1].path), "draft-1.txt");
@@ -129,12 +131,96 @@ static void test_csv_container(void **state)
     assert_string_equal(msg, "c.csv: text_column: no column 'body' (found: id, title, year, text)");
 }
 
+/* A symlink loop adds nothing; a folder that cannot be opened and a FIFO are
+ * failed sources, not a stopped job or a blocked one. */
+static void test_loops_fifos_and_unreadable_folders(void **state)
+{
+    (void)state;
+    char root[128], path[256], target[256];
+    snprintf(root, sizeof root, "%s/odd", dir);
+    mkdir(root, 0777);
+    snprintf(path, sizeof path, "%s/a", root);
+    mkdir(path, 0777);
+    snprintf(path, sizeof path, "%s/a/report.txt", root);
+    FILE *f = fopen(path, "w");
+    fputs("x", f);
+    fclose(f);
+    /* a/loop -> .. and a/self -> . : two loops */
+    snprintf(path, sizeof path, "%s/a/loop", root);
+    assert_int_equal(symlink("..", path), 0);
+    snprintf(path, sizeof path, "%s/a/self", root);
+    assert_int_equal(symlink(".", path), 0);
+    snprintf(path, sizeof path, "%s/pipe.txt", root);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(target, sizeof target, "%s/locked", root);
+    mkdir(target, 0000);
+    bg_source_config s = {.json_path = "sources[0]", .path = root, .recursive = true, .encoding = "auto",
+                          .format = "auto"};
+    bg_config c = {.sources = &s, .source_count = 1, .dir = dir};
+    bg_source_list list;
+    char msg[256];
+    assert_int_equal(bg_sources_list(&c, NULL, &list, msg, sizeof msg), BG_E_OK);
+    size_t reports = 0, failed = 0;
+    bool fifo = false, locked = false;
+    for (size_t i = 0; i < list.count; i++) {
+        if (list.files[i].error) {
+            failed++;
+            fifo = fifo || strstr(list.files[i].error, "a FIFO") != NULL;
+            locked = locked || strstr(list.files[i].error, "cannot open folder") != NULL;
+        } else {
+            reports++;
+            assert_non_null(strstr(list.files[i].path, "report.txt"));
+            assert_string_equal(list.files[i].name, "odd/a/report.txt"); /* relative to the config's folder */
+        }
+    }
+    assert_int_equal(reports, 1);
+    assert_true(fifo);
+    /* root ignores permissions: the locked folder is then simply empty */
+    if (geteuid() != 0)
+        assert_true(locked);
+    assert_int_equal(failed, geteuid() != 0 ? 2 : 1);
+    bg_source_list_free(&list);
+    chmod(target, 0700);
+}
+
+/* A stray quote fails its own row, with the row and line, and the rows
+ * after it are read; a ragged row and an unterminated last quote too. */
+static void test_csv_broken_rows(void **state)
+{
+    (void)state;
+    const char *csv = "id,text\n"
+                      "1,\"第一份报告\n两行\"\n"
+                      "2,\"第二份 \" 引号没有成对\"\n"
+                      "3,\"第三份\"\n"
+                      "4,多,一列\n"
+                      "5,\"第五份没有结束\n";
+    bg_source_config s = {.json_path = "sources[0]", .text_column = "text", .delimiter = ","};
+    bg_csv_rows rows;
+    char msg[256];
+    assert_int_equal(bg_csv_read(csv, strlen(csv), "c.csv", &s, &rows, msg, sizeof msg), BG_E_OK);
+    assert_int_equal(rows.count, 5);
+    assert_null(rows.rows[0].error);
+    assert_string_equal(rows.rows[0].text, "第一份报告\n两行");
+    assert_non_null(rows.rows[1].error);
+    assert_non_null(strstr(rows.rows[1].error, "c.csv: row 2 (line 4)"));
+    assert_null(rows.rows[2].error);
+    assert_string_equal(rows.rows[2].text, "第三份");
+    assert_int_equal(rows.rows[2].line, 5);
+    assert_non_null(rows.rows[3].error);
+    assert_non_null(strstr(rows.rows[3].error, "3 fields where the header has 2"));
+    assert_non_null(rows.rows[4].error);
+    assert_non_null(strstr(rows.rows[4].error, "never closed"));
+    bg_csv_rows_free(&rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folder_sorted_recursive_with_excludes),
         cmocka_unit_test(test_glob_and_duplicates),
         cmocka_unit_test(test_csv_container),
+        cmocka_unit_test(test_loops_fifos_and_unreadable_folders),
+        cmocka_unit_test(test_csv_broken_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

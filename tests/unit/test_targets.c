@@ -77,7 +77,11 @@ static void extract(const char *utf8, int plan_year, extracted *e)
     e->set = bg_rowset_new(1, &schema);
     char msg[256];
     assert_int_equal(bg_clean_text(NULL, utf8, strlen(utf8), &e->text, msg, sizeof msg), BG_E_OK);
-    long rows = bg_targets_extract(rules, &e->text, NULL, plan_year, "0123456789abcdef", e->set, 0);
+    bg_breaks breaks;
+    bg_doc doc;
+    assert_int_equal(bg_doc_for_text(&e->text, "0123456789abcdef", plan_year, &breaks, &doc), BG_E_OK);
+    long rows = bg_targets_extract(rules, &doc, e->set, 0);
+    bg_breaks_free(&breaks);
     assert_true(rows >= 0);
     e->count = (size_t)rows;
     assert_int_equal(bg_rowset_count(e->set, 0), e->count);

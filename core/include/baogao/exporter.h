@@ -11,6 +11,7 @@
  * Lifecycle (every callback runs on the host's export thread, one at a time):
  *
  *     entry(host) -> descriptor            (no side effects allowed here)
+ *     [check(ctx, tables)]                 optional, also at `baogao check`
  *     open(ctx, &state)                    options already validated
  *       begin_table(schema)  x every table (all tables begin before any row)
  *       [begin_document(doc)] write_row(table, cells)...   per document
@@ -60,7 +61,7 @@ extern "C" {
 #endif
 
 #define BG_EXPORTER_ABI_MAJOR 1
-#define BG_EXPORTER_ABI_MINOR 0
+#define BG_EXPORTER_ABI_MINOR 1
 
 /* The entry symbol every exporter exports; the major is in its name. */
 #define BG_EXPORTER_ENTRY bg_exporter_entry_v1
@@ -233,7 +234,12 @@ typedef struct bg_host_api {
     /* 1 when the job's config sets the option (as opposed to its default),
      * so that an explicit value can override a profile either way. */
     int (*option_is_set)(bg_context *ctx, const char *name);
-    /* Added in ABI 1.0 — append new members below, marked with their minor. */
+    /* Added in ABI 1.1 --------------------------------------------------- */
+    /* The largest fraction of what an output already holds that this run
+     * may remove (the job's guard.max_drop, 1.0 when the run was told it may
+     * shrink): an exporter that deletes data it did not receive this run
+     * (SQLite's prune) must delete no more. Check struct_size before use. */
+    double (*shrink_limit)(bg_context *ctx);
 } bg_host_api;
 
 typedef enum bg_option_type {
@@ -243,6 +249,17 @@ typedef enum bg_option_type {
     BG_OPTION_TEXT = 4,
     BG_OPTION_CHOICE = 5 /* text, one of choices */
 } bg_option_type;
+
+/* Bounds of one option (ABI 1.1), in a table parallel to the options;
+ * the host refuses a configured value outside them, naming its JSON path. */
+#define BG_OPTION_HAS_MINIMUM 0x1u /* integer and real options */
+#define BG_OPTION_HAS_MAXIMUM 0x2u
+typedef struct bg_option_limits {
+    uint32_t flags; /* BG_OPTION_HAS_* */
+    double minimum, maximum;
+    const char *pattern; /* text options: a PCRE2 pattern the whole value must match, or NULL */
+    const char *pattern_help; /* what the pattern allows, for messages ("a name of [a-z0-9_]"), or NULL */
+} bg_option_limits;
 
 /* One option the plugin accepts, declared as data. */
 typedef struct bg_option_spec {
@@ -284,7 +301,16 @@ typedef struct bg_exporter {
      * Frees the state in both cases. A failure with commit = 1 aborts the
      * whole run. */
     bg_status (*close)(bg_context *ctx, void *state, int commit);
-    /* Added in ABI 1.0 — append new members below, marked with their minor. */
+    /* Added in ABI 1.1 --------------------------------------------------- */
+    /* Optional (NULL): bounds of the options, option_count entries of
+     * option_limits_size bytes each (sizeof(bg_option_limits) as built). */
+    const bg_option_limits *option_limits;
+    uint32_t option_limits_size;
+    /* Optional (NULL): checks the options against each other and against
+     * the run's tables, without opening anything, when `baogao check`,
+     * `--dry-run` and every run check the job. Options are readable through
+     * host; on a problem call host->fail and return non-zero. */
+    bg_status (*check)(bg_context *ctx, const bg_table_schema *const *tables, size_t table_count);
 } bg_exporter;
 
 /* The entry point every exporter defines:

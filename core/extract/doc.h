@@ -1,0 +1,25 @@
+/* doc.h — what every extraction stage of one document reads: the cleaned
+ * text, its sentence breaks, its outline and identity, computed once by
+ * extract.c and handed down read-only, so that no stage recomputes what
+ * another one already knows. Lives for one bg_extract_document call. */
+#ifndef BAOGAO_EXTRACT_DOC_H
+#define BAOGAO_EXTRACT_DOC_H
+
+#include "extract/outline.h"
+#include "text/clean.h"
+#include "text/sentence.h"
+
+typedef struct bg_doc {
+    const bg_text *text;
+    const bg_breaks *breaks;
+    const bg_outline *outline; /* may be NULL in unit tests */
+    const char *doc_id;
+    int plan_year; /* 0 when unknown */
+} bg_doc;
+
+/* A view of a cleaned text alone (no outline), for running one stage in a
+ * test: builds the breaks into *breaks (the caller frees them with
+ * bg_breaks_free). Returns BG_E_NOMEM or BG_E_OK. */
+bg_error bg_doc_for_text(const bg_text *text, const char *doc_id, int plan_year, bg_breaks *breaks, bg_doc *out);
+
+#endif

@@ -1,0 +1,120 @@
+/* exporters.c — the exporter lifecycle on the host side (exporters.h). */
+#include "run/exporters.h"
+
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bg_error failed(bg_export *x, const char *what, char *msg, size_t msg_size)
+{
+    return bg_fail(msg, msg_size, BG_E_EXPORT, "exporter %s (plugin %s, output %s): %s: %s", x->json_path,
+                   x->plugin->descriptor.name, x->ctx ? x->ctx->output_path : "?", what,
+                   x->ctx && x->ctx->message[0] ? x->ctx->message : "failed without a message");
+}
+
+bg_error bg_export_open(bg_export *x, const bg_plugin *plugin, const char *json_path, const char *output,
+                        const cJSON *options, const char *job, double shrink_limit, const bg_table_schema *const *tables,
+                        size_t table_count, char *msg, size_t msg_size)
+{
+    memset(x, 0, sizeof *x);
+    x->plugin = plugin;
+    snprintf(x->json_path, sizeof x->json_path, "%s", json_path);
+    x->ctx = bg_context_new(plugin, output, options, job);
+    if (!x->ctx)
+        return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", json_path);
+    x->ctx->shrink_limit = shrink_limit;
+    const bg_exporter *d = &plugin->descriptor;
+    x->ctx->message[0] = '\0';
+    if (d->open(x->ctx, &x->ctx->state) != BG_OK) {
+        x->closed = true; /* close runs only after a successful open */
+        return failed(x, "open", msg, msg_size);
+    }
+    x->ctx->opened = true;
+    for (size_t t = 0; t < table_count; t++)
+        if (d->begin_table(x->ctx, x->ctx->state, tables[t]) != BG_OK) {
+            char what[128];
+            snprintf(what, sizeof what, "begin table %s", tables[t]->name);
+            return failed(x, what, msg, msg_size);
+        }
+    return BG_E_OK;
+}
+
+bg_error bg_export_document(bg_export *x, const bg_document_info *document, char *msg, size_t msg_size)
+{
+    const bg_exporter *d = &x->plugin->descriptor;
+    if (!d->begin_document || d->begin_document(x->ctx, x->ctx->state, document) == BG_OK)
+        return BG_E_OK;
+    char what[512];
+    snprintf(what, sizeof what, "document %s (%s)", document->doc_id, document->source);
+    return failed(x, what, msg, msg_size);
+}
+
+bg_error bg_export_row(bg_export *x, const bg_table_schema *table, const bg_cell *cells, size_t row,
+                       const char *source, char *msg, size_t msg_size)
+{
+    if (x->plugin->descriptor.write_row(x->ctx, x->ctx->state, table, cells) == BG_OK)
+        return BG_E_OK;
+    char what[512];
+    int doc = -1;
+    for (size_t c = 0; c < table->column_count; c++)
+        if (!strcmp(table->columns[c].name, "doc_id"))
+            doc = (int)c;
+    if (doc >= 0 && cells[doc].type == BG_TYPE_TEXT)
+        snprintf(what, sizeof what, "table %s, row %zu of doc %.*s (%s)", table->name, row,
+                 (int)cells[doc].as.text.length, cells[doc].as.text.data, source ? source : "?");
+    else
+        snprintf(what, sizeof what, "table %s, row %zu (%s)", table->name, row, source ? source : "?");
+    return failed(x, what, msg, msg_size);
+}
+
+bg_error bg_export_end(bg_export *x, const bg_table_schema *const *tables, size_t table_count,
+                       const bg_run_summary *summary, char *msg, size_t msg_size)
+{
+    const bg_exporter *d = &x->plugin->descriptor;
+    for (size_t t = 0; t < table_count; t++)
+        if (d->end_table(x->ctx, x->ctx->state, tables[t]) != BG_OK) {
+            char what[128];
+            snprintf(what, sizeof what, "end table %s", tables[t]->name);
+            return failed(x, what, msg, msg_size);
+        }
+    if (summary && d->finish && d->finish(x->ctx, x->ctx->state, summary) != BG_OK)
+        return failed(x, "finish", msg, msg_size);
+    return BG_E_OK;
+}
+
+bg_error bg_export_commit(bg_export *x, char *msg, size_t msg_size)
+{
+    x->ctx->message[0] = '\0';
+    bg_status s = x->plugin->descriptor.close(x->ctx, x->ctx->state, 1);
+    x->closed = true;
+    return s == BG_OK ? BG_E_OK : failed(x, "commit", msg, msg_size);
+}
+
+bool bg_export_outputs(const bg_export *x, bg_publish *p)
+{
+    for (size_t i = 0; x->ctx && i < x->ctx->file_count; i++) {
+        const struct bg_output_file *f = &x->ctx->files[i];
+        /* the plugin may have asked for a path and written nothing there */
+        if (f->temp_path && access(f->temp_path, F_OK) == 0 && !bg_publish_add(p, f->temp_path, f->final_path))
+            return false;
+    }
+    return true;
+}
+
+void bg_export_free(bg_export *x)
+{
+    if (!x->ctx)
+        return;
+    if (x->ctx->opened && !x->closed) {
+        x->ctx->message[0] = '\0';
+        if (x->plugin->descriptor.close(x->ctx, x->ctx->state, 0) != BG_OK)
+            bg_warn("exporter %s (plugin %s): abort failed: %s", x->json_path, x->plugin->descriptor.name,
+                    x->ctx->message);
+        x->closed = true;
+    }
+    bg_context_discard(x->ctx);
+    bg_context_free(x->ctx);
+    x->ctx = NULL;
+}
