@@ -591,13 +591,13 @@ static void check_limits(const bg_option_spec *spec, const bg_option_limits *lim
         bool high = (limits->flags & BG_OPTION_HAS_MAXIMUM) && v > limits->maximum;
         if (low || high) {
             if ((limits->flags & BG_OPTION_HAS_MINIMUM) && (limits->flags & BG_OPTION_HAS_MAXIMUM))
-                bg_problems_add(problems, "%s.%s: expected a value from %g to %g, got %s", json_path, spec->name,
+                bg_problems_add(problems, "%s.%s: expected a value from %.15g to %.15g, got %s", json_path, spec->name,
                                 limits->minimum, limits->maximum, got);
             else if (low)
-                bg_problems_add(problems, "%s.%s: expected at least %g, got %s", json_path, spec->name,
+                bg_problems_add(problems, "%s.%s: expected at least %.15g, got %s", json_path, spec->name,
                                 limits->minimum, got);
             else
-                bg_problems_add(problems, "%s.%s: expected at most %g, got %s", json_path, spec->name,
+                bg_problems_add(problems, "%s.%s: expected at most %.15g, got %s", json_path, spec->name,
                                 limits->maximum, got);
         }
     }

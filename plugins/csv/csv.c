@@ -45,6 +45,10 @@ static const bg_option_spec csv_options[] = {
     {"table", BG_OPTION_TEXT, NULL, NULL, "write only this table (default: every table)"},
 };
 
+static const bg_option_limits csv_limits[] = {
+    {0}, {0}, {0}, {0}, {.pattern = "[a-z][a-z0-9_]*", .pattern_help = "a table name ([a-z][a-z0-9_]*)"},
+};
+
 /* One table as this exporter sees it; file is NULL when the table is skipped
  * (option table) or already ended. */
 typedef struct csv_table {
@@ -339,6 +343,22 @@ static bg_status csv_close(bg_context *ctx, void *state_ptr, int commit)
     return status;
 }
 
+/* `table` must name one of the run's tables: refused before anything opens. */
+static bg_status csv_check(bg_context *ctx, const bg_table_schema *const *tables, size_t table_count)
+{
+    const char *only = host->option_text(ctx, "table");
+    if (!only)
+        return BG_OK;
+    char names[512] = "";
+    for (size_t i = 0; i < table_count; i++) {
+        if (!strcmp(tables[i]->name, only))
+            return BG_OK;
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", tables[i]->name);
+    }
+    return host->fail(ctx, BG_ERR_OPTION, "table: no table '%s' in this run (tables: %s)", only, names);
+}
+
 static const bg_exporter csv_exporter = {
     .struct_size = sizeof(bg_exporter),
     .abi_major = BG_EXPORTER_ABI_MAJOR,
@@ -356,6 +376,9 @@ static const bg_exporter csv_exporter = {
     .end_table = csv_end_table,
     .finish = NULL,
     .close = csv_close,
+    .option_limits = csv_limits,
+    .option_limits_size = sizeof(bg_option_limits),
+    .check = csv_check,
 };
 
 BG_EXPORTER_EXPORT const bg_exporter *BG_EXPORTER_ENTRY(const bg_host_api *host_api)

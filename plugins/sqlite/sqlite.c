@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,12 @@ static const bg_option_spec sqlite_options[] = {
      "how long to wait for a database another program has locked, in milliseconds"},
     {"table_prefix", BG_OPTION_TEXT, "\"\"", NULL,
      "prefix for every table and view the exporter creates, e.g. \"bg_\" ([a-z][a-z0-9_]*)"},
+};
+
+static const bg_option_limits sqlite_limits[] = {
+    {0},
+    {.flags = BG_OPTION_HAS_MINIMUM | BG_OPTION_HAS_MAXIMUM, .minimum = 0, .maximum = 3600000},
+    {.pattern = "(?:[a-z][a-z0-9_]{0,31})?", .pattern_help = "[a-z][a-z0-9_]* of at most 32 characters, or \"\""},
 };
 
 /* Bookkeeping tables, declared like result tables so that ensure_table
@@ -909,11 +916,47 @@ static bg_status collect_current(sqlite_state *s, const bg_run_summary *summary)
     return status;
 }
 
-/* Deletes the rows of documents absent from this run, and their sources. */
+/* One count from a query, or -1 on failure. */
+static long long count_of(sqlite_state *s, sql_text *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    long long n = -1;
+    if (prepare_text(s, sql, &stmt, "counting documents") == BG_OK && sqlite3_step(stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+/* The host's limit on how much of what the file holds one run may remove
+ * (ABI 1.1; a 1.0 host has none). */
+static double shrink_limit(sqlite_state *s)
+{
+    size_t needed = offsetof(bg_host_api, shrink_limit) + sizeof host->shrink_limit;
+    return host->struct_size >= needed && host->shrink_limit ? host->shrink_limit(s->ctx) : 1.0;
+}
+
+/* Deletes the rows of documents absent from this run, and their sources —
+ * but never more of the file's documents than the job's guard allows: a run
+ * over a share that was not mounted must not empty the database. */
 static bg_status prune(sqlite_state *s)
 {
     bg_status status = BG_OK;
     uint64_t rows = 0;
+    char documents[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+    sql_name(s, "documents", documents);
+    sql_text all = {0}, gone = {0};
+    sql_add(&all, "SELECT count(*) FROM \"%s\"", documents);
+    sql_add(&gone, "SELECT count(*) FROM \"%s\" WHERE doc_id NOT IN (SELECT doc_id FROM temp.baogao_keep_docs)",
+            documents);
+    long long total = count_of(s, &all), vanished = count_of(s, &gone);
+    double limit = shrink_limit(s);
+    if (total > 0 && vanished > 0 && limit < 1.0 && (double)vanished > limit * (double)total) {
+        host->log(s->ctx, BG_LOG_WARN,
+                  "%s: prune would delete %lld of %lld documents, more than guard.max_drop (%g%%) allows; "
+                  "nothing was pruned (run with --allow-shrink to prune them)",
+                  s->destination, vanished, total, limit * 100);
+        return BG_OK;
+    }
     for (size_t i = 0; i < s->delete_count && !status; i++) {
         sql_text sql = {0};
         sql_add(&sql, "DELETE FROM \"%s\" WHERE doc_id NOT IN (SELECT doc_id FROM temp.baogao_keep_docs)",
@@ -1214,6 +1257,8 @@ static const bg_exporter sqlite_exporter = {
     .end_table = sqlite_end_table,
     .finish = sqlite_finish,
     .close = sqlite_close,
+    .option_limits = sqlite_limits,
+    .option_limits_size = sizeof(bg_option_limits),
 };
 
 BG_EXPORTER_EXPORT const bg_exporter *BG_EXPORTER_ENTRY(const bg_host_api *api)

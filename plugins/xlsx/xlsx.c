@@ -60,6 +60,12 @@ static const bg_option_spec xlsx_options[] = {
      "widest a column gets, in characters (CJK characters count double), 5..255"},
 };
 
+static const bg_option_limits xlsx_limits[] = {
+    {0},
+    {0},
+    {.flags = BG_OPTION_HAS_MINIMUM | BG_OPTION_HAS_MAXIMUM, .minimum = 5, .maximum = 255},
+};
+
 typedef enum xlsx_header_mode { HEADER_LABEL, HEADER_NAME, HEADER_BOTH } xlsx_header_mode;
 
 /* ---- Per-run state ---------------------------------------------------- */
@@ -1734,6 +1740,8 @@ static const bg_exporter xlsx_exporter = {
     .end_table = xlsx_end_table,
     .finish = xlsx_finish,
     .close = xlsx_close,
+    .option_limits = xlsx_limits,
+    .option_limits_size = sizeof(bg_option_limits),
 };
 
 BG_EXPORTER_EXPORT const bg_exporter *BG_EXPORTER_ENTRY(const bg_host_api *api)
