@@ -142,19 +142,11 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
         bg_problems_add(p, "%s[%zu].pattern: rule '%s' needs a pattern (a string)", path, i, rule_name);
         ok = false;
     } else {
-        int error;
-        PCRE2_SIZE offset;
-        code = pcre2_compile((PCRE2_SPTR)pattern->valuestring, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &error,
-                             &offset, NULL);
-        if (!code) {
-            PCRE2_UCHAR text[256];
-            pcre2_get_error_message(error, text, sizeof text);
-            bg_problems_add(p, "%s[%zu].pattern: rule '%s' does not compile at offset %zu: %s", path, i, rule_name,
-                            (size_t)offset, (const char *)text);
+        char where[256];
+        snprintf(where, sizeof where, "%s[%zu].pattern (rule '%s')", path, i, rule_name);
+        code = bg_pattern_compile(pattern->valuestring, NULL, where, p);
+        if (!code)
             ok = false;
-        } else {
-            (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-        }
     }
     custom_rule rule = {0};
     rule.code = code;

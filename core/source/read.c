@@ -7,6 +7,7 @@
 #include "source/decode.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,26 @@ fail:
     return NULL;
 }
 
+/* Whether text holds anything but whitespace (ASCII, U+3000, NBSP, BOM). */
+static bool has_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v')
+            continue;
+        if (i + 3 <= n && (!memcmp(s + i, "\xE3\x80\x80", 3) || !memcmp(s + i, "\xEF\xBB\xBF", 3))) {
+            i += 2;
+            continue;
+        }
+        if (i + 2 <= n && !memcmp(s + i, "\xC2\xA0", 2)) {
+            i++;
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
 static bg_source_doc *add(bg_source_docs *docs)
 {
     bg_source_doc *grown = realloc(docs->items, (docs->count + 1) * sizeof *grown);
@@ -125,6 +146,13 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
             row->error = NULL;
             continue;
         }
+        if (!has_text(row->text, row->text_length)) {
+            snprintf(name, sizeof name, "%s: row %zu (line %zu): the text column is empty", file->name, row->row,
+                     row->line);
+            if (!(d->error = strdup(name)))
+                e = BG_E_NOMEM;
+            continue;
+        }
         bg_content_hash(row->text, row->text_length, d->content_hash);
         memcpy(d->doc_id, d->content_hash, sizeof d->doc_id);
         d->encoding = decoded->encoding;
@@ -167,6 +195,11 @@ bg_error bg_source_read(const bg_source_file *file, const bg_read_limits *limits
         e = corpus_docs(file, &decoded, hash, out);
         bg_decoded_free(&decoded);
         return e;
+    }
+    if (!has_text(decoded.utf8, decoded.length)) {
+        bg_decoded_free(&decoded);
+        snprintf(msg, sizeof msg, "%s: empty (no text%s)", file->name, size ? " after decoding" : "");
+        return add_failed(out, file->name, hash, msg) ? BG_E_OK : BG_E_NOMEM;
     }
     bg_source_doc *d = add(out);
     if (!d || !(d->source = strdup(file->name))) {

@@ -228,6 +228,91 @@ static void out_put(out_buffer *o, char byte, size_t origin)
     o->length++;
 }
 
+/* A text with its map kept as runs: a run starts wherever a byte's origin
+ * is not the one after the previous byte's, and the bytes of a run map to
+ * consecutive original bytes. Most text is copied as it is, so this holds
+ * the map of a 50 MB document in a few MB instead of 200. */
+typedef struct text_buffer {
+    char *text;
+    size_t length, capacity;
+    uint32_t *run_at, *run_origin; /* where each run starts, and its first byte's origin */
+    size_t runs, run_capacity;
+    size_t next_origin; /* the origin that continues the last run */
+    bool failed;
+} text_buffer;
+
+static void tb_put(text_buffer *b, char byte, size_t origin)
+{
+    if (b->failed)
+        return;
+    if (b->length + 1 >= b->capacity) {
+        size_t capacity = b->capacity ? b->capacity * 2 : 4096;
+        char *text = realloc(b->text, capacity);
+        if (!text) {
+            b->failed = true;
+            return;
+        }
+        b->text = text;
+        b->capacity = capacity;
+    }
+    if (!b->runs || origin != b->next_origin) {
+        if (b->runs == b->run_capacity) {
+            size_t capacity = b->run_capacity ? b->run_capacity * 2 : 1024;
+            uint32_t *at = realloc(b->run_at, capacity * sizeof *at);
+            if (!at) {
+                b->failed = true;
+                return;
+            }
+            b->run_at = at;
+            uint32_t *orig = realloc(b->run_origin, capacity * sizeof *orig);
+            if (!orig) {
+                b->failed = true;
+                return;
+            }
+            b->run_origin = orig;
+            b->run_capacity = capacity;
+        }
+        b->run_at[b->runs] = (uint32_t)b->length;
+        b->run_origin[b->runs] = (uint32_t)origin;
+        b->runs++;
+    }
+    b->next_origin = origin + 1;
+    b->text[b->length++] = byte;
+}
+
+/* Drops the bytes from `length` on, and the runs that start among them. */
+static void tb_truncate(text_buffer *b, size_t length)
+{
+    if (length >= b->length)
+        return;
+    b->length = length;
+    while (b->runs && b->run_at[b->runs - 1] >= length)
+        b->runs--;
+    if (b->runs)
+        b->next_origin = b->run_origin[b->runs - 1] + (length - b->run_at[b->runs - 1]);
+}
+
+static void tb_free(text_buffer *b)
+{
+    free(b->text);
+    free(b->run_at);
+    free(b->run_origin);
+    memset(b, 0, sizeof *b);
+}
+
+/* Origins read in increasing order of offset. */
+typedef struct tb_cursor {
+    const uint32_t *run_at, *run_origin;
+    size_t runs, k;
+} tb_cursor;
+
+static size_t tb_origin(tb_cursor *c, size_t offset)
+{
+    while (c->k + 1 < c->runs && c->run_at[c->k + 1] <= offset)
+        c->k++;
+    return c->runs ? c->run_origin[c->k] + (offset - c->run_at[c->k]) : offset;
+}
+
 /* ---- lines -------------------------------------------------------------- */
 
 typedef struct line_info {
@@ -299,10 +384,12 @@ static void squeeze_spaces(out_buffer *o, size_t start)
     o->length = write;
 }
 
-/* Folds one original line into o (o->failed on no memory). */
+/* Folds one original line into o, which holds only that line afterwards
+ * (o->failed on no memory). */
 static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
 {
-    size_t start = o->length;
+    o->length = 0;
+    size_t start = 0;
     size_t i = from;
     while (i < to) {
         size_t at = i;
@@ -756,7 +843,7 @@ static bool is_ascii_full_stop(const char *s, size_t n, size_t at)
 
 /* Rewrites the full stops written as '.' to 。, so that sentences end the
  * same however the source was punctuated. */
-static void full_stops(out_buffer *o)
+static void full_stops(text_buffer *o)
 {
     size_t count = 0;
     for (size_t i = 0; i < o->length; i++)
@@ -764,18 +851,19 @@ static void full_stops(out_buffer *o)
             count++;
     if (!count || o->failed)
         return;
-    out_buffer rewritten = {0};
+    text_buffer rewritten = {0};
+    tb_cursor c = {o->run_at, o->run_origin, o->runs, 0};
     for (size_t i = 0; i < o->length; i++) {
+        size_t origin = tb_origin(&c, i);
         if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i)) {
-            out_put(&rewritten, '\xE3', o->map[i]);
-            out_put(&rewritten, '\x80', o->map[i]);
-            out_put(&rewritten, '\x82', o->map[i]);
+            tb_put(&rewritten, '\xE3', origin);
+            tb_put(&rewritten, '\x80', origin);
+            tb_put(&rewritten, '\x82', origin);
         } else {
-            out_put(&rewritten, o->text[i], o->map[i]);
+            tb_put(&rewritten, o->text[i], origin);
         }
     }
-    free(o->text);
-    free(o->map);
+    tb_free(o);
     *o = rewritten;
 }
 
@@ -802,37 +890,40 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
     if (length >= BG_TEXT_MAX_BYTES / 3)
         return bg_fail(msg, n, BG_E_DECODE, "text of %zu bytes is too large to clean (at most %u)", length,
                        BG_TEXT_MAX_BYTES / 3);
-    out_buffer fold = {0};
+    out_buffer line = {0}; /* one folded line, with a map per byte */
+    text_buffer fold = {0}, o = {0};
     line_info *lines = NULL;
     size_t line_count = 0, line_capacity = 0;
     pcre2_match_data *md = NULL;
-    if (r && r->count) {
-        md = pcre2_match_data_create(16, NULL);
-        if (!md)
-            return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
-    }
-    /* Invalid UTF-8 would make PCRE2_NO_UTF_CHECK unsafe; decode.c hands us
-     * valid text, but guard anyway by checking each folded line. */
+    bg_error e = BG_E_NOMEM;
+    if (r && r->count && !(md = pcre2_match_data_create(16, NULL)))
+        goto fail;
     size_t at = 0;
     while (at <= length) {
-        if (bg_budget_exceeded())
-            goto stopped;
+        if (bg_budget_exceeded()) {
+            e = BG_E_INTERRUPTED;
+            goto fail;
+        }
         size_t next;
         size_t end = line_end(utf8, length, at, &next);
         if (line_count == line_capacity) {
             size_t capacity = line_capacity ? line_capacity * 2 : 256;
             line_info *grown = realloc(lines, capacity * sizeof *grown);
             if (!grown)
-                goto nomem;
+                goto fail;
             lines = grown;
             line_capacity = capacity;
         }
+        fold_line(utf8, at, end, &line);
+        if (line.failed)
+            goto fail;
         line_info *li = &lines[line_count++];
         li->start = fold.length;
-        fold_line(utf8, at, end, &fold);
+        for (size_t k = 0; k < line.length; k++)
+            tb_put(&fold, line.text[k], line.map[k]);
         if (fold.failed)
-            goto nomem;
-        li->length = fold.length - li->start;
+            goto fail;
+        li->length = line.length;
         li->newline = end < length ? end : (size_t)-1;
         li->removed = false;
         li->full = false;
@@ -842,42 +933,30 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
                 li->blank = false;
                 break;
             }
-        if (!li->blank && md) {
-            pcre2_match_data *use = md;
-            /* PCRE2 needs valid UTF-8; an invalid line is simply not matched */
-            int valid = 1;
-            {
-                size_t k = 0;
-                while (k < li->length) {
-                    unsigned cp = bg_utf8_next(fold.text + li->start, li->length, &k);
-                    if (cp == 0xFFFD) {
-                        valid = 0;
-                        break;
-                    }
-                }
-            }
-            if (valid && is_boilerplate(r, use, fold.text + li->start, li->length))
-                li->removed = true;
-        }
+        /* decoded text is valid UTF-8 and folding keeps it so: the patterns
+         * may skip their UTF check */
+        if (!li->blank && md && is_boilerplate(r, md, fold.text + li->start, li->length))
+            li->removed = true;
         if (end >= length)
             break;
         at = next;
     }
+    free(line.text);
+    free(line.map);
+    line.text = NULL;
+    line.map = NULL;
     pcre2_match_data_free(md);
     md = NULL;
-    if (!mark_full_lines(lines, line_count, fold.text))
-        goto nomem;
-    if (!mark_running_headers(lines, line_count, fold.text))
-        goto nomem;
+    if (!mark_full_lines(lines, line_count, fold.text) || !mark_running_headers(lines, line_count, fold.text))
+        goto fail;
 
-    out_buffer o = {0};
-    bool seen_text = false;
     size_t first_text_line = (size_t)-1;
     for (size_t i = 0; i < line_count; i++)
         if (!lines[i].blank && !lines[i].removed) {
             first_text_line = i;
             break;
         }
+    tb_cursor fold_origin = {fold.run_at, fold.run_origin, fold.runs, 0};
     size_t i = 0;
     bool skip_leading = false;
     while (i < line_count) {
@@ -893,14 +972,13 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
             skip_leading = false;
         }
         for (size_t k = from; k < to; k++)
-            out_put(&o, fold.text[k], fold.map[k]);
+            tb_put(&o, fold.text[k], tb_origin(&fold_origin, k));
         if (li->blank) {
             if (li->newline != (size_t)-1)
-                out_put(&o, '\n', li->newline);
+                tb_put(&o, '\n', li->newline);
             i++;
             continue;
         }
-        seen_text = true;
         /* next text line, counting blank lines. A gap with a removed line
          * in it (a page number, a running header, chrome) after a line of
          * prose or a hard-wrapped line is a page break: its blank lines go
@@ -921,62 +999,58 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         if (li->newline != (size_t)-1 && j < line_count && (!removed || page_break) &&
             should_join(a, li->length, fold.text + lines[j].start, lines[j].length, blanks, i == first_text_line,
                         li->full)) {
-            while (o.length > 0 && (o.text[o.length - 1] == ' ' || o.text[o.length - 1] == '\t'))
-                o.length--;
+            size_t keep = o.length;
+            while (keep > 0 && (o.text[keep - 1] == ' ' || o.text[keep - 1] == '\t'))
+                keep--;
+            tb_truncate(&o, keep);
             skip_leading = true;
             i = j;
             continue;
         }
         if (li->newline != (size_t)-1)
-            out_put(&o, '\n', li->newline);
+            tb_put(&o, '\n', li->newline);
         i = page_break ? j : i + 1;
     }
-    (void)seen_text;
-    full_stops(&o);
-    out_put(&o, '\0', length);
-    if (o.failed || fold.failed) {
-        free(o.text);
-        free(o.map);
-        goto nomem;
-    }
-    o.length--; /* the NUL */
-    o.map[o.length] = (uint32_t)length;
-    /* map[length]: the end of the last mapped original character */
-    if (o.length > 0) {
-        size_t last = o.map[o.length - 1];
-        size_t k = last;
-        (void)bg_utf8_next(utf8, length, &k);
-        o.map[o.length] = (uint32_t)k;
-    }
-    free(fold.text);
-    free(fold.map);
+    tb_free(&fold);
     free(lines);
-    fold.text = NULL;
-    fold.map = NULL;
     lines = NULL;
+    full_stops(&o);
+    tb_put(&o, '\0', length);
+    if (o.failed)
+        goto fail;
+    o.length--; /* the NUL stays after the text */
+    /* the end of the last mapped original character, for quotes up to the end */
+    size_t end_origin = length;
+    if (o.length > 0) {
+        tb_cursor c = {o.run_at, o.run_origin, o.runs, 0};
+        size_t k = tb_origin(&c, o.length - 1);
+        (void)bg_utf8_next(utf8, length, &k);
+        end_origin = k;
+    }
     out->text = o.text;
     out->length = o.length;
-    out->map = o.map;
+    out->map_at = o.run_at;
+    out->map_origin = o.run_origin;
+    out->map_runs = o.runs;
+    out->end_origin = (uint32_t)end_origin;
     out->original = utf8;
     out->original_length = length;
     out->char_index = build_char_index(o.text, o.length);
     if (!out->char_index) {
         bg_text_free(out);
-        goto nomem;
+        return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
     }
     return BG_E_OK;
-nomem:
+fail:
     pcre2_match_data_free(md);
-    free(fold.text);
-    free(fold.map);
+    free(line.text);
+    free(line.map);
+    tb_free(&fold);
+    tb_free(&o);
     free(lines);
+    if (e == BG_E_INTERRUPTED)
+        return bg_fail(msg, n, BG_E_INTERRUPTED, "stopped while cleaning the text");
     return bg_fail(msg, n, BG_E_NOMEM, "out of memory cleaning text");
-stopped:
-    pcre2_match_data_free(md);
-    free(fold.text);
-    free(fold.map);
-    free(lines);
-    return bg_fail(msg, n, BG_E_INTERRUPTED, "stopped while cleaning the text");
 }
 
 /* ---- bg_text ------------------------------------------------------------ */
@@ -999,13 +1073,28 @@ static bool is_trim_space(const char *s, size_t n, size_t at, size_t *width)
     return false;
 }
 
+size_t bg_text_origin(const bg_text *t, size_t at)
+{
+    if (at >= t->length)
+        return t->end_origin;
+    size_t lo = 0, hi = t->map_runs;
+    while (lo < hi) { /* the last run starting at or before `at` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->map_at[mid] <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? t->map_origin[lo - 1] + (at - t->map_at[lo - 1]) : at;
+}
+
 char *bg_text_quote(const bg_text *t, size_t start, size_t end)
 {
     if (end > t->length)
         end = t->length;
     if (start > end)
         start = end;
-    size_t from = t->map[start], to = t->map[end];
+    size_t from = bg_text_origin(t, start), to = bg_text_origin(t, end);
     if (to > t->original_length)
         to = t->original_length;
     if (from > to)
@@ -1052,10 +1141,12 @@ void bg_text_free(bg_text *t)
     if (!t)
         return;
     free(t->text);
-    free(t->map);
+    free(t->map_at);
+    free(t->map_origin);
     free(t->char_index);
     t->text = NULL;
-    t->map = NULL;
+    t->map_at = t->map_origin = NULL;
+    t->map_runs = 0;
     t->char_index = NULL;
     t->length = 0;
 }

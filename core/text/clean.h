@@ -23,8 +23,11 @@ typedef struct bg_text {
     size_t length;        /* bytes of text */
     const char *original; /* decoded UTF-8 the map points into, borrowed */
     size_t original_length;
-    uint32_t *map; /* length + 1 entries: byte offset in original of text[i];
-                      map[length] = end of the last mapped original byte */
+    /* where each byte came from in the original, as runs: the bytes from
+     * map_at[k] on came from map_origin[k] on (see bg_text_origin) */
+    uint32_t *map_at, *map_origin;
+    size_t map_runs;
+    uint32_t end_origin; /* the end of the last mapped original character */
     uint32_t *char_index; /* code points before each BG_TEXT_INDEX_STRIDE-byte
                              block, for offsets in characters in O(1) */
 } bg_text;
@@ -47,8 +50,11 @@ void bg_clean_rules_free(bg_clean_rules *r);
  * outlive out). r may be NULL: folding and joining only. Thread-safe. */
 bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length, bg_text *out, char *msg, size_t n);
 
+/* The byte offset in the original that text[at] came from (at == length:
+ * the end of the last mapped original character). O(log runs). */
+size_t bg_text_origin(const bg_text *t, size_t at);
 /* Quotes text[start, end) as written in the original: returns a malloc'ed
- * copy of original[map[start], map[end]) with surrounding whitespace
+ * copy of the original from start's origin to end's with surrounding whitespace
  * trimmed. NULL when out of memory. */
 char *bg_text_quote(const bg_text *t, size_t start, size_t end);
 /* Code-point offset of cleaned byte offset `at` (for offset columns). */

@@ -213,7 +213,8 @@ char *bg_quote_window(const bg_text *t, const bg_breaks *b, size_t from, size_t 
     }
     /* the original span; if cleaning dropped a long stretch inside it (a
      * removed block of chrome), quote the cleaned text instead */
-    size_t original_bytes = t->map[hi] > t->map[lo] ? t->map[hi] - t->map[lo] : 0;
+    size_t origin_lo = bg_text_origin(t, lo), origin_hi = bg_text_origin(t, hi);
+    size_t original_bytes = origin_hi > origin_lo ? origin_hi - origin_lo : 0;
     char *body;
     if (original_bytes > 4 * (hi - lo) + 64) {
         body = malloc(hi - lo + 1);

@@ -69,8 +69,8 @@ static void test_compile_error(void **state)
     bg_problems p = {0};
     assert_null(bg_custom_rules_load(custom, "extract.custom", 6, &p));
     assert_int_equal(p.count, 1);
-    assert_string_equal(p.items[0], "extract.custom[0].pattern: rule 'ports' does not "
-                                    "compile at offset 8: missing closing parenthesis");
+    assert_string_equal(p.items[0], "extract.custom[0].pattern (rule 'ports'): pattern does not compile at offset 8: "
+                                    "missing closing parenthesis");
     bg_problems_free(&p);
     cJSON_Delete(custom);
 }
