@@ -56,28 +56,9 @@ void bg_json_describe(const cJSON *v, char *buf, size_t n)
 static void check_keys(const cJSON *object, const char *json_path, const char *const *known, size_t count,
                        bg_problems *problems)
 {
-    const cJSON *item;
-    cJSON_ArrayForEach(item, object)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < count && !ok; i++)
-            ok = strcmp(item->string, known[i]) == 0;
-        if (ok)
-            continue;
-        /* suggest only keys the object does not set already */
-        const char *unset[64];
-        size_t unset_count = 0;
-        for (size_t i = 0; i < count && unset_count < 64; i++)
-            if (!cJSON_GetObjectItemCaseSensitive(object, known[i]))
-                unset[unset_count++] = known[i];
-        const char *near = bg_nearest(item->string, unset, unset_count);
-        char prefix[256];
-        snprintf(prefix, sizeof prefix, "%s%s%s", json_path, *json_path ? "." : "", item->string);
-        if (near)
-            bg_problems_add(problems, "%s: unknown key (did you mean '%s'?)", prefix, near);
-        else
-            bg_problems_add(problems, "%s: unknown key", prefix);
-    }
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%s%s", json_path, *json_path ? "." : "");
+    bg_check_keys(object, prefix, known, count, problems);
 }
 
 /* A number member within [min, max] (integer when integer); fallback when absent. */
@@ -175,7 +156,10 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
             bg_problems_add(problems, "%s.%s[%zu]: expected a glob string, got %s", json_path, key, i,
                             bg_json_kind(item));
         } else {
-            out[(*count)++] = strdup(item->valuestring);
+            if ((out[*count] = strdup(item->valuestring)) != NULL)
+                (*count)++;
+            else
+                bg_problems_add(problems, "%s.%s[%zu]: out of memory", json_path, key, i);
         }
         i++;
     }
@@ -189,7 +173,8 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
 {
     char json_path[64];
     snprintf(json_path, sizeof json_path, "sources[%zu]", index);
-    s->json_path = strdup(json_path);
+    if (!(s->json_path = strdup(json_path)))
+        bg_problems_add(problems, "%s: out of memory", json_path);
     const cJSON *object = item;
     cJSON *wrapped = NULL;
     if (cJSON_IsString(item)) { /* shorthand: "reports/" */
@@ -255,7 +240,8 @@ static void load_exporter(const cJSON *item, size_t index, const char *dir, bg_e
 {
     char json_path[64];
     snprintf(json_path, sizeof json_path, "exporters[%zu]", index);
-    e->json_path = strdup(json_path);
+    if (!(e->json_path = strdup(json_path)))
+        bg_problems_add(problems, "%s: out of memory", json_path);
     if (!cJSON_IsObject(item)) {
         bg_problems_add(problems, "%s: expected an object with plugin, output and options, got %s", json_path,
                         bg_json_kind(item));
@@ -372,6 +358,10 @@ bg_config *bg_config_default(void)
     c->job = strdup("adhoc");
     c->dir = strdup(".");
     set_defaults(c);
+    if (!c->job || !c->dir || !c->rules_path || !c->divisions_path) {
+        bg_config_free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -406,11 +396,18 @@ bg_config *bg_config_read(const char *path, bg_problems *problems)
         bg_problems_add(problems, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
+    bg_config *c = bg_config_parse(bytes, size, path, problems);
+    free(bytes);
+    return c;
+}
+
+bg_config *bg_config_parse(const char *bytes, size_t size, const char *path, bg_problems *problems)
+{
     const char *error_at = NULL;
-    cJSON *root = cJSON_ParseWithOpts(bytes, &error_at, 1);
+    cJSON *root = cJSON_ParseWithLengthOpts(bytes, size, &error_at, 0);
     if (!root) {
         size_t line = 1, column = 1;
-        for (const char *p = bytes; error_at && p < error_at; p++) {
+        for (const char *p = bytes; error_at && p < error_at && p < bytes + size; p++) {
             if (*p == '\n') {
                 line++;
                 column = 1;
@@ -419,20 +416,24 @@ bg_config *bg_config_read(const char *path, bg_problems *problems)
             }
         }
         bg_problems_add(problems, "%s: not valid JSON near line %zu, column %zu", path, line, column);
-        free(bytes);
         return NULL;
     }
     bg_config *c = calloc(1, sizeof *c);
     if (!c) {
         cJSON_Delete(root);
-        free(bytes);
+        bg_problems_add(problems, "%s: out of memory", path);
         return NULL;
     }
     char hash[17];
     bg_content_hash(bytes, size, hash);
     c->config_hash = strdup(hash);
-    free(bytes);
     c->path = strdup(path);
+    if (!c->config_hash || !c->path) {
+        bg_problems_add(problems, "%s: out of memory", path);
+        cJSON_Delete(root);
+        bg_config_free(c);
+        return NULL;
+    }
     /* the config's folder, absolute and without symlinks, so that a source's
      * name does not depend on how -c was typed */
     char *dir = bg_dirname(path);
@@ -460,6 +461,8 @@ bg_config *bg_config_read(const char *path, bg_problems *problems)
     }
     c->job = get_string(root, "job", "", base ? base : "job", problems);
     free(base);
+    if (!c->job)
+        bg_problems_add(problems, "job: out of memory");
     for (const char *p = c->job; p && *p; p++)
         if (*p == '/' || *p == '\0') {
             bg_problems_add(problems, "job: must not contain '/', got \"%s\"", c->job);

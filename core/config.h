@@ -72,6 +72,9 @@ typedef struct bg_config {
  * rules can be checked too and every problem reported at once; NULL only when
  * the file cannot be read or is not a JSON object. */
 bg_config *bg_config_read(const char *path, bg_problems *problems);
+/* As bg_config_read, from the config's bytes (path names it and gives the
+ * folder relative paths resolve against). */
+bg_config *bg_config_parse(const char *bytes, size_t size, const char *path, bg_problems *problems);
 /* As bg_config_read, but NULL when there was any problem. */
 bg_config *bg_config_load(const char *path, bg_problems *problems);
 void bg_config_free(bg_config *config);

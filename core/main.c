@@ -364,6 +364,12 @@ static int command_eval(const cli *o)
         docs = strdup(c->sources[0].path);
     else
         docs = bg_dirname(o->gold);
+    if (!docs) {
+        bg_error_log("out of memory");
+        bg_rules_free(rules);
+        bg_config_free(c);
+        return BG_EXIT_USAGE;
+    }
     bg_eval_thresholds th = {.min_precision = o->min_precision,
                              .min_recall = o->min_recall,
                              .min_field = o->min_field,

@@ -2,6 +2,7 @@
 #include "problems.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,4 +81,29 @@ const char *bg_nearest(const char *word, const char *const *candidates, size_t c
         }
     }
     return best_distance <= limit ? best : NULL;
+}
+
+void bg_check_keys(const cJSON *object, const char *prefix, const char *const *known, size_t count,
+                   bg_problems *problems)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, object)
+    {
+        bool ok = false;
+        for (size_t i = 0; i < count && !ok; i++)
+            ok = strcmp(item->string, known[i]) == 0;
+        if (ok)
+            continue;
+        /* suggest only keys the object does not set already */
+        const char *unset[64];
+        size_t unset_count = 0;
+        for (size_t i = 0; i < count && unset_count < 64; i++)
+            if (!cJSON_GetObjectItemCaseSensitive(object, known[i]))
+                unset[unset_count++] = known[i];
+        const char *near = bg_nearest(item->string, unset, unset_count);
+        if (near)
+            bg_problems_add(problems, "%s%s: unknown key (did you mean '%s'?)", prefix, item->string, near);
+        else
+            bg_problems_add(problems, "%s%s: unknown key", prefix, item->string);
+    }
 }

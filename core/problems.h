@@ -3,6 +3,7 @@
 #ifndef BAOGAO_PROBLEMS_H
 #define BAOGAO_PROBLEMS_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 typedef struct bg_problems {
@@ -17,5 +18,10 @@ void bg_problems_free(bg_problems *p);
 size_t bg_edit_distance(const char *a, const char *b);
 /* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
 const char *bg_nearest(const char *word, const char *const *candidates, size_t count);
+
+/* One problem "PREFIXkey: unknown key (did you mean '…'?)" per member of
+ * object not in known; the hint offers only keys the object does not set. */
+void bg_check_keys(const cJSON *object, const char *prefix, const char *const *known, size_t count,
+                   bg_problems *problems);
 
 #endif

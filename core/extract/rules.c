@@ -46,20 +46,7 @@ static cJSON *read_json(const char *path, bg_problems *p)
 
 static void check_keys(const cJSON *object, const char *const *known, size_t count, const char *where, bg_problems *p)
 {
-    const cJSON *item;
-    cJSON_ArrayForEach(item, object)
-    {
-        bool found = false;
-        for (size_t i = 0; i < count && !found; i++)
-            found = strcmp(item->string, known[i]) == 0;
-        if (found)
-            continue;
-        const char *near = bg_nearest(item->string, known, count);
-        if (near)
-            bg_problems_add(p, "%s%s: unknown key (did you mean '%s'?)", where, item->string, near);
-        else
-            bg_problems_add(p, "%s%s: unknown key", where, item->string);
-    }
+    bg_check_keys(object, where, known, count, p);
 }
 
 void bg_rules_free(bg_rules *rules)
@@ -103,8 +90,14 @@ static void load_indicator_labels(bg_rules *rules, const cJSON *root)
         const cJSON *label = cJSON_GetObjectItemCaseSensitive(item, "label");
         if (!cJSON_IsString(key) || !cJSON_IsString(label))
             continue;
-        rules->indicator_keys[rules->indicator_count] = strdup(key->valuestring);
-        rules->indicator_labels[rules->indicator_count] = strdup(label->valuestring);
+        char *k = strdup(key->valuestring), *l = strdup(label->valuestring);
+        if (!k || !l) { /* a label missing for want of memory is only a label */
+            free(k);
+            free(l);
+            continue;
+        }
+        rules->indicator_keys[rules->indicator_count] = k;
+        rules->indicator_labels[rules->indicator_count] = l;
         rules->indicator_count++;
     }
 }

@@ -46,7 +46,7 @@ bg_error bg_lock_acquire(const char *path, bg_lock *lock, char *msg, size_t msg_
         /* The lock holds even if the pid could not be written. */
     }
     lock->fd = fd;
-    lock->path = strdup(path);
+    lock->path = strdup(path); /* for messages only: NULL is fine */
     return BG_E_OK;
 }
 

@@ -367,6 +367,10 @@ bg_error bg_plugin_load_file(const char *path, bg_plugin **out, char *msg, size_
     p->plugin_struct_size = d->struct_size;
     p->handle = handle;
     p->path = strdup(path);
+    if (!p->path) {
+        bg_plugin_unload(p);
+        return bg_fail(msg, msg_size, BG_E_NOMEM, "plugin %s: out of memory", path);
+    }
     const bg_exporter *e = &p->descriptor;
     const char *missing = !valid_identifier(e->name) ? "a valid name"
                           : !e->open                 ? "open"

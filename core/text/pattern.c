@@ -65,7 +65,10 @@ pcre2_code *bg_pattern_compile(const char *pattern, const char *file, const char
                         path, (size_t)offset, (const char *)reason);
         return NULL;
     }
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is a fine fallback */
+    /* the interpreter is a fine fallback; BAOGAO_NO_JIT=1 asks for it (valgrind
+     * cannot follow JIT code) */
+    if (!getenv("BAOGAO_NO_JIT"))
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     name_add(re, file, path);
     return re;
 }

@@ -185,11 +185,14 @@ char *bg_quote_window(const bg_text *t, const bg_breaks *b, size_t from, size_t 
             for (bool grew = true; grew;) {
                 grew = false;
                 if (lo > from) {
-                    size_t ps = bg_break_before(b, BG_SPAN_CLAUSE, lo > 0 ? lo - 1 : 0);
+                    /* the clause that ends just before lo: from the start of
+                     * the character before lo back to the break before it */
+                    size_t before = back_chars(t->text, from, lo, 1);
+                    size_t ps = bg_break_before(b, BG_SPAN_CLAUSE, before);
                     if (ps < from)
                         ps = from;
                     size_t add = chars(t, ps, lo);
-                    if (used + add <= BG_QUOTE_MAX_CHARS) {
+                    if (ps < lo && used + add <= BG_QUOTE_MAX_CHARS) {
                         used += add;
                         lo = ps;
                         grew = true;
