@@ -2,6 +2,7 @@
  * system's order, with include/exclude globs; CSV containers give one row per
  * report with mapped columns. */
 #include "source/corpus.h"
+#include "source/read.h"
 #include "source/sources.h"
 
 #include <setjmp.h>
@@ -213,6 +214,22 @@ static void test_csv_broken_rows(void **state)
     bg_csv_rows_free(&rows);
 }
 
+/* A file listed and then gone (moved by a sync job) is one failed source. */
+static void test_vanished_source(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/gone.txt", dir);
+    bg_source_config s = {.json_path = "sources[0]", .encoding = "auto", .format = "auto"};
+    bg_source_file file = {.path = path, .name = "gone.txt", .config = &s};
+    bg_source_docs docs;
+    assert_int_equal(bg_source_read(&file, NULL, &docs), BG_E_OK);
+    assert_int_equal(docs.count, 1);
+    assert_non_null(docs.items[0].error);
+    assert_non_null(strstr(docs.items[0].error, "gone.txt: cannot read: No such file or directory"));
+    bg_source_docs_free(&docs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_csv_container),
         cmocka_unit_test(test_loops_fifos_and_unreadable_folders),
         cmocka_unit_test(test_csv_broken_rows),
+        cmocka_unit_test(test_vanished_source),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
