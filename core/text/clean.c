@@ -625,8 +625,15 @@ static bool should_join(const char *a, size_t an, const char *b, size_t bn, size
     return true;
 }
 
+/* Chrome is a short line. A longer one that a pattern matches somewhere (a
+ * page flattened to one line, its footer's ICP备…号 included) is the
+ * report itself, and dropping it whole would lose the document. */
+enum { BOILERPLATE_LINE_MAX_BYTES = 600 };
+
 static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const char *s, size_t n)
 {
+    if (n > BOILERPLATE_LINE_MAX_BYTES)
+        return false;
     size_t from = 0, to = n;
     while (from < to && (s[from] == ' ' || s[from] == '\t'))
         from++;
