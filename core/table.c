@@ -19,10 +19,11 @@ static const bg_column documents_columns[] = {
     {"source", T, "来源", "source path, or path#row for a CSV container", LONG},
     {"title", T, "标题", "title line, when the document starts with one", LONG},
     {"region", T, "地区", "region as the report names it (city + district when both)", 0},
-    {"region_code", T, "行政区划代码", "six-digit GB/T 2260 code", CODE | IDX},
+    {"region_code", T, "行政区划代码", "six-digit GB/T 2260 code the region had in the plan year (100000: the country)",
+     CODE | IDX},
     {"province", T, "省份", "province the region belongs to", IDX},
     {"city", T, "地级市", "prefecture, for a district or county", 0},
-    {"level", T, "行政级别", "province, city, district, county or unknown", 0},
+    {"level", T, "行政级别", "national, province, city, district, county or unknown", 0},
     {"report_year", I, "报告年份", "year the report was delivered", 0},
     {"plan_year", I, "计划年份", "year the plan and targets are for", 0},
     {"report_date", D, "报告日期", "date of the session, when stated", 0},
@@ -35,6 +36,8 @@ static const bg_column documents_columns[] = {
     {"content_hash", T, "内容哈希", "XXH3-64 of the source bytes, hex", CODE},
     {"origin_path", T, "原文地址", "where the page came from (its 本文地址 line, or a CSV corpus's url column)", LONG},
     {"publish_date", D, "发布日期", "date the page states for itself (a newspaper's issue date), when given", 0},
+    {"region_code_now", T, "现行区划代码",
+     "the code(s) that hold the region's area today, ';'-separated when it was split (GB/T 2260, areacodes)", CODE},
 };
 
 static const bg_column targets_columns[] = {
@@ -43,18 +46,20 @@ static const bg_column targets_columns[] = {
     {"plan_year", I, "计划年份", "year the target is for", 0},
     {"indicator", T, "指标", "canonical indicator key (other when unknown)", IDX},
     {"indicator_text", T, "指标原文", "the words the report uses", 0},
-    {"kind", T, "类型", "growth, level, relation or change", 0},
-    {"value", R, "数值", "the figure (negative for a decline)", 0},
+    {"kind", T, "类型", "growth, level, change, relation, or absent (the report sets no figure)", 0},
+    {"value", R, "数值", "the figure, signed: negative for a decline", 0},
     {"value_max", R, "上限", "upper end of a range", 0},
     {"unit", T, "单位", "unit of value (%, pp, 亿元, 万人 ...)", 0},
-    {"qualifier", T, "限定", "exact, at_least, about, at_most, above, below, in_line or range", 0},
-    {"qualifier_text", T, "限定原文", "the qualifying words used", 0},
+    {"qualifier", T, "限定", "exact, at_least, about, at_most, above, below, in_line or range: true of the signed value",
+     0},
+    {"qualifier_text", T, "限定原文", "the qualifying words used (下降3%以上: 以上, qualifier at_most)", 0},
     {"reference", T, "参照", "what a relation is measured against", 0},
     {"aspiration", T, "力争", "力争/争取/确保 when said", 0},
     {"sentence", T, "原句", "the clause exactly as in the source", LONG},
     {"offset", I, "位置", "character offset of the clause in the cleaned text", 0},
     {"indicator_label", T, "指标名称", "the indicator's name in the ruleset (地区生产总值 for gdp); empty for other",
      0},
+    {"direction", T, "方向", "rise or fall (下降, 降低, 减少, 削减 …), for growth, level and change targets", 0},
 };
 
 static const bg_column commitments_columns[] = {

@@ -40,9 +40,10 @@ static bool documents_row(bg_rowset *out, size_t table, const bg_doc_input *doc,
         set_text(out, row, schema, "title", facts->title) &&
         set_text(out, row, schema, "region", d ? facts->region.region : NULL) &&
         set_text(out, row, schema, "region_code", d ? d->code : NULL) &&
-        set_text(out, row, schema, "province", d ? d->province : NULL) &&
+        set_text(out, row, schema, "region_code_now", d ? facts->region.code_now : NULL) &&
+        set_text(out, row, schema, "province", d && d->province[0] ? d->province : NULL) &&
         set_text(out, row, schema, "city", d && d->city[0] && strcmp(d->level, "province") != 0 ? d->city : NULL) &&
-        set_text(out, row, schema, "level", d ? (facts->region.level ? facts->region.level : d->level) : "unknown") &&
+        set_text(out, row, schema, "level", d ? d->level : "unknown") &&
         set_text(out, row, schema, "doc_type", facts->doc_type) &&
         set_text(out, row, schema, "encoding", doc->encoding) &&
         set_text(out, row, schema, "encoding_reason", doc->encoding_reason) &&
@@ -135,7 +136,8 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         bg_text_free(&text);
         return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
     }
-    if (bg_facts_find(rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year, &facts) != BG_E_OK ||
+    if (bg_facts_find(rules->facts, rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year, &facts) !=
+            BG_E_OK ||
         bg_outline_build(rules->outline, &text, &outline) != BG_E_OK) {
         e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
         goto done;

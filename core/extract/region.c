@@ -1,10 +1,16 @@
-/* region.c — divisions list and region resolution (region.h).
+/* region.c — divisions with their history and region resolution (region.h).
  * Names are matched longest-first without overlap, indexed by their first two
- * characters; a name several provinces share is settled by the prefecture and
- * province names the report mentions around it. */
+ * characters. A report says which division it is in its identity lines; the
+ * body only decides when those are silent, and then a short name inside a
+ * word (工业兴县 is not 兴县) does not count. A name several divisions share
+ * (across provinces, or across periods) is settled by the report's year, its
+ * level and the prefecture and province names the report mentions. */
+#define _GNU_SOURCE
 #include "extract/region.h"
 
 #include "budget.h"
+#include "text/utf8.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +24,12 @@ typedef struct name_entry {
 } name_entry;
 
 struct bg_regions {
-    bg_division *divisions;
+    bg_division *divisions; /* in file order: by code, then period */
     size_t count;
-    name_entry *entries; /* sorted by key, then length descending, then text */
+    name_entry *entries; /* sorted by key, then length descending, then text, then division */
     size_t entry_count;
-    char **ambiguous; /* names matched only in a title */
+    char **ambiguous; /* names that are also common words, matched only in identity lines */
     size_t ambiguous_count;
-};
-
-/* Generic words that are also division names: 城区 (a district of 大同 …) is
- * any town's 城区 in a report; 新区, 高新区 are development zones. */
-static const char *const default_ambiguous[] = {
-    "城区",   "郊区",   "矿区",   "新区",   "东区",   "西区",   "南区",   "北区",   "中区",   "新城区", "老城区",
-    "城中区", "城关区", "城东区", "城西区", "城南区", "城北区", "市中区", "新华区", "解放区", "和平区", "向阳区",
-    "开发区", "高新区", "示范区", "长安区", "中心区", "工业区", "前进区", "先锋区", "胜利区", "红旗区", "新兴区",
-    "新市区", "白云区", "铁东区", "铁西区", "桥东区", "桥西区", "河东区", "河西区", "江北区", "江南区", "城阳区",
 };
 
 static uint64_t key_of(const char *s, size_t n)
@@ -58,18 +55,22 @@ static int entry_compare(const void *a, const void *b)
 
 static const char *level_name(const char *s)
 {
-    static const char *const levels[] = {"province", "city", "district", "county"};
-    for (size_t i = 0; i < 4; i++)
+    static const char *const levels[] = {"national", "province", "city", "district", "county"};
+    for (size_t i = 0; i < 5; i++)
         if (strcmp(s, levels[i]) == 0)
             return levels[i];
     return NULL;
 }
 
+/* 0 national, 1 province, 2 city, 3 district or county: more specific is
+ * higher. */
 static int level_rank(const char *level)
 {
-    if (strcmp(level, "province") == 0)
+    if (!strcmp(level, "national"))
+        return 0;
+    if (!strcmp(level, "province"))
         return 1;
-    if (strcmp(level, "city") == 0)
+    if (!strcmp(level, "city"))
         return 2;
     return 3;
 }
@@ -82,6 +83,7 @@ void bg_regions_free(bg_regions *r)
         free(r->divisions[i].name);
         free(r->divisions[i].province);
         free(r->divisions[i].city);
+        free(r->divisions[i].successors);
     }
     for (size_t i = 0; i < r->ambiguous_count; i++)
         free(r->ambiguous[i]);
@@ -104,6 +106,65 @@ static bool add_ambiguous(bg_regions *r, const char *name)
     return true;
 }
 
+static int year_field(const char *s)
+{
+    if (!*s)
+        return 0;
+    char *end;
+    long y = strtol(s, &end, 10);
+    return *end || y < 1900 || y > 2200 ? -1 : (int)y;
+}
+
+/* One CSV line into r; false with a problem when malformed. */
+static bool add_line(bg_regions *r, char *line, const char *csv_path, size_t line_number, size_t *capacity,
+                     bg_problems *p)
+{
+    char *fields[8] = {0};
+    size_t k = 0;
+    for (char *cursor = line; k < 8;) {
+        fields[k++] = cursor;
+        char *comma = strchr(cursor, ',');
+        if (!comma)
+            break;
+        *comma = '\0';
+        cursor = comma + 1;
+    }
+    const char *level = k >= 5 ? level_name(fields[2]) : NULL;
+    int from = k == 8 ? year_field(fields[5]) : 0, to = k == 8 ? year_field(fields[6]) : 0;
+    if ((k != 5 && k != 8) || strlen(fields[0]) != 6 || !level || !*fields[1] || from < 0 || to < 0) {
+        bg_problems_add(p,
+                        "%s:%zu: expected code,name,level,province,city[,from,to,successors] with a six-digit code, "
+                        "a level of national, province, city, district or county and years as four digits",
+                        csv_path, line_number);
+        return false;
+    }
+    if (r->count == *capacity) {
+        *capacity = *capacity ? *capacity * 2 : 8192;
+        bg_division *grown = realloc(r->divisions, *capacity * sizeof *grown);
+        if (!grown) {
+            bg_problems_add(p, "%s: out of memory", csv_path);
+            return false;
+        }
+        r->divisions = grown;
+    }
+    bg_division *d = &r->divisions[r->count];
+    memset(d, 0, sizeof *d);
+    memcpy(d->code, fields[0], 7);
+    d->level = level;
+    d->from = from;
+    d->to = to;
+    d->name = strdup(fields[1]);
+    d->province = strdup(fields[3]);
+    d->city = strdup(fields[4]);
+    d->successors = strdup(k == 8 ? fields[7] : "");
+    r->count++;
+    if (!d->name || !d->province || !d->city || !d->successors) {
+        bg_problems_add(p, "%s: out of memory", csv_path);
+        return false;
+    }
+    return true;
+}
+
 bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const char *rules_file, bg_problems *p)
 {
     FILE *f = fopen(csv_path, "r");
@@ -112,7 +173,7 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
         return NULL;
     }
     bg_regions *r = calloc(1, sizeof *r);
-    char line[1024];
+    char line[2048];
     size_t line_number = 0, capacity = 0;
     bool ok = r != NULL;
     while (ok && fgets(line, sizeof line, f)) {
@@ -121,45 +182,7 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
         line[n] = '\0';
         if (line_number == 1 || n == 0)
             continue; /* header */
-        char *fields[5] = {0};
-        size_t k = 0;
-        char *cursor = line;
-        while (k < 5) {
-            fields[k++] = cursor;
-            char *comma = strchr(cursor, ',');
-            if (!comma)
-                break;
-            *comma = '\0';
-            cursor = comma + 1;
-        }
-        const char *level = k == 5 ? level_name(fields[2]) : NULL;
-        if (k != 5 || strlen(fields[0]) != 6 || !level || !*fields[1]) {
-            bg_problems_add(p,
-                            "%s:%zu: expected code,name,level,province,city with a "
-                            "six-digit code and a level "
-                            "of province, city, district or county",
-                            csv_path, line_number);
-            ok = false;
-            break;
-        }
-        if (r->count == capacity) {
-            capacity = capacity ? capacity * 2 : 4096;
-            bg_division *grown = realloc(r->divisions, capacity * sizeof *grown);
-            if (!grown) {
-                ok = false;
-                break;
-            }
-            r->divisions = grown;
-        }
-        bg_division *d = &r->divisions[r->count];
-        memcpy(d->code, fields[0], 7);
-        d->level = level;
-        d->name = strdup(fields[1]);
-        d->province = strdup(fields[3]);
-        d->city = strdup(fields[4]);
-        r->count++;
-        if (!d->name || !d->province || !d->city)
-            ok = false;
+        ok = add_line(r, line, csv_path, line_number, &capacity, p);
     }
     fclose(f);
     if (ok && r->count == 0) {
@@ -202,9 +225,6 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
             }
             i++;
         }
-    } else if (ok) {
-        for (size_t i = 0; ok && i < sizeof default_ambiguous / sizeof *default_ambiguous; i++)
-            ok = add_ambiguous(r, default_ambiguous[i]);
     }
     if (!ok) {
         if (r && p->count == 0)
@@ -218,6 +238,13 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
 size_t bg_regions_count(const bg_regions *r)
 {
     return r->count;
+}
+
+bool bg_division_in_use(const bg_division *d, int year)
+{
+    if (!year)
+        return d->to == 0;
+    return (!d->from || year >= d->from) && (!d->to || year < d->to);
 }
 
 /* Range [*first, *last) of entries whose key is key. */
@@ -256,12 +283,70 @@ size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division 
     return found;
 }
 
-/* ---- matching ----------------------------------------------------------- */
+/* The record of code in use in year (the latest one when none fits). */
+static const bg_division *by_code(const bg_regions *r, const char *code, size_t length, int year)
+{
+    const bg_division *best = NULL;
+    for (size_t i = 0; i < r->count; i++) { /* rare: only for codes of retired divisions */
+        const bg_division *d = &r->divisions[i];
+        if (length != 6 || memcmp(d->code, code, 6) != 0)
+            continue;
+        if (bg_division_in_use(d, year))
+            return d;
+        if (!best || d->from > best->from)
+            best = d;
+    }
+    return best;
+}
+
+static void add_code(char *out, size_t size, const char *code)
+{
+    for (const char *p = out; *p; p += strcspn(p, ";") + (p[strcspn(p, ";")] == ';'))
+        if (!strncmp(p, code, 6))
+            return;
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s%.6s", used ? ";" : "", code);
+}
+
+/* The codes holding d's area today, for d as it was in year `since`: a part
+ * that moved away before then ([YYYY] <= since) was no longer d's. */
+static void follow(const bg_regions *r, const bg_division *d, int since, char *out, size_t size, int depth)
+{
+    if (d->to == 0 || !d->successors[0] || depth > 12) {
+        add_code(out, size, d->code);
+        return;
+    }
+    /* "430211[1997];430212": a [YYYY] part moved in that year, the rest at `to` */
+    for (const char *p = d->successors; *p;) {
+        size_t n = strcspn(p, ";[");
+        int year = d->to;
+        const char *next = p + n;
+        if (*next == '[') {
+            year = atoi(next + 1);
+            next += strcspn(next, ";");
+        }
+        if (year > since) {
+            const bg_division *s = by_code(r, p, n, year);
+            if (s && s != d)
+                follow(r, s, year, out, size, depth + 1);
+        }
+        p = *next == ';' ? next + 1 : next;
+    }
+    if (!out[0])
+        add_code(out, size, d->code);
+}
+
+void bg_division_code_now(const bg_regions *r, const bg_division *d, int year, char *out, size_t size)
+{
+    out[0] = '\0';
+    follow(r, d, year ? year : d->from, out, size, 0);
+}
+
+/* ---- finding names ---------------------------------------------------------- */
 
 typedef struct occurrence {
     size_t position, length;
-    size_t first_entry, entry_count; /* entries with this exact name */
-    bool former;                     /* a county's former name: 宁乡县 for 宁乡市 */
+    size_t first_entry, entry_count; /* the records with this exact name */
 } occurrence;
 
 static bool is_ambiguous(const bg_regions *r, const char *s, size_t n)
@@ -272,13 +357,13 @@ static bool is_ambiguous(const bg_regions *r, const char *s, size_t n)
     return false;
 }
 
-/* A two-character county or district name followed by 域/级/委 is part of a
- * word (提高县级医院, 城乡和县域经济), not the division. */
+/* A two-character name followed by 域/级/委/份 is part of a word (提高县级
+ * 医院, 城乡和县域经济), not the division. */
 static bool part_of_word(const char *s, size_t n, size_t end, size_t length)
 {
     if (length != 6)
         return false;
-    static const char *const followers[] = {"域", "级", "委", "份"};
+    static const char *const followers[] = {"域", "级", "委", "份", "城"};
     for (size_t i = 0; i < sizeof followers / sizeof *followers; i++) {
         size_t k = strlen(followers[i]);
         if (end + k <= n && memcmp(s + end, followers[i], k) == 0)
@@ -287,41 +372,23 @@ static bool part_of_word(const char *s, size_t n, size_t end, size_t length)
     return false;
 }
 
-/* A county's name from before it became a city or a district (宁乡县, now
- * 宁乡市; 赣县, now 赣县区): reports of 2010-2024 use the name of their year.
- * Returns the bytes of the written name at s[i] (0 when none) and the entry
- * of today's division in *entry. Only county-level divisions qualify. */
-static size_t former_county_at(const bg_regions *r, const char *s, size_t n, size_t i, size_t first, size_t last,
-                               size_t *entry)
+/* Whether a CJK ideograph ends right before s[at]. */
+static bool cjk_before(const char *s, size_t at)
 {
-    for (size_t e = first; e < last; e++) {
-        const name_entry *x = &r->entries[e];
-        if (x->length < 9 || level_rank(r->divisions[x->division].level) != 3)
-            continue;
-        size_t stem = x->length - 3;
-        const char *suffix = x->text + stem;
-        if (memcmp(suffix, "市", 3) != 0 && memcmp(suffix, "区", 3) != 0)
-            continue;
-        /* 赣县区 keeps 县 in its name: its former name is the stem */
-        bool stem_is_county = stem >= 6 && memcmp(x->text + stem - 3, "县", 3) == 0;
-        size_t written = stem_is_county ? stem : stem + 3;
-        if (i + written > n || memcmp(s + i, x->text, stem) != 0 ||
-            (!stem_is_county && memcmp(s + i + stem, "县", 3) != 0))
-            continue;
-        if (stem_is_county && i + stem + 3 <= n && memcmp(s + i + stem, "区", 3) == 0)
-            continue; /* today's name */
-        *entry = e;
-        return written;
-    }
-    return 0;
+    if (at < 3)
+        return false;
+    size_t k = at - 3;
+    return bg_is_cjk(bg_utf8_next(s, at, &k));
 }
 
-/* Finds names in s[0, n), longest first, without overlap. in_title: the
- * ambiguous words count too. Returns a malloc'ed array (NULL when none). */
-static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_title, size_t *count)
+/* Finds names in s[0, n), longest first, without overlap. identity: the
+ * line is the report speaking of itself, where generic words count too;
+ * elsewhere a two-character name inside a run of text (工业兴县, 科教兴市)
+ * counts only after another division's name (山西省兴县). */
+static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool identity, size_t *count)
 {
     occurrence *list = NULL;
-    size_t used = 0, capacity = 0;
+    size_t used = 0, capacity = 0, previous_end = (size_t)-1;
     *count = 0;
     size_t i = 0;
     while (i + 6 <= n && !bg_budget_exceeded()) {
@@ -339,9 +406,6 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
                 break;
             }
         }
-        size_t former = 0;
-        if (best == (size_t)-1)
-            former = former_county_at(r, s, n, i, first, last, &best);
         if (best == (size_t)-1) {
             i++;
             continue;
@@ -350,8 +414,13 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
         size_t end = best + 1;
         while (end < last && r->entries[end].length == b->length && strcmp(r->entries[end].text, b->text) == 0)
             end++;
-        if (!in_title && (is_ambiguous(r, b->text, b->length) || part_of_word(s, n, i + b->length, b->length))) {
-            i += b->length;
+        bool skip = false;
+        if (!identity) {
+            skip = is_ambiguous(r, b->text, b->length) || part_of_word(s, n, i + b->length, b->length) ||
+                   (b->length == 6 && cjk_before(s, i) && previous_end != i);
+        }
+        if (skip) {
+            i += 3; /* a longer name may start inside this one */
             continue;
         }
         if (used == capacity) {
@@ -361,8 +430,9 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
                 break;
             list = grown;
         }
-        list[used++] = (occurrence){i, former ? former : b->length, best, end - best, former > 0};
-        i += former ? former : b->length;
+        list[used++] = (occurrence){i, b->length, best, end - best};
+        i += b->length;
+        previous_end = i;
     }
     *count = used;
     return list;
@@ -371,15 +441,14 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool in_ti
 static size_t count_in(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle), count = 0;
-    if (k == 0)
+    if (k == 0 || !s)
         return 0;
-    for (size_t i = 0; i + k <= n;) {
-        if (memcmp(s + i, needle, k) == 0) {
-            count++;
-            i += k;
-        } else {
-            i++;
-        }
+    for (const char *p = s, *stop = s + n; (size_t)(stop - p) >= k;) {
+        const char *hit = memmem(p, (size_t)(stop - p), needle, k);
+        if (!hit)
+            break;
+        count++;
+        p = hit + k;
     }
     return count;
 }
@@ -406,7 +475,7 @@ static void short_name(const char *name, char *out, size_t size)
 
 static size_t mentions(const char *s, size_t n, const char *name)
 {
-    if (!name || !*name)
+    if (!name || !*name || !s)
         return 0;
     char shortened[128];
     short_name(name, shortened, sizeof shortened);
@@ -414,35 +483,69 @@ static size_t mentions(const char *s, size_t n, const char *name)
     return shortened[0] ? count_in(s, n, shortened) : count_in(s, n, name);
 }
 
-/* Score of a candidate division: how much the surroundings name its
- * prefecture and province. */
-static size_t context_score(const bg_division *d, const char *title, size_t title_length, const char *text,
-                            size_t length)
+/* How much the report names a candidate's prefecture and province. */
+static size_t context_score(const bg_division *d, const bg_region_query *q)
 {
     size_t score = 0;
-    if (strcmp(d->level, "province") != 0) {
+    const char *title = q->title;
+    size_t title_length = title ? strlen(title) : 0;
+    if (level_rank(d->level) >= 2) {
         if (strcmp(d->city, d->name) != 0 && strcmp(d->city, d->province) != 0)
-            score += 100 * mentions(title, title_length, d->city) + mentions(text, length, d->city);
-        score += 100 * mentions(title, title_length, d->province) + mentions(text, length, d->province);
+            score += 100 * mentions(title, title_length, d->city) + mentions(q->text, q->length, d->city);
+        score += 100 * mentions(title, title_length, d->province) + mentions(q->text, q->length, d->province);
     }
     return score;
 }
 
-static const bg_division *pick(const bg_regions *r, const occurrence *o, const char *title, size_t title_length,
-                               const char *text, size_t length, int want_rank)
+/* The level a speaker's role or the report's voice names: 3 for a county
+ * or district, 2 a prefecture, 1 a province, 0 none. */
+static int role_rank(const char *role, bool *county, bool *district)
+{
+    *county = *district = false;
+    if (!role)
+        return -1;
+    if (strstr(role, "县长") || strstr(role, "旗长")) {
+        *county = true;
+        return 3;
+    }
+    if (strstr(role, "区长")) {
+        *district = true;
+        return 3;
+    }
+    if (strstr(role, "州长") || strstr(role, "盟长") || strstr(role, "专员"))
+        return 2;
+    if (strstr(role, "省长") || strstr(role, "主席"))
+        return 1;
+    if (strstr(role, "总理"))
+        return 0;
+    return -1; /* 市长: a prefecture or a county-level city */
+}
+
+/* The best record for an occurrence: in use in the report's year, of the
+ * wanted rank (-1: any), named by the report's surroundings. */
+static const bg_division *pick(const bg_regions *r, const occurrence *o, const bg_region_query *q, int want_rank)
 {
     const bg_division *best = NULL;
     size_t best_score = 0;
-    int best_rank = 0;
+    int best_then = 0, best_now = 0, best_rank = 0;
     for (size_t e = o->first_entry; e < o->first_entry + o->entry_count; e++) {
         const bg_division *d = &r->divisions[r->entries[e].division];
         int rank = level_rank(d->level);
-        if (want_rank && rank != want_rank)
+        if (want_rank >= 0 && rank != want_rank)
             continue;
-        size_t score = context_score(d, title, title_length, text, length);
-        if (!best || rank > best_rank || (rank == best_rank && score > best_score)) {
+        /* in use in the report's year first, then the surroundings, then in
+         * use today, then the more specific level */
+        int then = bg_division_in_use(d, q->year), now = d->to == 0;
+        size_t score = context_score(d, q);
+        bool better = !best || then > best_then ||
+                      (then == best_then && (score > best_score ||
+                                             (score == best_score && (now > best_now ||
+                                                                      (now == best_now && rank > best_rank)))));
+        if (better) {
             best = d;
             best_score = score;
+            best_then = then;
+            best_now = now;
             best_rank = rank;
         }
     }
@@ -451,7 +554,7 @@ static const bg_division *pick(const bg_regions *r, const occurrence *o, const c
 
 static int occurrence_rank(const bg_regions *r, const occurrence *o)
 {
-    int rank = 0;
+    int rank = -1;
     for (size_t e = o->first_entry; e < o->first_entry + o->entry_count; e++) {
         int k = level_rank(r->divisions[r->entries[e].division].level);
         if (k > rank)
@@ -473,38 +576,60 @@ static bool city_prefixes(const bg_division *d)
 }
 
 /* "株洲市" + "芦淞区" (or "上海市" + "浦东新区") when the report writes them
- * together; a former county name as written, at the county level. */
-static void set_region(bg_region_result *out, const bg_division *d, const char *s, const occurrence *o)
+ * together. */
+static void set_region(const bg_regions *r, bg_region_result *out, const bg_division *d, int year, const char *s,
+                       size_t position, const char *source)
 {
-    size_t position = o->position;
     size_t c = strlen(d->city);
-    out->level = NULL;
-    if (o->former) {
-        snprintf(out->region, sizeof out->region, "%.*s", (int)o->length, s + position);
-        out->level = "county";
-    } else if (level_rank(d->level) == 3 && c && city_prefixes(d) && position >= c &&
-               memcmp(s + position - c, d->city, c) == 0)
+    if (level_rank(d->level) == 3 && c && city_prefixes(d) && position >= c && memcmp(s + position - c, d->city, c) == 0)
         snprintf(out->region, sizeof out->region, "%s%s", d->city, d->name);
     else
         snprintf(out->region, sizeof out->region, "%s", d->name);
     out->division = d;
+    out->source = source;
+    bg_division_code_now(r, d, year, out->code_now, sizeof out->code_now);
+}
+
+/* The region an identity line names: its most specific division name (the
+ * district in 潍坊市奎文区, the county in 2012年临朐县政府工作报告). */
+static bool from_line(const bg_regions *r, const char *line, const bg_region_query *q, int want_rank,
+                      const char *source, bg_region_result *out)
+{
+    if (!line || !*line)
+        return false;
+    size_t n = strlen(line), count = 0;
+    occurrence *list = scan(r, line, n, true, &count);
+    size_t chosen = 0;
+    int rank = -1;
+    for (size_t i = 0; i < count; i++) {
+        int k = occurrence_rank(r, &list[i]);
+        if (k >= rank && (want_rank < 0 || k <= want_rank || rank < 0)) {
+            rank = k;
+            chosen = i;
+        }
+    }
+    const bg_division *d = count ? pick(r, &list[chosen], q, want_rank >= 0 && rank == want_rank ? want_rank : -1) : NULL;
+    if (d)
+        set_region(r, out, d, q->year, line, list[chosen].position, source);
+    free(list);
+    return d != NULL;
 }
 
 /* The report's own voice: 全县/我县 → county, 全区 → district, 全市 → city … */
 static int voice_rank(const char *text, size_t length, bool *county_voice)
 {
-    static const char *const county[] = {"全县", "我县", "本县", "县委", "县政府"};
+    static const char *const county[] = {"全县", "我县", "本县", "全旗", "我旗"};
     static const char *const district[] = {"全区", "我区", "本区", "区委", "区政府"};
-    static const char *const city[] = {"全市", "我市", "本市", "市委", "市政府"};
-    static const char *const province[] = {"全省", "我省", "本省", "省委", "省政府"};
+    static const char *const city[] = {"全市", "我市", "本市", "全州", "全盟"};
+    static const char *const province[] = {"全省", "我省", "本省", "全区各族"};
     size_t counts[4] = {0};
     for (size_t i = 0; i < 5; i++) {
-        counts[0] += count_in(text, length, province[i]);
         counts[1] += count_in(text, length, city[i]);
         counts[2] += count_in(text, length, district[i]);
         counts[3] += count_in(text, length, county[i]);
+        if (i < 4)
+            counts[0] += count_in(text, length, province[i]);
     }
-    /* 省委/市委 are named by every lower level too: weigh the 全X/我X forms */
     size_t best = 0;
     int rank = 0;
     for (int k = 0; k < 4; k++)
@@ -516,65 +641,38 @@ static int voice_rank(const char *text, size_t length, bool *county_voice)
     return rank == 4 ? 3 : rank;
 }
 
-bool bg_region_resolve(const bg_regions *r, const char *title, const char *text, size_t length, bg_region_result *out)
+/* The body decides: the most mentioned name, the report's own level first. */
+static bool from_text(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
 {
-    memset(out, 0, sizeof *out);
-    size_t title_length = title ? strlen(title) : 0;
     size_t count = 0;
-    occurrence *list = title ? scan(r, title, title_length, true, &count) : NULL;
-    if (count) {
-        /* the most specific name in the title */
-        size_t chosen = 0;
-        int rank = 0;
-        for (size_t i = 0; i < count; i++) {
-            int k = occurrence_rank(r, &list[i]);
-            if (k > rank) {
-                rank = k;
-                chosen = i;
-            }
-        }
-        const bg_division *d = pick(r, &list[chosen], title, title_length, text, length, 0);
-        if (d)
-            set_region(out, d, title, &list[chosen]);
-        free(list);
-        return out->division != NULL;
-    }
-    free(list);
-    if (!text || !length)
-        return false;
-    list = scan(r, text, length, false, &count);
+    occurrence *list = q->text && q->length ? scan(r, q->text, q->length, false, &count) : NULL;
     if (!count) {
         free(list);
         return false;
     }
     bool county_voice = false;
-    int voice = voice_rank(text, length, &county_voice);
-    /* mentions per distinct name */
+    int voice = voice_rank(q->text, q->length, &county_voice);
     size_t best = (size_t)-1, best_count = 0;
-    int best_rank = 0;
+    int best_rank = -1;
     for (size_t i = 0; i < count; i++) {
         bool seen = false;
-        for (size_t j = 0; j < i; j++)
-            if (list[j].first_entry == list[i].first_entry) {
-                seen = true;
-                break;
-            }
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = list[j].first_entry == list[i].first_entry;
         if (seen)
             continue;
         size_t n = 0;
         for (size_t j = i; j < count; j++)
             if (list[j].first_entry == list[i].first_entry)
                 n++;
-        /* does this name have a division of the report's own level? */
-        const bg_division *d = pick(r, &list[i], NULL, 0, text, length, voice);
+        const bg_division *d = voice ? pick(r, &list[i], q, voice) : NULL;
         int rank = occurrence_rank(r, &list[i]);
-        if (voice && d) {
+        if (d) {
             const char *name = d->name;
             size_t k = strlen(name);
             bool suffix_ok = true;
             if (voice == 3 && k >= 3) {
                 /* 全县 speaks for a 县 or 旗, 全区 for a 区 */
-                bool is_district = memcmp(name + k - 3, "区", 3) == 0 && !list[i].former;
+                bool is_district = !strcmp(d->level, "district");
                 suffix_ok = county_voice ? !is_district : is_district;
             }
             if (suffix_ok)
@@ -586,11 +684,63 @@ bool bg_region_resolve(const bg_regions *r, const char *title, const char *text,
             best_rank = rank;
         }
     }
-    const bg_division *d = pick(r, &list[best], NULL, 0, text, length, best_count >= 1000 ? voice : 0);
+    const bg_division *d = pick(r, &list[best], q, best_count >= 1000 ? voice : -1);
     if (!d)
-        d = pick(r, &list[best], NULL, 0, text, length, 0);
+        d = pick(r, &list[best], q, -1);
     if (d)
-        set_region(out, d, text, &list[best]);
+        set_region(r, out, d, q->year, q->text, list[best].position, "text");
     free(list);
-    return out->division != NULL;
+    return d != NULL;
+}
+
+/* The province the text names most by its full name (山东省), or NULL. */
+static const char *named_province(const bg_regions *r, const bg_region_query *q, size_t *times)
+{
+    const char *best = NULL;
+    *times = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        const bg_division *d = &r->divisions[i];
+        if (strcmp(d->level, "province") != 0 || d->to != 0)
+            continue;
+        size_t n = count_in(q->text, q->length, d->name);
+        if (n > *times) {
+            *times = n;
+            best = d->name;
+        }
+    }
+    return best;
+}
+
+/* The province of the region must agree with the province the text names:
+ * a homonym in that province wins over one elsewhere. */
+static void agree_with_province(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
+{
+    const bg_division *d = out->division;
+    if (!d || level_rank(d->level) < 2 || mentions(q->text, q->length, d->province) > 0)
+        return;
+    size_t times;
+    const char *province = named_province(r, q, &times);
+    if (!province || times < 2)
+        return;
+    const bg_division *found[32];
+    size_t n = bg_regions_find(r, d->name, found, 32);
+    for (size_t i = 0; i < n && i < 32; i++)
+        if (!strcmp(found[i]->province, province) && found[i]->level == d->level) {
+            out->division = found[i];
+            bg_division_code_now(r, found[i], q->year, out->code_now, sizeof out->code_now);
+            return;
+        }
+}
+
+bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
+{
+    memset(out, 0, sizeof *out);
+    bool county = false, district = false;
+    int want = role_rank(q->role, &county, &district);
+    bool found = from_line(r, q->hint, q, -1, "corpus", out) || from_line(r, q->council, q, want, "council", out) ||
+                 from_line(r, q->title, q, want, "title", out) || from_line(r, q->speaker, q, want, "speaker", out) ||
+                 from_text(r, q, out);
+    if (found && strcmp(out->source, "corpus") != 0)
+        agree_with_province(r, q, out);
+    return found;
 }

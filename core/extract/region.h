@@ -1,8 +1,11 @@
-/* region.h — the national list of administrative divisions (GB/T 2260,
- * config/rules/divisions.csv) and the resolution of a report's region from
- * its title and text. Loaded once, read-only afterwards (shared by threads). */
-#ifndef BAOGAO_REGION_H
-#define BAOGAO_REGION_H
+/* region.h — the administrative divisions with their history (GB/T 2260
+ * codes since 1981, config/rules/divisions.csv, from the areacodes dataset)
+ * and the resolution of a report's region: first from its own identity lines
+ * (the session it was read to, its title, its speaker), then from the body,
+ * against the divisions as they were in the report's year, with the codes
+ * that hold the area today. Loaded once, read-only afterwards. */
+#ifndef BAOGAO_EXTRACT_REGION_H
+#define BAOGAO_EXTRACT_REGION_H
 
 #include "problems.h"
 
@@ -13,36 +16,52 @@
 typedef struct bg_division {
     char code[7];      /* six digits */
     char *name;        /* 芦淞区 */
-    const char *level; /* "province", "city", "district" or "county" (static) */
-    char *province;    /* 湖南省 */
-    char *city;        /* 株洲市; the province itself for a municipality's districts; ""
-                          for a province */
+    const char *level; /* "national", "province", "city", "district" or "county" (static) */
+    char *province;    /* 湖南省; "" for the country */
+    char *city;        /* 株洲市; the province itself for a municipality's districts and for
+                          county-level units under a province; "" for a province */
+    int from, to;      /* in use from year `from` up to, not including, `to` (0: still in use) */
+    char *successors;  /* the codes that took the area over ("" when none) */
 } bg_division;
 
 typedef struct bg_regions bg_regions;
 
-/* Reads the divisions CSV (header code,name,level,province,city). The rules
- * JSON key "region" may hold {"ambiguous": [names matched only in a title]}.
- * Problems name the CSV line or the JSON path; NULL when there was any. */
+/* Reads the divisions CSV (code,name,level,province,city[,from,to,successors]).
+ * The rules JSON key "region" may hold {"ambiguous": [names matched only in
+ * an identity line]}. Problems name the CSV line or the JSON path; NULL when
+ * there was any. */
 bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const char *rules_file, bg_problems *p);
 void bg_regions_free(bg_regions *r);
 size_t bg_regions_count(const bg_regions *r);
-/* Divisions called exactly name (several provinces may share one), in code
- * order. */
+/* Every record called exactly name (several provinces, several periods), in
+ * code order. */
 size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division **out, size_t max);
+/* Whether d was in use in year (0: today). */
+bool bg_division_in_use(const bg_division *d, int year);
+/* The codes that hold d's area today, ';'-separated (d's own code when it
+ * is in use), for d as it was in year (0: from its first year), into out. */
+void bg_division_code_now(const bg_regions *r, const bg_division *d, int year, char *out, size_t size);
+
+/* What the report says about itself, as found by facts.c. */
+typedef struct bg_region_query {
+    int year;             /* the plan year, 0 when unknown */
+    const char *hint;     /* a corpus column naming the region, or NULL */
+    const char *council;  /* the body the report was read to: 临朐县 in 在临朐县第十六届人民代表大会…, or NULL */
+    const char *title;    /* the title line, or NULL */
+    const char *speaker;  /* the office before the speaker's role: 临朐县 in 临朐县人民政府县长, or NULL */
+    const char *role;     /* 县长, 市长, 区长, 省长, 州长, 盟长, 旗长, 总理, or NULL */
+    const char *text;     /* the whole cleaned text */
+    size_t length;
+} bg_region_query;
 
 typedef struct bg_region_result {
     const bg_division *division; /* NULL when nothing was found */
     char region[192];            /* name as the report uses it: 安庆市大观区, 澧县 */
-    const char *level;           /* static; the level the report's name says when it
-                                    differs from today's division's (宁乡县, now 宁乡市
-                                    or 赣县, now 赣县区: "county"), else NULL */
+    char code_now[64];           /* bg_division_code_now of the division */
+    const char *source;          /* static: which line decided: "corpus", "council", "title", "speaker", "text" */
 } bg_region_result;
 
-/* Resolves the region: first from the title (may be NULL), then from the
- * text (frequency of mention, the report's own 全县/全区/全市 voice, and the
- * prefecture and province names around it). Returns division != NULL when
- * found. */
-bool bg_region_resolve(const bg_regions *r, const char *title, const char *text, size_t length, bg_region_result *out);
+/* Resolves the region of a report. Returns division != NULL when found. */
+bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out);
 
 #endif

@@ -13,7 +13,7 @@
 /* Top-level keys of the rules JSON and the module that reads each. */
 static const char *const rules_keys[] = {
     "format",     "about",      "version", "boilerplate", "headings", "parts",       "region", "keywords",
-    "indicators", "qualifiers", "units",   "aspirations", "targets",  "commitments", "lists",
+    "indicators", "qualifiers", "units",   "aspirations", "targets",  "commitments", "lists",  "identity",
 };
 
 static const char *const job_keys[] = {"tables", "custom", "boilerplate", "rules", "divisions"};
@@ -55,6 +55,7 @@ void bg_rules_free(bg_rules *rules)
         return;
     bg_clean_rules_free(rules->clean);
     bg_regions_free(rules->regions);
+    bg_facts_rules_free(rules->facts);
     bg_outline_rules_free(rules->outline);
     bg_keywords_rules_free(rules->keywords);
     if (rules->targets)
@@ -197,6 +198,7 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
         rules->targets = bg_targets_rules_load(root, rules_path, problems);
         rules->commitments = bg_commitments_rules_load(root, rules_path, problems);
         rules->lists = bg_lists_rules_load(root, rules_path, problems);
+        rules->facts = bg_facts_rules_load(root, rules_path, problems);
         load_indicator_labels(rules, root);
         if (divisions_path)
             rules->regions = bg_regions_load(divisions_path, root, rules_path, problems);
@@ -225,7 +227,7 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
         }
     }
     if (problems->count != before || !rules->clean || !rules->outline || !rules->keywords || !rules->targets ||
-        !rules->commitments || !rules->lists || !rules->custom) {
+        !rules->commitments || !rules->lists || !rules->facts || !rules->custom) {
         if (problems->count == before)
             bg_problems_add(problems, "%s: the rules could not be loaded", rules_path);
         bg_rules_free(rules);

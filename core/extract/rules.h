@@ -5,6 +5,7 @@
 
 #include "extract/commitments.h"
 #include "extract/custom.h"
+#include "extract/facts.h"
 #include "extract/extract.h"
 #include "extract/keywords.h"
 #include "extract/lists.h"
@@ -16,6 +17,7 @@
 struct bg_rules {
     bg_clean_rules *clean;
     bg_regions *regions; /* NULL when no divisions list was given */
+    bg_facts_rules *facts;
     bg_outline_rules *outline;
     bg_keywords_rules *keywords;
     bg_targets_rules *targets;

@@ -338,7 +338,7 @@ static void test_targets_sheet_frame(void **state)
     assert_non_null(targets);
     assert_non_null(
         strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:P5\"/>"));
+    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:Q5\"/>"));
     assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"A1:A5\" numberStoredAsText=\"1\"/>"));
     /* Widths from content: the sentence column (N) fits its longest value,
      * 居民收入增长与经济增长同步, 13 CJK characters counted double, plus one. */
@@ -504,7 +504,7 @@ static void test_header_option(void **state)
     assert_string_equal(text, "行政区划代码\nregion_code");
     free(text);
     char *documents = sheet(path, 2);
-    assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:20\" ht=\"30\" customHeight=\"1\">"));
+    assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:21\" ht=\"30\" customHeight=\"1\">"));
     free(documents);
     remove_workbook(path);
 }

@@ -25,7 +25,7 @@ def main(path):
     assert docs["C3"].value == "=cmd|' /C calc'!A0" and docs["C3"].data_type == "s", docs["C3"].data_type
     assert docs["I2"].value == 2022
     assert docs.freeze_panes == "A2", docs.freeze_panes
-    assert docs.auto_filter.ref == "A1:T3", docs.auto_filter.ref
+    assert docs.auto_filter.ref == "A1:U3", docs.auto_filter.ref
 
     targets = wb["targets"]
     assert targets["G2"].value == 8.5 and targets["G2"].number_format == '0.0##"%"', targets["G2"].number_format

@@ -3,6 +3,7 @@
  * session line, the title rules (report title, newspaper headline above a
  * "——…解读" line, none for an excerpt), and the document type. */
 #include "extract/facts.h"
+#include "paths.h"
 #include "text/clean.h"
 
 #include <setjmp.h>
@@ -10,28 +11,54 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static bg_facts_rules *facts_rules;
+
+static int setup(void **state)
+{
+    (void)state;
+    size_t size;
+    char *bytes = bg_read_file(BG_TEST_SOURCE_DIR "/config/rules/gov_work_report.json", &size);
+    cJSON *root = bytes ? cJSON_ParseWithLength(bytes, size) : NULL;
+    free(bytes);
+    bg_problems p = {0};
+    facts_rules = root ? bg_facts_rules_load(root, "gov_work_report.json", &p) : NULL;
+    for (size_t i = 0; i < p.count; i++)
+        fprintf(stderr, "%s\n", p.items[i]);
+    bg_problems_free(&p);
+    cJSON_Delete(root);
+    return facts_rules ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    bg_facts_rules_free(facts_rules);
+    return 0;
+}
 
 static void test_plan_year(void **state)
 {
     (void)state;
     const char *explicit_plan = "一、2022年工作回顾\n……\n二、2023年工作安排\n今年是开局之年。";
-    assert_int_equal(bg_plan_year(explicit_plan, strlen(explicit_plan), 2022, 12), 2023);
+    assert_int_equal(bg_plan_year(facts_rules, explicit_plan, strlen(explicit_plan), 2022, 12), 2023);
     const char *next = "明年全区经济社会发展的主要预期目标是:地区生产总值增长8%。";
-    assert_int_equal(bg_plan_year(next, strlen(next), 2021, 12), 2022); /* delivered in December */
+    assert_int_equal(bg_plan_year(facts_rules, next, strlen(next), 2021, 12), 2022); /* delivered in December */
     const char *this = "今年的主要预期目标是:地区生产总值增长6%。";
-    assert_int_equal(bg_plan_year(this, strlen(this), 2023, 1), 2023);
-    assert_int_equal(bg_plan_year(this, strlen(this), 2023, 3), 2023);
+    assert_int_equal(bg_plan_year(facts_rules, this, strlen(this), 2023, 1), 2023);
+    assert_int_equal(bg_plan_year(facts_rules, this, strlen(this), 2023, 3), 2023);
     /* a five-year goal is not the plan's year */
     const char *goal = "到2025年主要目标是:经济总量翻番。明年工作。";
-    assert_int_equal(bg_plan_year(goal, strlen(goal), 2020, 12), 2021);
-    assert_int_equal(bg_plan_year(this, strlen(this), 0, 0), 0);
+    assert_int_equal(bg_plan_year(facts_rules, goal, strlen(goal), 2020, 12), 2021);
+    assert_int_equal(bg_plan_year(facts_rules, this, strlen(this), 0, 0), 0);
     /* the report's voice and 经济社会发展 between the year and the marker */
     const char *quoted = "报告提出，2024年全市经济社会发展主要预期目标是：地区生产总值增长5.5%左右。";
-    assert_int_equal(bg_plan_year(quoted, strlen(quoted), 0, 0), 2024);
+    assert_int_equal(bg_plan_year(facts_rules, quoted, strlen(quoted), 0, 0), 2024);
     const char *province = "2019年全省经济社会发展的主要预期目标是：生产总值增长7%。";
-    assert_int_equal(bg_plan_year(province, strlen(province), 0, 0), 2019);
+    assert_int_equal(bg_plan_year(facts_rules, province, strlen(province), 0, 0), 2019);
 }
 
 static bg_facts facts_of(const char *s, bg_text *t)
@@ -39,7 +66,7 @@ static bg_facts facts_of(const char *s, bg_text *t)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), t, msg, sizeof msg), BG_E_OK);
     bg_facts f;
-    assert_int_equal(bg_facts_find(NULL, t, NULL, NULL, 0, &f), BG_E_OK);
+    assert_int_equal(bg_facts_find(facts_rules, NULL, t, NULL, NULL, 0, &f), BG_E_OK);
     return f;
 }
 
@@ -141,7 +168,7 @@ static void test_hints(void **state)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), &t, msg, sizeof msg), BG_E_OK);
     bg_facts f;
-    assert_int_equal(bg_facts_find(NULL, &t, "某县政府工作报告", NULL, 2023, &f), BG_E_OK);
+    assert_int_equal(bg_facts_find(facts_rules, NULL, &t, "某县政府工作报告", NULL, 2023, &f), BG_E_OK);
     assert_string_equal(f.title, "某县政府工作报告");
     assert_int_equal(f.report_year, 2023);
     bg_facts_free(&f);
@@ -156,5 +183,5 @@ int main(void)
         cmocka_unit_test(test_headline_and_excerpt),
         cmocka_unit_test(test_hints),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
