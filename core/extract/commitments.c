@@ -156,9 +156,6 @@ static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, siz
     return part ? part : "plan";
 }
 
-typedef struct range {
-    size_t start, end;
-} range;
 
 static bool set_text(bg_rowset *out, bg_cell *row, const char *column, const char *value)
 {
@@ -248,13 +245,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
     const char *s = text->text;
     size_t n = text->length;
     /* this year's targets passages: their figures are targets */
-    range passages[8];
-    size_t passage_count = 0;
-    for (size_t at = 0; passage_count < 8 && bg_targets_passage(r->targets, text, 0, at, &passages[passage_count].start,
-                                                                &passages[passage_count].end);) {
-        at = passages[passage_count].end > at ? passages[passage_count].end : at + 1;
-        passage_count++;
-    }
+    const bg_span *passages = doc->target_passages;
+    size_t passage_count = doc->target_passage_count;
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;

@@ -9,12 +9,21 @@
 #include "text/clean.h"
 #include "text/sentence.h"
 
+/* A span of the cleaned text; lead: where the lead-in that opened it starts. */
+typedef struct bg_span {
+    size_t start, end, lead;
+} bg_span;
+
 typedef struct bg_doc {
     const bg_text *text;
     const bg_breaks *breaks;
     const bg_outline *outline; /* may be NULL in unit tests */
     const char *doc_id;
     int plan_year; /* 0 when unknown */
+    /* the passages whose figures are this year's targets (set once targets
+     * have been read; commitments leave them alone) */
+    const bg_span *target_passages;
+    size_t target_passage_count;
 } bg_doc;
 
 /* A view of a cleaned text alone (no outline), for running one stage in a

@@ -107,6 +107,10 @@ static bool label_targets(const bg_rules *rules, bg_rowset *out, size_t table, s
     return true;
 }
 
+/* Lead-ins of this year's targets a document may hold (a report with a
+ * targets paragraph per field: the economy, people's livelihoods …). */
+enum { MAX_PASSAGES = 16 };
+
 /* Why a document's extraction stopped early, as its error. */
 static bg_error stopped(const char *source, char *msg, size_t msg_size)
 {
@@ -152,21 +156,32 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         if (!documents_row(out, (size_t)at, doc, &facts, &text))
             goto nomem;
     }
+    /* the targets passages, found once: targets read them, commitments leave
+     * the ones that held targets alone */
+    bg_span passages[MAX_PASSAGES], used_passages[MAX_PASSAGES];
+    bool used[MAX_PASSAGES];
+    size_t passage_count = bg_targets_passages(rules->targets, &view, passages, MAX_PASSAGES);
     /* targets: into the rowset, or a scratch one when the job does not export
      * them (documents.targets_found still counts them) */
     long targets;
     if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0) {
-        targets = bg_targets_extract(rules->targets, &view, out, (size_t)at);
+        targets = bg_targets_extract(rules->targets, &view, passages, passage_count, used, out, (size_t)at);
     } else {
         const bg_table_schema *schema = bg_builtin_table(BG_TABLE_TARGETS);
         scratch = bg_rowset_new(1, &schema);
         if (!scratch)
             goto nomem;
         scratch->row_limit = out->row_limit;
-        targets = bg_targets_extract(rules->targets, &view, scratch, 0);
+        targets = bg_targets_extract(rules->targets, &view, passages, passage_count, used, scratch, 0);
     }
     if (targets < 0)
         goto nomem;
+    size_t used_count = 0;
+    for (size_t i = 0; i < passage_count; i++)
+        if (used[i])
+            used_passages[used_count++] = passages[i];
+    view.target_passages = used_passages;
+    view.target_passage_count = used_count;
     if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0 && !label_targets(rules, out, (size_t)at, (size_t)targets))
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_DOCUMENTS]) >= 0) {

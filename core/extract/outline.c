@@ -295,6 +295,7 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
                 heading->end = from + te;
                 heading->level = hp->level;
                 heading->part = NULL;
+                heading->own_part = part;
                 heading->number = dup_range(s + ns, ne - ns);
                 heading->title = bg_text_quote(t, from + ts, from + te);
                 if (!heading->number || !heading->title) {
@@ -373,6 +374,22 @@ const char *bg_outline_part_at(const bg_outline *outline, size_t offset)
         return outline->part_count ? outline->parts[0].part : "plan";
     const bg_part_span *p = &outline->parts[lo - 1];
     return offset < p->end || lo == outline->part_count ? p->part : outline->parts[outline->part_count - 1].part;
+}
+
+const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t offset, int level)
+{
+    size_t lo = 0, hi = outline->heading_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (outline->headings[mid].offset <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo-- > 0)
+        if (outline->headings[lo].level == level)
+            return &outline->headings[lo];
+    return NULL;
 }
 
 const char *bg_outline_section_at(const bg_outline *outline, size_t offset)

@@ -16,7 +16,8 @@ typedef struct bg_heading {
     int level;        /* 0 for 一、, 1 for (一) and 1. */
     char *number;     /* as written: "一", "1" */
     char *title;      /* without number or trailing 。, as written in the original */
-    const char *part; /* "plan", "review" or "outlook" */
+    const char *part; /* "plan", "review" or "outlook": the part it stands in */
+    const char *own_part; /* the part its own words name (二、今后五年的目标任务: outlook), or NULL */
 } bg_heading;
 
 typedef struct bg_part_span {
@@ -33,6 +34,8 @@ typedef struct bg_outline {
 
 /* "plan", "review" or "outlook" for a byte offset of the normalized text. */
 const char *bg_outline_part_at(const bg_outline *outline, size_t offset);
+/* The nearest heading of `level` at or before offset, or NULL. */
+const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t offset, int level);
 /* Title of the nearest heading before offset (deepest level), or NULL. */
 const char *bg_outline_section_at(const bg_outline *outline, size_t offset);
 void bg_outline_free(bg_outline *outline);

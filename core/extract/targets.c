@@ -4,11 +4,13 @@
  * clause as indicator + verb + figure + unit + qualifier, or as a relation
  * (与经济增长同步, 低于全省平均水平). Every word list comes from the rules
  * JSON. */
+#define _GNU_SOURCE
 #include "extract/targets.h"
 
 #include "budget.h"
 #include "text/numbers.h"
 #include "text/pattern.h"
+#include "text/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,7 @@ struct bg_targets_rules {
     bg_words q_after, q_before, q_relation, range_seps;
     bg_words aspirations;
     bg_words growth, decline, level, change, prefixes, suffixes, respectively, each, joiners;
+    bg_words fillers; /* between a subject and its figure, part of neither (比上年增长8%, 按增长6%安排) */
     bg_words markers; /* union of the above, cls = marker class as a one-digit
                          string */
     /* 城乡 + 分别 with two figures: 城镇…, 农村… */
@@ -50,6 +53,8 @@ struct bg_targets_rules {
     pcre2_code *lead_in;
     pcre2_code **not_this_year, **not_this_year_sentence, **not_this_year_clause;
     size_t not_this_year_count, not_this_year_sentence_count, not_this_year_clause_count;
+    pcre2_code **passage_stops, **absent;
+    size_t passage_stops_count, absent_count;
 };
 
 /* ---- loading ----------------------------------------------------------------
@@ -182,32 +187,23 @@ static bool add_markers(bg_words *m, const bg_words *from, enum marker_class cls
     return true;
 }
 
-/* Words that may sit between a subject and its figure without being part of
- * either (比上年增长8%): fixed Chinese, not policy. */
-static const char *const filler_words[] = {"比上年", "比去年", "较上年", "同比", "预计", "年度", "要", "将", "实际"};
 
 static bool build_markers(bg_targets_rules *r)
 {
     size_t total = r->growth.count + r->decline.count + r->level.count + r->change.count + r->q_before.count +
-                   r->aspirations.count + r->respectively.count + r->each.count +
-                   sizeof filler_words / sizeof *filler_words;
+                   r->aspirations.count + r->respectively.count + r->each.count + r->fillers.count;
     bg_words *m = &r->markers;
     m->text = calloc(total + 1, sizeof *m->text);
     m->cls = calloc(total + 1, sizeof *m->cls);
     m->length = calloc(total + 1, sizeof *m->length);
     if (!m->text || !m->cls || !m->length)
         return false;
-    bg_words filler = {(char **)filler_words, NULL, NULL, sizeof filler_words / sizeof *filler_words};
-    size_t lengths[sizeof filler_words / sizeof *filler_words];
-    for (size_t i = 0; i < filler.count; i++)
-        lengths[i] = strlen(filler_words[i]);
-    filler.length = lengths;
     /* level words first: 下降到 is a level, 下降 a decline */
     return add_markers(m, &r->level, M_LEVEL) && add_markers(m, &r->decline, M_DECLINE) &&
            add_markers(m, &r->growth, M_GROWTH) && add_markers(m, &r->change, M_CHANGE) &&
            add_markers(m, &r->q_before, M_QUALIFIER) && add_markers(m, &r->aspirations, M_ASPIRATION) &&
            add_markers(m, &r->respectively, M_RESPECTIVELY) && add_markers(m, &r->each, M_EACH) &&
-           add_markers(m, &filler, M_OTHER);
+           add_markers(m, &r->fillers, M_OTHER);
 }
 
 /* targets.respectively_expansions: {"城乡": ["城镇", "农村"]}; optional. */
@@ -312,6 +308,13 @@ bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rul
                               cJSON_GetObjectItemCaseSensitive(t, "not_this_year_clause"), f,
                               "targets.not_this_year_clause", problems) &&
              ok;
+        ok = bg_patterns_load(&r->passage_stops, &r->passage_stops_count,
+                              cJSON_GetObjectItemCaseSensitive(t, "passage_stops"), f, "targets.passage_stops",
+                              problems) &&
+             ok;
+        ok = bg_patterns_load(&r->absent, &r->absent_count, cJSON_GetObjectItemCaseSensitive(t, "absent"), f,
+                              "targets.absent", problems) &&
+             ok;
         ok = load_list(&r->growth, t, "growth_words", f, problems) && ok;
         ok = load_list(&r->decline, t, "decline_words", f, problems) && ok;
         ok = load_list(&r->level, t, "level_words", f, problems) && ok;
@@ -321,6 +324,7 @@ bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rul
         ok = load_list(&r->respectively, t, "respectively", f, problems) && ok;
         ok = load_list(&r->each, t, "each", f, problems) && ok;
         ok = load_list(&r->joiners, t, "subject_joiners", f, problems) && ok;
+        ok = load_list(&r->fillers, t, "fillers", f, problems) && ok;
         ok = load_expansions(r, cJSON_GetObjectItemCaseSensitive(t, "respectively_expansions"), f, problems) && ok;
     }
     if (ok && !bg_units_find(&r->units, "%")) {
@@ -345,7 +349,7 @@ void bg_targets_rules_free(bg_targets_rules *r)
     free(r->name_pattern_keys);
     bg_words *lists[] = {&r->aliases,      &r->q_after, &r->q_before, &r->q_relation, &r->range_seps, &r->aspirations,
                          &r->growth,       &r->decline, &r->level,    &r->change,     &r->prefixes,   &r->suffixes,
-                         &r->respectively, &r->each,    &r->joiners,  &r->markers};
+                         &r->respectively, &r->each,    &r->joiners,  &r->markers, &r->fillers};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     for (size_t i = 0; i < r->expand_count; i++) {
@@ -361,6 +365,8 @@ void bg_targets_rules_free(bg_targets_rules *r)
     bg_patterns_free(r->not_this_year, r->not_this_year_count);
     bg_patterns_free(r->not_this_year_sentence, r->not_this_year_sentence_count);
     bg_patterns_free(r->not_this_year_clause, r->not_this_year_clause_count);
+    bg_patterns_free(r->passage_stops, r->passage_stops_count);
+    bg_patterns_free(r->absent, r->absent_count);
     free(r);
 }
 
@@ -395,40 +401,6 @@ static bool is_clause_break_at(const char *s, size_t n, size_t at, size_t *width
     return false;
 }
 
-/* Start of the clause / sentence that holds `at` (after the last break). */
-static size_t back_to_break(const char *s, size_t at, bool clause)
-{
-    size_t limit = at > 600 ? at - 600 : 0;
-    for (size_t p = at; p > limit;) {
-        p--;
-        size_t w = 0;
-        if (((unsigned char)s[p] & 0xC0) == 0x80)
-            continue;
-        if (clause ? is_clause_break_at(s, at, p, &w) : (is_terminal_at(s, at, p, &w) || s[p] == ';'))
-            return p + w;
-    }
-    return limit;
-}
-
-static bool line_is_blank(const char *s, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return false;
-    return true;
-}
-
-static bool line_starts_bullet(const char *s, size_t from, size_t to)
-{
-    while (from < to && (s[from] == ' ' || s[from] == '\t'))
-        from++;
-    static const char *const bullets[] = {"-", "◆", "◇", "•", "●", "○", "■", "□", "▲", "★", "☆", "·", "*"};
-    for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
-        if (starts_with(s, to, from, bullets[i]))
-            return true;
-    return false;
-}
-
 /* Length of an item number at s[from]: 1. 1、 (1) ① 一是; 0 when none. Not
  * (一): that numbers the work headings that follow the targets. */
 static size_t enumerator_length(const char *s, size_t to, size_t from)
@@ -457,76 +429,171 @@ static size_t enumerator_length(const char *s, size_t to, size_t from)
     return 0;
 }
 
-static bool line_starts_enumerator(const char *s, size_t from, size_t to)
-{
-    while (from < to && (s[from] == ' ' || s[from] == '\t'))
-        from++;
-    return enumerator_length(s, to, from) > 0;
-}
+/* ---- the passage ------------------------------------------------------------ */
 
-/* A list item's mark at the start of a line: a bullet, a dash (——地区生产总值
- * 增长7%) or an item number. */
-static bool line_starts_item(const char *s, size_t from, size_t to)
-{
-    size_t p = from;
-    while (p < to && (s[p] == ' ' || s[p] == '\t'))
-        p++;
-    return line_starts_bullet(s, from, to) || starts_with(s, to, p, "—") || line_starts_enumerator(s, from, to);
-}
+/* The main-targets passage ends where the text's own structure says, never
+ * at a line break alone: it runs from the lead-in sentence by sentence
+ * while each next sentence still states targets (an indicator with a
+ * figure, a relation or an explicit absence), and stops at the first that
+ * does not, at a heading (一、 (一) 第一部分, also inline after 。), at a
+ * phrase that opens the tasks (重点抓好以下几个方面工作, 为实现上述目标), or
+ * after PASSAGE_MAX_BYTES. A text without line breaks and the same text
+ * with them give the same passage. */
+enum { PASSAGE_MAX_BYTES = 6000, PASSAGE_MAX_SENTENCES = 60 };
 
-/* End of the line that starts at s[from]. */
-static size_t line_end(const char *s, size_t n, size_t from)
+static size_t skip_blank(const char *s, size_t from, size_t to)
 {
-    const char *nl = memchr(s + from, '\n', n - from);
-    return nl ? (size_t)(nl - s) : n;
-}
-
-/* The passage runs from the lead-in to the end of its paragraph: the line
- * ends it when it ends a sentence; otherwise (a lead-in or a figure broken
- * over lines) the next non-blank, non-bullet line continues it. A lead-in
- * that ends its line (主要预期目标是：) may open a list, one target a line
- * marked with a dash, a bullet or a number: each such line continues it,
- * across blank lines and whatever ends the line before. */
-static size_t passage_end(const char *s, size_t n, size_t from)
-{
-    size_t at = from;
-    const char *first_nl = memchr(s + from, '\n', n - from);
-    bool listed = first_nl && line_is_blank(s, from, (size_t)(first_nl - s));
-    bool in_list = listed; /* the current line is the lead-in's or an item */
-    for (int lines = 0; lines < 48; lines++) {
-        const char *nl = memchr(s + at, '\n', n - at);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        size_t last = end;
-        while (last > at && (s[last - 1] == ' ' || s[last - 1] == '\t' || s[last - 1] == '\r'))
-            last--;
-        size_t w;
-        bool terminal = false;
-        for (size_t k = last > 3 ? last - 3 : at; k < last; k++)
-            if (is_terminal_at(s, last, k, &w) && k + w == last)
-                terminal = true;
-        if (!nl)
-            return end;
-        size_t next = end + 1;
-        size_t next_end = line_end(s, n, next);
-        if (in_list) {
-            size_t item = next, item_end = next_end;
-            while (item_end < n && line_is_blank(s, item, item_end)) {
-                item = item_end + 1;
-                item_end = line_end(s, n, item);
-            }
-            if (!line_is_blank(s, item, item_end) && line_starts_item(s, item, item_end)) {
-                at = item;
-                continue;
-            }
-        }
-        if (terminal && !(listed && line_starts_enumerator(s, next, next_end)))
-            return end;
-        if (line_is_blank(s, next, next_end) || line_starts_bullet(s, next, next_end))
-            return end;
-        at = next;
-        in_list = false;
+    for (;;) {
+        if (from < to && (s[from] == ' ' || s[from] == '\t' || s[from] == '\n' || s[from] == '\r'))
+            from++;
+        else if (starts_with(s, to, from, "\xE3\x80\x80"))
+            from += 3;
+        else
+            return from;
     }
-    return at;
+}
+
+static bool is_cn_numeral_at(const char *s, size_t n, size_t at, size_t *width)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (size_t i = 0; i < sizeof numerals / sizeof *numerals; i++)
+        if (starts_with(s, n, at, numerals[i])) {
+            *width = 3;
+            return true;
+        }
+    return false;
+}
+
+/* 一、 (一) 第一部分 at s[at]: a heading of the report, which no targets
+ * passage runs into. */
+static bool starts_heading(const char *s, size_t n, size_t at)
+{
+    size_t p = at, w;
+    if (starts_with(s, n, p, "第")) {
+        p += 3;
+        size_t k = p;
+        while (is_cn_numeral_at(s, n, p, &w))
+            p += w;
+        return p > k && (starts_with(s, n, p, "部分") || starts_with(s, n, p, "章") || starts_with(s, n, p, "篇"));
+    }
+    bool paren = p < n && s[p] == '(';
+    if (paren)
+        p++;
+    size_t k = p;
+    while (is_cn_numeral_at(s, n, p, &w) && p - k < 9)
+        p += w;
+    if (p == k)
+        return false;
+    return paren ? p < n && s[p] == ')' : starts_with(s, n, p, "、");
+}
+
+/* Whether one clause s[from, to) states a target: an indicator's name with
+ * a figure after it, a relation word or a marker of an absent target. */
+static bool clause_states_target(const bg_targets_rules *r, const char *s, size_t from, size_t to,
+                                 pcre2_match_data *md)
+{
+    size_t at, len, index, name_end = 0;
+    if (bg_words_find(&r->aliases, s, from, to, &at, &len, &index)) {
+        name_end = at + len;
+    } else {
+        for (size_t i = 0; i < r->name_pattern_count && !name_end; i++)
+            if (bg_pattern_match(r->name_patterns[i], s + from, to - from, 0, 0, md) >= 0)
+                name_end = from + pcre2_get_ovector_pointer(md)[1];
+        if (!name_end)
+            return false;
+    }
+    for (size_t p = name_end; p < to; p++)
+        if (s[p] >= '0' && s[p] <= '9')
+            return true;
+    return bg_contains(s + name_end, to - name_end, "百分之") ||
+           bg_words_find(&r->q_relation, s, name_end, to, &at, &len, &index) ||
+           bg_patterns_search(r->absent, r->absent_count, s, from, to, md);
+}
+
+/* Whether the sentence s[from, to) states a target in one of its clauses. */
+static bool states_target(const bg_targets_rules *r, const bg_doc *doc, size_t from, size_t to, pcre2_match_data *md)
+{
+    const char *s = doc->text->text;
+    for (size_t at = from; at < to;) {
+        size_t end = bg_break_after(doc->breaks, BG_SPAN_PHRASE, at);
+        size_t comma = at;
+        /* clauses at commas and semicolons, not at 、 (subject lists) */
+        while (comma < end && s[comma] != ',' && s[comma] != ':')
+            comma++;
+        if (comma < end)
+            end = comma;
+        if (end > to)
+            end = to;
+        if (clause_states_target(r, s, at, end, md))
+            return true;
+        at = end < to ? end + 1 : to;
+    }
+    return false;
+}
+
+static size_t break_width_at(const char *s, size_t at)
+{
+    return (unsigned char)s[at] < 0x80 ? 1 : 3;
+}
+
+/* Whether the line break at s[at] only wraps a sentence (a PDF's layout,
+ * a hard-wrapped paste): the text before it ends with no 。！？：；, and
+ * the next line opens no heading or item number. */
+static bool soft_break_at(const char *s, size_t n, size_t at)
+{
+    size_t before = at;
+    while (before > 0 && (s[before - 1] == ' ' || s[before - 1] == '\t' || s[before - 1] == '\r'))
+        before--;
+    static const char *const hard[] = {"。", "！", "？", "：", "；", "!", "?", ":", ";"};
+    for (size_t i = 0; i < sizeof hard / sizeof *hard; i++) {
+        size_t len = strlen(hard[i]);
+        if (before >= len && memcmp(s + before - len, hard[i], len) == 0)
+            return false;
+    }
+    if (before == 0 || s[before - 1] == '\n')
+        return false; /* an empty line ends the paragraph */
+    size_t next = skip_blank(s, at + 1, n);
+    if (next > at + 1 && memchr(s + at + 1, '\n', next - at - 1))
+        return false;
+    return next < n && !starts_heading(s, n, next) && !enumerator_length(s, n, next);
+}
+
+/* The end of the sentence that starts at s[at]: its 。！？, read across the
+ * line breaks that only wrap it, up to `limit`. */
+static size_t sentence_stop(const bg_doc *doc, size_t at, size_t limit)
+{
+    const char *s = doc->text->text;
+    size_t n = doc->text->length;
+    size_t stop = bg_break_after(doc->breaks, BG_SPAN_SENTENCE, at);
+    while (stop < n && stop < limit && s[stop] == '\n' && soft_break_at(s, n, stop))
+        stop = bg_break_after(doc->breaks, BG_SPAN_SENTENCE, stop + 1);
+    return stop;
+}
+
+static size_t passage_end(const bg_targets_rules *r, const bg_doc *doc, size_t from, pcre2_match_data *md)
+{
+    const char *s = doc->text->text;
+    size_t n = doc->text->length;
+    size_t at = from, end = from;
+    for (int k = 0; k < PASSAGE_MAX_SENTENCES && at < n; k++) {
+        size_t stop = sentence_stop(doc, at, from + PASSAGE_MAX_BYTES);
+        size_t next = stop < n ? stop + break_width_at(s, stop) : n;
+        size_t start = skip_blank(s, at, stop);
+        if (k > 0 && start < stop) {
+            /* a sentence after the lead-in's own: still the targets? */
+            /* another lead-in opens its own passage (民生方面的预期目标是：) */
+            if (starts_heading(s, stop, start) ||
+                bg_patterns_search(r->passage_stops, r->passage_stops_count, s, start, stop, md) ||
+                bg_pattern_match(r->lead_in, s, stop, start, 0, md) >= 0 || !states_target(r, doc, start, stop, md))
+                break;
+        }
+        if (start < stop || k == 0)
+            end = stop;
+        at = next;
+        if (end - from > PASSAGE_MAX_BYTES)
+            break;
+    }
+    return end;
 }
 
 /* ---- reading a clause
@@ -593,6 +660,20 @@ static char *plain_subject(const char *c, size_t start, size_t end)
     }
     out[k] = '\0';
     return out;
+}
+
+/* Words that close a subject list before its predicate (地区生产总值、规模以上
+ * 工业增加值等主要经济指标不设具体增长目标): not part of the last subject. */
+static const char *const list_closers[] = {"等主要经济指标", "等主要指标", "等经济指标", "等指标", "等"};
+
+static size_t trim_list_closer(const char *c, size_t start, size_t end)
+{
+    for (size_t i = 0; i < sizeof list_closers / sizeof *list_closers; i++) {
+        size_t n = strlen(list_closers[i]);
+        if (end >= start + n && memcmp(c + end - n, list_closers[i], n) == 0)
+            return end - n;
+    }
+    return end;
 }
 
 /* Length of the indicator name at s[at] (an alias, or the longest match of
@@ -731,6 +812,7 @@ static size_t trim_suffixes(const bg_targets_rules *r, const char *c, size_t sta
 
 typedef struct markers {
     bool growth, decline, level, change, respectively, each;
+    bool falling_level; /* a level word that falls: 下降到, 降至, 减少到 */
     size_t q_start, q_end; /* last before-qualifier word, e.g. 控制在 */
     const char *q_cls;
     size_t asp_start, asp_end;
@@ -749,7 +831,11 @@ static void read_markers(const bg_targets_rules *r, const char *c, size_t from, 
         switch ((enum marker_class)(r->markers.cls[index][0] - '0')) {
         case M_GROWTH: m->growth = true; break;
         case M_DECLINE: m->decline = true; break;
-        case M_LEVEL: m->level = true; break;
+        case M_LEVEL:
+            m->level = true;
+            m->falling_level = m->falling_level || bg_words_at(&r->decline, c, p + len, p, NULL) > 0 ||
+                               starts_with(c, p + len, p, "降");
+            break;
         case M_CHANGE: m->change = true; break;
         case M_RESPECTIVELY: m->respectively = true; break;
         case M_EACH: m->each = true; break;
@@ -840,6 +926,7 @@ typedef struct target {
     double value_max;
     const char *unit;
     const char *qualifier;
+    const char *direction; /* "rise", "fall", or NULL (relations, absent targets) */
     size_t qt_start, qt_end;
     size_t ref_start, ref_end;
     size_t asp_start, asp_end;
@@ -901,6 +988,7 @@ static void emit(sink *k, const passage *ps, const target *t)
     ok = ok && set_text(k, row, s, "qualifier_text", qual_text);
     ok = ok && set_text(k, row, s, "reference", ref);
     ok = ok && set_text(k, row, s, "aspiration", asp);
+    ok = ok && set_text(k, row, s, "direction", t->direction);
     ok = ok && set_text(k, row, s, "sentence", sentence);
     set_integer(row, s, "offset", (long long)bg_text_char_offset(ps->text, ps->map[t->clause_start]));
     if (!ok)
@@ -912,11 +1000,31 @@ static void emit(sink *k, const passage *ps, const target *t)
     free(sentence);
 }
 
-/* Fills kind, value, unit and qualifier of t from a figure and its markers. */
+/* The qualifier that is true of a signed value: 下降3%以上 (falls by at
+ * least 3) is a growth of at most −3. */
+static const char *signed_qualifier(const char *cls, bool negative)
+{
+    if (!negative)
+        return cls;
+    if (!strcmp(cls, "at_least"))
+        return "at_most";
+    if (!strcmp(cls, "at_most"))
+        return "at_least";
+    if (!strcmp(cls, "above"))
+        return "below";
+    if (!strcmp(cls, "below"))
+        return "above";
+    return cls;
+}
+
+/* Fills kind, value, unit, qualifier and direction of t from a figure and
+ * its markers. A decline is stored as a negative value with the qualifier
+ * that is true of it (qualifier_text keeps the words: 以上). */
 static void read_figure(const bg_targets_rules *r, const passage *ps, const markers *m, const figure *v,
                         const figure *shared_qualifier, bool subject_grows, target *t)
 {
     (void)r;
+    (void)ps;
     const bg_quantity *q = &v->q;
     const char *unit = q->unit ? q->unit->name : "";
     bool percent = strcmp(unit, "%") == 0;
@@ -927,6 +1035,10 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
     } else if (percent && (m->growth || m->decline || subject_grows || (m->change && !m->level))) {
         t->kind = "growth";
         negative = m->decline;
+    } else if (!percent && unit[0] && m->decline && !m->level) {
+        /* 农村贫困人口减少1000万以上: a fall stated as an amount */
+        t->kind = "change";
+        negative = true;
     } else {
         t->kind = "level";
     }
@@ -934,7 +1046,13 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
     t->value = negative ? -q->value : q->value;
     t->has_max = q->has_max;
     t->value_max = negative ? -q->value_max : q->value_max;
+    if (negative && q->has_max) { /* 下降3%—5%: from −5 to −3 */
+        double low = t->value_max;
+        t->value_max = t->value;
+        t->value = low;
+    }
     t->unit = unit;
+    t->direction = negative || (!strcmp(t->kind, "level") && m->falling_level) ? "fall" : "rise";
     const figure *qv = v->qual_cls ? v : shared_qualifier;
     if (q->has_max) {
         t->qualifier = "range";
@@ -942,11 +1060,11 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
         t->qt_end = q->sep_end;
     } else if (qv && qv->qual_cls) {
         /* the last word decides: 控制在5.5%左右 is about */
-        t->qualifier = qv->qual_cls;
+        t->qualifier = signed_qualifier(qv->qual_cls, negative);
         t->qt_start = qv->qual_start;
         t->qt_end = qv->qual_end;
     } else if (m->q_cls) {
-        t->qualifier = m->q_cls;
+        t->qualifier = signed_qualifier(m->q_cls, negative);
         t->qt_start = m->q_start;
         t->qt_end = m->q_end;
     } else {
@@ -957,7 +1075,6 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
         t->asp_start = m->asp_start;
         t->asp_end = m->asp_end;
     }
-    (void)ps;
 }
 
 static bool ends_with_growth(const bg_targets_rules *r, const char *c, size_t start, size_t end)
@@ -1034,7 +1151,7 @@ static size_t split_subjects(const bg_targets_rules *r, const char *c, size_t st
     return count;
 }
 
-enum { MAX_VALUES = 16, SUBJECT_MAX_BYTES = 240 };
+enum { MAX_VALUES = 16, SUBJECT_MAX_BYTES = 240, LEAD_LOOKBACK_BYTES = 600 };
 
 /* 城乡居民人均可支配收入分别增长6.5%和7%: 城镇…, 农村… (the rules' expansions),
  * when every expanded subject is known and there is one figure for each. */
@@ -1099,6 +1216,86 @@ static bool aspiration_after(const bg_targets_rules *r, const char *c, const fig
     return aspiration;
 }
 
+
+/* An explicit absence: 地区生产总值不设具体增长目标. One row of kind absent
+ * per subject, no value: "not set" is not "not found". Returns true when
+ * the clause was one. */
+static bool read_absent(const bg_targets_rules *r, const passage *ps, size_t cs, size_t start, size_t ce,
+                        subject *prev, sink *k, const target *blank)
+{
+    const char *c = ps->c;
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    if (!md)
+        return false;
+    size_t marker = ce;
+    for (size_t i = 0; i < r->absent_count && marker == ce; i++)
+        if (bg_pattern_match(r->absent[i], c + start, ce - start, 0, 0, md) >= 0)
+            marker = start + pcre2_get_ovector_pointer(md)[0];
+    pcre2_match_data_free(md);
+    if (marker == ce)
+        return false;
+    size_t end = marker;
+    for (bool trimmed = true; trimmed;) {
+        trimmed = false;
+        size_t closer = trim_list_closer(c, start, end);
+        if (closer < end) {
+            end = closer;
+            trimmed = true;
+        }
+        size_t suffix = bg_words_ending_at(&r->suffixes, c, start, end, NULL);
+        size_t growth = bg_words_ending_at(&r->growth, c, start, end, NULL);
+        size_t cut = suffix > growth ? suffix : growth;
+        if (cut && end - cut > start && !is_alias(r, c, start, end)) {
+            end -= cut;
+            trimmed = true;
+        }
+    }
+    /* 我们没有提出全年经济增速具体目标: the indicator stands inside the words */
+    if (end > start && !lookup(r, c, start, end)) {
+        size_t at, len, index;
+        if (bg_words_find(&r->aliases, c, marker, ce, &at, &len, &index)) {
+            size_t from = at;
+            for (size_t p = marker; p < at; p++) { /* the subject's own prefix (全年) */
+                size_t plen = bg_words_at(&r->prefixes, c, at, p, NULL);
+                if (plen && p + plen == at)
+                    from = p;
+            }
+            start = from;
+            end = at + len;
+        }
+    }
+    if (end <= start)
+        return false;
+    part parts[MAX_VALUES];
+    bool compound = false;
+    size_t count = split_subjects(r, c, start, end, parts, MAX_VALUES, true, &compound);
+    if (count < 2) {
+        parts[0].start = start;
+        parts[0].end = end;
+        parts[0].key = lookup(r, c, start, end);
+        if (!parts[0].key)
+            parts[0].key = "other";
+        count = 1;
+        compound = false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        target u = *blank;
+        u.indicator = parts[i].key;
+        u.ind_start = compound ? start : parts[i].start;
+        u.ind_end = compound ? end : parts[i].end;
+        u.kind = "absent";
+        u.unit = "";
+        u.qualifier = "exact";
+        u.qt_start = u.qt_end = 0;
+        u.clause_start = cs;
+        emit(k, ps, &u);
+    }
+    prev->key = parts[count - 1].key;
+    prev->start = start;
+    prev->end = end;
+    return true;
+}
+
 /* Reads one clause c[cs, ce). prev: the last subject read (for 达到296亿元
  * after 增长8%, and for 实现同步增长). */
 static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev, sink *k)
@@ -1106,10 +1303,26 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     const char *c = ps->c;
     size_t asp_start = 0, asp_end = 0;
     size_t start = skip_prefixes(r, c, ce, cs, &asp_start, &asp_end);
+    /* 在上年基数(3.2亿元)的基础上增长9%: the base is no target; the subject
+     * ends where the phrase begins */
+    size_t base_from = ce, base_to = ce;
+    const char *basis = memmem(c + start, ce - start, "基础上", 9);
+    if (basis) {
+        for (size_t p = (size_t)(basis - c); p-- > start;)
+            if (starts_with(c, ce, p, "在")) {
+                base_from = p;
+                base_to = (size_t)(basis - c) + 9;
+                break;
+            }
+    }
     /* the figures of the clause */
     figure values[MAX_VALUES];
     size_t value_count = 0;
     for (size_t p = start; p < ce && value_count < MAX_VALUES;) {
+        if (p == base_from) {
+            p = base_to;
+            continue;
+        }
         size_t alias = c[p] >= '0' && c[p] <= '9' ? bg_words_at(&r->aliases, c, ce, p, NULL) : 0;
         if (alias) {
             p += alias; /* a figure inside a name: 500万元以上固定资产投资 */
@@ -1131,6 +1344,8 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     memset(&t, 0, sizeof t);
     t.clause_start = cs;
     t.clause_end = ce;
+    if (value_count == 0 && read_absent(r, ps, cs, start, ce, prev, k, &t))
+        return;
     if (value_count == 0) {
         /* a relation: 居民收入增长与经济增长同步, 低于全省平均水平 */
         size_t at, len, index;
@@ -1166,8 +1381,37 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
         }
         size_t mstart = markers_back(r, c, start, subj_end);
         subj_end = trim_suffixes(r, c, start, mstart > start ? mstart : subj_end);
+        subj_end = trim_list_closer(c, start, subj_end);
+        subj_end = trim_suffixes(r, c, start, markers_back(r, c, start, subj_end));
         if (subj_end <= start)
             return;
+        /* one relation for a list of subjects (工业增加值、固定资产投资等主要
+         * 指标增速均高于全省平均水平): a row for each */
+        part parts[MAX_VALUES];
+        bool compound = false;
+        size_t count = split_subjects(r, c, start, subj_end, parts, MAX_VALUES, true, &compound);
+        if (count >= 2) {
+            for (size_t i = 0; i < count; i++) {
+                target u = t;
+                u.indicator = parts[i].key;
+                u.ind_start = compound ? start : parts[i].start;
+                u.ind_end = compound ? subj_end : parts[i].end;
+                u.kind = "relation";
+                u.unit = "";
+                u.qualifier = cls;
+                u.qt_start = at;
+                u.qt_end = at + len;
+                u.ref_start = ref_start;
+                u.ref_end = ref_end;
+                u.asp_start = asp_start;
+                u.asp_end = asp_end;
+                emit(k, ps, &u);
+            }
+            prev->key = parts[count - 1].key;
+            prev->start = start;
+            prev->end = subj_end;
+            return;
+        }
         t.indicator = lookup(r, c, start, subj_end);
         if (!t.indicator)
             t.indicator = "other";
@@ -1188,12 +1432,18 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
         prev->end = t.ind_end;
         return;
     }
-    /* the subject and markers before the first figure */
+    /* the subject and markers before the first figure; with a base phrase,
+     * the subject ends where it begins and the markers follow it */
     size_t first = values[0].q.start;
     size_t mstart = markers_back(r, c, start, first);
+    size_t marks_from = mstart;
+    if (base_from < first && base_to <= first) {
+        mstart = base_from;
+        marks_from = base_to;
+    }
     markers m;
     memset(&m, 0, sizeof m);
-    read_markers(r, c, mstart, first, &m);
+    read_markers(r, c, marks_from, first, &m);
     if (m.asp_end <= m.asp_start) {
         m.asp_start = asp_start;
         m.asp_end = asp_end;
@@ -1314,8 +1564,10 @@ static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_mat
         }
         if (brk) {
             if (p > cs) {
-                /* 年均, 到2030年: multi-year goals, up to the end of the sentence */
-                if (bg_patterns_search(r->not_this_year_clause, r->not_this_year_clause_count, ps->c, cs, p, md))
+                /* 年均, 到2030年: multi-year goals, up to the end of the
+                 * sentence; 重点抓好以下8个方面: the tasks, no target */
+                if (bg_patterns_search(r->not_this_year_clause, r->not_this_year_clause_count, ps->c, cs, p, md) ||
+                    bg_patterns_search(r->passage_stops, r->passage_stops_count, ps->c, cs, p, md))
                     skip_sentence = true;
                 if (!skip_sentence)
                     read_clause(r, ps, cs, p, &prev, k);
@@ -1330,12 +1582,35 @@ static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_mat
     }
 }
 
-/* Whether the lead-in at text[ms, me) opens this year's passage. */
-static bool lead_in_is_this_year(const bg_targets_rules *r, const char *s, size_t ms, size_t me, int plan_year,
+/* Whether the lead-in at text[ms, me) opens this year's passage: neither
+ * its clause nor its sentence speaks of other years (今后五年, 到2025年,
+ * 2021年主要预期目标 in a 2022 plan). */
+static bool lead_in_is_this_year(const bg_targets_rules *r, const bg_doc *doc, size_t ms, size_t me, int plan_year,
                                  pcre2_match_data *md)
 {
-    size_t clause = back_to_break(s, ms, true);
-    size_t sentence = back_to_break(s, ms, false);
+    const char *s = doc->text->text;
+    size_t clause = bg_break_before(doc->breaks, BG_SPAN_CLAUSE, ms);
+    size_t sentence = bg_break_before(doc->breaks, BG_SPAN_SENTENCE, ms);
+    if (ms > clause + LEAD_LOOKBACK_BYTES)
+        clause = ms - LEAD_LOOKBACK_BYTES;
+    if (ms > sentence + LEAD_LOOKBACK_BYTES)
+        sentence = ms - LEAD_LOOKBACK_BYTES;
+    while (((unsigned char)s[clause] & 0xC0) == 0x80)
+        clause++;
+    while (((unsigned char)s[sentence] & 0xC0) == 0x80)
+        sentence++;
+    /* under a heading that itself names the review or the years ahead
+     * (二、今后五年的目标任务) */
+    const bg_heading *heading = doc->outline ? bg_outline_heading_before(doc->outline, ms, 0) : NULL;
+    if (heading && heading->own_part && strcmp(heading->own_part, "plan") != 0) {
+        /* …unless it names this year too (二、“十四五”时期主要目标和2021年工作) */
+        char year[8];
+        snprintf(year, sizeof year, "%d年", plan_year);
+        const char *h = s + heading->offset;
+        size_t hn = heading->end - heading->offset;
+        if (!(plan_year > 0 && bg_contains(h, hn, year)) && !bg_contains(h, hn, "今年") && !bg_contains(h, hn, "明年"))
+            return false;
+    }
     if (bg_patterns_search(r->not_this_year, r->not_this_year_count, s, clause, me, md))
         return false;
     if (bg_patterns_search(r->not_this_year_sentence, r->not_this_year_sentence_count, s, sentence, me, md))
@@ -1354,53 +1629,46 @@ static bool lead_in_is_this_year(const bg_targets_rules *r, const char *s, size_
     return true;
 }
 
-/* The first lead-in at or after `from` that opens this year's passage: the
- * lead-in starts at *lead, the passage runs [*start, *end). */
-static bool find_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *lead,
-                         size_t *start, size_t *end)
+/* Whether the lead-in at s[lead] opens the paragraph right after s[end]
+ * (民生方面的预期目标是：… after the economic targets' paragraph): only
+ * blanks and breaks between, and its sentence begins with it or close. */
+static bool continues_passage(const bg_doc *doc, size_t end, size_t lead)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->lead_in, NULL);
-    if (!md)
+    const char *s = doc->text->text;
+    size_t sentence = bg_break_before(doc->breaks, BG_SPAN_SENTENCE, lead);
+    if (sentence < end)
         return false;
-    bool found = false;
-    size_t at = from;
-    while (!found && at < text->length) {
+    size_t gap = end;
+    while (gap < sentence && (s[gap] == '\n' || s[gap] == ' ' || s[gap] == '\t' || s[gap] == '\r' ||
+                              starts_with(s, sentence, gap, "。") || starts_with(s, sentence, gap, "\xE3\x80\x80")))
+        gap += starts_with(s, sentence, gap, "。") || starts_with(s, sentence, gap, "\xE3\x80\x80") ? 3 : 1;
+    return gap >= sentence && lead - sentence <= LEAD_LOOKBACK_BYTES;
+}
+
+size_t bg_targets_passages(const bg_targets_rules *r, const bg_doc *doc, bg_span *out, size_t max)
+{
+    const bg_text *text = doc->text;
+    pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+    if (!md)
+        return 0;
+    size_t count = 0, at = 0;
+    while (count < max && at < text->length && !bg_budget_exceeded()) {
         int rc = bg_pattern_match(r->lead_in, text->text, text->length, at, 0, md);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t ms = ov[0], me = ov[1];
-        if (me <= ms)
-            me = ms + 1;
-        if (lead_in_is_this_year(r, text->text, ms, me, plan_year, md)) {
-            found = true;
-            *lead = ms;
-            *start = ov[1];
-            *end = passage_end(text->text, text->length, ov[1]);
-        }
+        size_t ms = ov[0], me = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        size_t lead_end = ov[1];
         at = me;
+        if (!lead_in_is_this_year(r, doc, ms, me, doc->plan_year, md))
+            continue;
+        size_t end = passage_end(r, doc, lead_end, md);
+        out[count++] = (bg_span){.start = lead_end, .end = end, .lead = ms};
+        if (end > at)
+            at = end;
     }
     pcre2_match_data_free(md);
-    return found;
-}
-
-/* Whether the lead-in at s[lead] opens the paragraph right after s[end]
- * (民生方面的预期目标是：… after the economic targets' paragraph): only
- * blanks before its line, and no sentence end on its line before it. */
-static bool continues_passage(const char *s, size_t end, size_t lead)
-{
-    size_t line = lead;
-    while (line > end && s[line - 1] != '\n')
-        line--;
-    for (size_t p = end; p < line; p++)
-        if (s[p] != '\n' && s[p] != ' ' && s[p] != '\t' && s[p] != '\r')
-            return false;
-    for (size_t p = line; p < lead; p++) {
-        size_t w;
-        if (is_terminal_at(s, lead, p, &w))
-            return false;
-    }
-    return line > end || lead == end;
+    return count;
 }
 
 static void read_range(const bg_targets_rules *r, const bg_text *text, size_t from, size_t to, pcre2_match_data *md,
@@ -1417,41 +1685,30 @@ static void read_range(const bg_targets_rules *r, const bg_text *text, size_t fr
     free(ps.map);
 }
 
-long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
+long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_span *passages, size_t count,
+                        bool *used, bg_rowset *out, size_t table)
 {
     /* the lead-in decides, not the part: reviews rarely say 主要预期目标是 */
-    const bg_text *text = doc->text;
-    int plan_year = doc->plan_year;
-    sink k = {r, doc->breaks, out, table, doc->doc_id, plan_year, 0, false};
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;
-    size_t at = 0, lead, from, to;
-    /* the first this-year passage that states any target is the one */
-    while (!k.rows && !k.nomem && !bg_budget_exceeded() && find_passage(r, text, plan_year, at, &lead, &from, &to)) {
-        read_range(r, text, from, to, md, &k);
-        at = to > from ? to : from + 1;
+    for (size_t i = 0; i < count; i++)
+        used[i] = false;
+    /* the first this-year passage that states any target is the one… */
+    size_t i = 0;
+    for (; i < count && !k.rows && !k.nomem && !bg_budget_exceeded(); i++) {
+        long before = k.rows;
+        read_range(r, doc->text, passages[i].start, passages[i].end, md, &k);
+        used[i] = k.rows > before;
     }
     /* …and the paragraphs right after it that open with a lead-in of their
      * own carry the rest of its targets */
-    while (k.rows && !k.nomem && find_passage(r, text, plan_year, at, &lead, &from, &to) &&
-           continues_passage(text->text, at, lead)) {
-        read_range(r, text, from, to, md, &k);
-        at = to > from ? to : from + 1;
+    for (; i < count && k.rows && !k.nomem && continues_passage(doc, passages[i - 1].end, passages[i].lead); i++) {
+        long before = k.rows;
+        read_range(r, doc->text, passages[i].start, passages[i].end, md, &k);
+        used[i] = k.rows > before;
     }
     pcre2_match_data_free(md);
     return k.nomem ? -1 : k.rows;
-}
-
-bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
-                        size_t *end)
-{
-    size_t lead, s, e;
-    if (!find_passage(r, text, plan_year, from, &lead, &s, &e))
-        return false;
-    if (start)
-        *start = s;
-    if (end)
-        *end = e;
-    return true;
 }

@@ -1,6 +1,7 @@
-/* targets.h — the year's main targets (主要预期目标) of one document.
- * Written by extraction B; this header is the interface extract.c calls.
- * Rules load once from the rules JSON and are shared read-only by threads. */
+/* targets.h — the year's main targets (主要预期目标) of one document: the
+ * passages that state them, found once per document and handed to the
+ * commitments too, and the targets read from them. Rules load once from the
+ * rules JSON and are shared read-only by threads. */
 #ifndef BAOGAO_TARGETS_H
 #define BAOGAO_TARGETS_H
 
@@ -17,14 +18,18 @@ typedef struct bg_targets_rules bg_targets_rules;
 
 bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_targets_rules_free(bg_targets_rules *r);
-/* appends rows to out's table index `table` (the targets table); returns rows added or -1 on no memory */
-long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, bg_rowset *out, size_t table);
 
-/* Added by extraction B: the first lead-in at or after byte `from` that opens
- * this year's targets passage (not a five-year, 2030 or last-year one); its
- * byte range in the normalized text goes to *start, *end (either may be
- * NULL). Commitments use it to leave the targets' figures to the targets. */
-bool bg_targets_passage(const bg_targets_rules *r, const bg_text *text, int plan_year, size_t from, size_t *start,
-                        size_t *end);
+/* This year's main-targets passages of a document, in text order (at most
+ * max): each lead-in that opens one (not a five-year, 2035 or last year's)
+ * and the sentences after it that still state targets. */
+size_t bg_targets_passages(const bg_targets_rules *r, const bg_doc *doc, bg_span *out, size_t max);
+
+/* Reads the targets of the first passage that states any, and of the
+ * passages right after it that open with a lead-in of their own; used[i]
+ * tells which passages held them (their figures are targets, not
+ * commitments). Appends rows to out's table `table`; returns the rows added
+ * or -1 on no memory. */
+long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_span *passages, size_t count,
+                        bool *used, bg_rowset *out, size_t table);
 
 #endif

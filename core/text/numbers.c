@@ -181,8 +181,8 @@ bool bg_units_load(bg_units *units, const cJSON *rules_root, const char *rules_f
         if (!cJSON_IsString(text) || !text->valuestring[0]) {
             bg_problems_add(problems, "%s: units[%zu].text: expected a non-empty string", rules_file, i);
             ok = false;
-        } else if (!cJSON_IsString(base) || !base->valuestring[0]) {
-            bg_problems_add(problems, "%s: units[%zu].base: expected a non-empty string", rules_file, i);
+        } else if (!cJSON_IsString(base)) {
+            bg_problems_add(problems, "%s: units[%zu].base: expected a string (\"\" for a bare count)", rules_file, i);
             ok = false;
         } else if (!cJSON_IsNumber(factor) || factor->valuedouble <= 0) {
             bg_problems_add(problems, "%s: units[%zu].factor: expected a positive number", rules_file, i);

@@ -205,7 +205,7 @@ fi
 echo
 echo "### Commands"
 echo
-echo "From the repository root, after \`.ci/setup\`: \`REPEATS=$repeats SEED=$seed tests/bench/bench.sh ${sizes[*]}\`, which runs (each job file is"
+echo "From the repository root, after \`.ci/setup\`: \`REPEATS=$repeats SEED=$seed$([ "$baogao" = build/baogao ] || echo " BAOGAO=$baogao")$([ "$scaling" = 1 ] || echo " SCALING=$scaling") tests/bench/bench.sh ${sizes[*]}\`, which runs (each job file is"
 echo "\`{\"job\":\"bench\",\"sources\":[{\"path\":\"CORPUS\",\"recursive\":true}],\"exporters\":[{\"plugin\":\"csv\",\"output\":\"out/csv\"}]}\` beside its corpus):"
 echo
 awk '!seen[$0]++ { print "- " $0 }' "$tmp/commands"

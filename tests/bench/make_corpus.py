@@ -8,7 +8,8 @@ Writes about N megabytes (N * 1,000,000 bytes) of distinct report files into
 DIR (which must be empty or absent), in subfolders of 1,000 files, and prints
 the number of files and bytes. The same arguments give the same bytes (on the
 same Python). --one-line writes instead one single-line document of N MB
-(generated reports, every line break removed, concatenated).
+(generated reports without their site chrome, every line break removed,
+concatenated).
 
 The base texts are the sample reports (samples/reports/*.txt) and the texts of
 the gold documents (tests/gold/realistic.json, blind.json, blind2.json). Each
@@ -24,9 +25,10 @@ generated document takes one base and varies it:
   - figures: every other number is multiplied by a factor in [0.92, 1.08] and
     re-rounded to the same number of decimals (dates, 第N, N月/日/届/次 and
     heading numbers are kept);
-  - order: the first 3 lines, headings, part markers (一年来, 2023年工作安排 ...),
-    the targets paragraph and site chrome stay in place; the paragraphs
-    between them are shuffled;
+  - order: the first 3 lines, the header block before the first part
+    marker, headings, part markers (一年来, 2023年工作安排 ...), the targets
+    paragraph (with its list lines) and site chrome stay in place; the
+    paragraphs between them are shuffled;
   - size: body paragraphs of other base texts (same part: review or plan,
     renamed and re-dated for this document) are inserted until the document
     reaches a size drawn log-uniformly from 3 KB to 60 KB; one file in a
@@ -48,7 +50,6 @@ import math
 import os
 import random
 import re
-import sys
 import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
