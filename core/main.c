@@ -6,6 +6,7 @@
 #include "config.h"
 #include "eval.h"
 #include "extract/extract.h"
+#include "extract/rules.h"
 #include "hash.h"
 #include "log.h"
 #include "paths.h"
@@ -42,7 +43,9 @@ static void usage(FILE *out)
           "           run the job: read the sources, extract, write every exporter's output\n"
           "  check    [-c FILE]   validate the config, its plugins and rules; exit 0 or 2\n"
           "  plugins  [-c FILE]   list the exporter plugins found and their options\n"
-          "  extract  FILE...     print the tables of ad-hoc files as JSON on stdout\n"
+          "  extract  [--cleaned] FILE...\n"
+          "           print the tables of ad-hoc files as JSON on stdout; --cleaned: the text\n"
+          "           the rules read instead (decoded, cleaned, one paragraph per line)\n"
           "  eval     --gold FILE [-c FILE] [--docs DIR] [--min-precision P] [--min-recall R]\n"
           "           [--min-field F] [--verbose]   score extraction against hand-checked gold\n"
           "\n"
@@ -81,7 +84,8 @@ enum {
     OPT_NO_PROGRESS,
     OPT_ALLOW_SHRINK,
     OPT_SUMMARY,
-    OPT_LOG_FILE
+    OPT_LOG_FILE,
+    OPT_CLEANED
 };
 
 typedef struct cli {
@@ -98,6 +102,7 @@ typedef struct cli {
     bool eval_verbose;
     bool allow_shrink, summary;
     const char *log_file;
+    bool cleaned;
 } cli;
 
 static void print_problems(const bg_problems *problems)
@@ -291,8 +296,23 @@ static int command_extract(const cli *o, int argc, char **argv)
                 code = BG_EXIT_SOURCES_FAILED;
                 continue;
             }
-            bg_rowset *rows = bg_rowset_new(table_count, tables);
             bg_doc_input input = bg_source_doc_input(d);
+            if (o->cleaned) {
+                bg_text cleaned;
+                if (bg_clean_text(rules->clean, input.utf8, input.length, &cleaned, msg, sizeof msg) != BG_E_OK) {
+                    bg_error_log("%s: %s", d->source, msg);
+                    code = BG_EXIT_SOURCES_FAILED;
+                    continue;
+                }
+                if (docs.count > 1 || argc > 1)
+                    printf("==> %s <==\n", d->source);
+                fwrite(cleaned.text, 1, cleaned.length, stdout);
+                if (cleaned.length && cleaned.text[cleaned.length - 1] != '\n')
+                    fputc('\n', stdout);
+                bg_text_free(&cleaned);
+                continue;
+            }
+            bg_rowset *rows = bg_rowset_new(table_count, tables);
             if (rows)
                 rows->row_limit = c->limits.rows_per_document;
             bg_budget_begin(&interrupted, c->limits.seconds_per_document);
@@ -407,6 +427,7 @@ int main(int argc, char **argv)
                                                  {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
                                                  {"summary", no_argument, NULL, OPT_SUMMARY},
                                                  {"log-file", required_argument, NULL, OPT_LOG_FILE},
+                                                 {"cleaned", no_argument, NULL, OPT_CLEANED},
                                                  {NULL, 0, NULL, 0}};
     cli o = {.config = "baogao.json"};
     const char *command = NULL;
@@ -440,6 +461,7 @@ int main(int argc, char **argv)
         case OPT_ALLOW_SHRINK: o.allow_shrink = true; break;
         case OPT_SUMMARY: o.summary = true; break;
         case OPT_LOG_FILE: o.log_file = optarg; break;
+        case OPT_CLEANED: o.cleaned = true; break;
         case OPT_VERSION:
             printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
             return BG_EXIT_OK;

@@ -22,6 +22,30 @@ typedef struct line_span {
 } line_span;
 
 /* The first `max` non-empty lines, trimmed. */
+/* A line longer than this holds several (a page flattened to one line):
+ * its head is read in pieces, cut at 。！？ and before —— and 各位代表. */
+enum { FLAT_LINE_BYTES = 600 };
+
+static size_t piece_end(const char *s, size_t from, size_t to)
+{
+    static const char *const before[] = {"——", "各位代表"};
+    static const char *const after[] = {"。", "！", "？", "!", "?"};
+    for (size_t i = from; i < to; i++) {
+        for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+            size_t w = strlen(before[k]);
+            if (i > from && i + w <= to && memcmp(s + i, before[k], w) == 0 &&
+                !(k == 0 && i >= 3 && memcmp(s + i - 3, "—", 3) == 0))
+                return i;
+        }
+        for (size_t k = 0; k < sizeof after / sizeof *after; k++) {
+            size_t w = strlen(after[k]);
+            if (i + w <= to && memcmp(s + i, after[k], w) == 0)
+                return i + w;
+        }
+    }
+    return to;
+}
+
 static size_t top_lines(const bg_text *t, line_span *lines, size_t max)
 {
     size_t count = 0, at = 0;
@@ -29,13 +53,19 @@ static size_t top_lines(const bg_text *t, line_span *lines, size_t max)
         size_t end = at;
         while (end < t->length && t->text[end] != '\n')
             end++;
-        size_t from = at, to = end;
-        while (from < to && (t->text[from] == ' ' || t->text[from] == '\t' || t->text[from] == '\r'))
-            from++;
-        while (to > from && (t->text[to - 1] == ' ' || t->text[to - 1] == '\t' || t->text[to - 1] == '\r'))
-            to--;
-        if (to > from)
-            lines[count++] = (line_span){from, to};
+        size_t from = at;
+        bool flat = end - at > FLAT_LINE_BYTES;
+        while (from < end && count < max) {
+            size_t to = flat ? piece_end(t->text, from, end) : end;
+            size_t next = to;
+            while (from < to && (t->text[from] == ' ' || t->text[from] == '\t' || t->text[from] == '\r'))
+                from++;
+            while (to > from && (t->text[to - 1] == ' ' || t->text[to - 1] == '\t' || t->text[to - 1] == '\r'))
+                to--;
+            if (to > from)
+                lines[count++] = (line_span){from, to};
+            from = next;
+        }
         at = end + 1;
     }
     return count;
@@ -520,8 +550,16 @@ static const char *document_type(const bg_facts_rules *r, const bg_text *t, cons
     for (size_t i = 0; i < count && i < 15; i++) {
         const char *s = t->text + lines[i].start;
         size_t n = lines[i].end - lines[i].start;
-        if (bg_utf8_count(s, n) > 60)
-            continue; /* a body paragraph that quotes a newspaper is not a masthead */
+        if (bg_utf8_count(s, n) > 60) {
+            /* a body paragraph that quotes a newspaper is not a masthead;
+             * the start of the text is, even run into the article */
+            if (i > 0)
+                continue;
+            size_t head = 0;
+            for (size_t k = 0; k < 60 && head < n; k++)
+                (void)bg_utf8_next(s, n, &head);
+            n = head;
+        }
         if (bg_words_find(&r->press_markers, s, 0, n, &at, &len, NULL))
             return "interpretation";
     }
@@ -597,7 +635,8 @@ bg_error bg_facts_find(const bg_facts_rules *rules, const bg_regions *regions, c
         y = id.year;
         m = id.month;
         d = id.day;
-    } else if (title_text && find_date(title_text, title_length, &y, &m, &d)) {
+    } else if (title_text && strcmp(out->doc_type, "interpretation") != 0 &&
+               find_date(title_text, title_length, &y, &m, &d)) {
         out->has_report_date = true;
     } else {
         for (size_t i = 0; i < count && i < 12; i++) {

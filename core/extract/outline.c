@@ -34,34 +34,7 @@ struct bg_outline_rules {
     size_t part_count;
 };
 
-static const struct {
-    int level;
-    const char *pattern;
-} default_headings[] = {
-    {0, "^(?<number>[一二三四五六七八九十]{1,3})、\\s*(?<title>\\S.*)$"},
-    {0, "^第(?<number>[一二三四五六七八九十]{1,3})(?:部分|章)\\s*(?<title>\\S.*"
-        ")$"},
-    {1, "^\\((?<number>[一二三四五六七八九十]{1,3})\\)\\s*(?<title>\\S.*)$"},
-    {1, "^(?<number>\\d{1,2})(?:\\.(?!\\d)|、)\\s*(?<title>\\S.*)$"},
-};
-
 static const char *const part_names[] = {"review", "plan", "outlook"};
-
-static const struct {
-    const char *part;
-    const char *pattern;
-} default_parts[] = {
-    {"review", "^(一年来|过去一年|过去的一年|过去五年|过去的五年|五年来|"
-               "回顾过去|\\d{4}年(的)?工作回顾|.{0,8}工作回顾)"},
-    {"plan", "^.{0,6}(\\d{4}年|今年|明年)的?(政府)?(工作安排|重点工作|工作思路|"
-             "工作重点|主要任务|重点任务|工作任务)"},
-    {"plan", "^.{0,6}(\\d{4}年|今年|明年).{0,20}(主要预期目标|主要目标是|预期目标是)"},
-    {"plan", "^(今年|明年)(政府)?工作的?(总体要求|指导思想|思路|安排)"},
-    {"plan", "^(为实现|实现|围绕|围绕实现)上述(目标|要求)"},
-    {"outlook", "^.{0,6}(今后五年|未来五年|今后一个时期)"},
-    {"outlook", "^.{0,10}“?十四五”?(时期|期间)?.{0,10}(的)?主要目标"},
-    {"outlook", "^到20\\d\\d年"},
-};
 
 void bg_outline_rules_free(bg_outline_rules *r)
 {
@@ -143,8 +116,8 @@ bg_outline_rules *bg_outline_rules_load(const cJSON *root, const char *file, bg_
             i++;
         }
     } else {
-        for (size_t i = 0; i < sizeof default_headings / sizeof *default_headings; i++)
-            ok = add_heading(r, default_headings[i].level, default_headings[i].pattern, "default headings", p) && ok;
+        bg_problems_add(p, "%s: headings: missing (an array of {\"level\", \"pattern\"})", file);
+        ok = false;
     }
     const cJSON *parts = root ? cJSON_GetObjectItemCaseSensitive(root, "parts") : NULL;
     if (parts) {
@@ -183,13 +156,8 @@ bg_outline_rules *bg_outline_rules_load(const cJSON *root, const char *file, bg_
             }
         }
     } else {
-        for (size_t i = 0; i < sizeof default_parts / sizeof *default_parts; i++) {
-            const char *part = NULL;
-            for (size_t k = 0; k < 3; k++)
-                if (strcmp(default_parts[i].part, part_names[k]) == 0)
-                    part = part_names[k];
-            ok = add_part(r, part, default_parts[i].pattern, "default parts", p) && ok;
-        }
+        bg_problems_add(p, "%s: parts: missing (an object with review, plan and outlook arrays)", file);
+        ok = false;
     }
     if (!ok) {
         bg_outline_rules_free(r);
@@ -244,83 +212,180 @@ static const char *match_part(const bg_outline_rules *r, pcre2_match_data *md, c
     return NULL;
 }
 
+/* A unit is where a heading or a part marker may start: a line's start,
+ * and inside a line the start of a sentence (after 。！？) or the text
+ * after a blank, where a line break became a space. Patterns see at most
+ * UNIT_MAX_BYTES of it, so a text of one line costs linear time. A line of
+ * more than FLAT_LINE_CHARS characters holds several paragraphs (a page
+ * flattened to one line): there, part markers without a number (过去一年，)
+ * count at a sentence's start too; elsewhere only at a line's start, and
+ * inline only a numbered heading. */
+enum { UNIT_MAX_BYTES = 1024, FLAT_LINE_CHARS = 1500, TITLE_MAX_CHARS = 60 };
+
+typedef struct builder {
+    const bg_outline_rules *r;
+    const bg_text *t;
+    pcre2_match_data *md;
+    bg_outline *out;
+    marker *markers;
+    size_t marker_count, marker_capacity, heading_capacity;
+} builder;
+
+static bool is_blank_at(const char *s, size_t n, size_t at, size_t *width)
+{
+    if (at < n && (s[at] == ' ' || s[at] == '\t' || s[at] == '\r')) {
+        *width = 1;
+        return true;
+    }
+    if (at + 3 <= n && memcmp(s + at, "\xE3\x80\x80", 3) == 0) {
+        *width = 3;
+        return true;
+    }
+    return false;
+}
+
+static bool is_stop_at(const char *s, size_t n, size_t at, size_t *width)
+{
+    static const char *const stops[] = {"。", "！", "？", "!", "?"};
+    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+        size_t w = strlen(stops[i]);
+        if (at + w <= n && memcmp(s + at, stops[i], w) == 0) {
+            *width = w;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The end of an inline heading's title: the first blank or clause mark
+ * (the text of its paragraph follows without a break). */
+static size_t inline_title_end(const char *s, size_t from, size_t to)
+{
+    static const char *const stops[] = {"。", "！", "？", "!", "?", ";", ",", ":", "，", "；", "：", " ", "\t",
+                                        "\xE3\x80\x80"};
+    for (size_t i = from; i < to; i++)
+        for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+            size_t w = strlen(stops[k]);
+            if (i + w <= to && memcmp(s + i, stops[k], w) == 0)
+                return i;
+        }
+    return to;
+}
+
+static bool add_marker(builder *b, size_t at, const char *part)
+{
+    if (b->marker_count == b->marker_capacity) {
+        size_t capacity = b->marker_capacity ? b->marker_capacity * 2 : 16;
+        marker *grown = realloc(b->markers, capacity * sizeof *grown);
+        if (!grown)
+            return false;
+        b->markers = grown;
+        b->marker_capacity = capacity;
+    }
+    b->markers[b->marker_count++] = (marker){at, part};
+    return true;
+}
+
+/* Reads the unit t[from, to): a heading and, or, a part marker. */
+static bool read_unit(builder *b, size_t from, size_t to, bool at_line_start, bool flat)
+{
+    const bg_outline_rules *r = b->r;
+    const char *s = b->t->text + from;
+    size_t n = to - from;
+    if (n > UNIT_MAX_BYTES) {
+        n = UNIT_MAX_BYTES;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    const char *part = at_line_start || flat ? match_part(r, b->md, s, n) : NULL;
+    for (size_t h = 0; h < r->heading_count; h++) {
+        const heading_pattern *hp = &r->headings[h];
+        if (bg_pattern_match(hp->code, s, n, 0, 0, b->md) < 0)
+            continue;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(b->md);
+        size_t ns = ov[2 * hp->number_group], ne = ov[2 * hp->number_group + 1];
+        size_t ts = ov[2 * hp->title_group], te = ov[2 * hp->title_group + 1];
+        if (ns == PCRE2_UNSET || ts == PCRE2_UNSET)
+            continue;
+        te = at_line_start && n == to - from ? title_end(s, ts, te) : inline_title_end(s, ts, te);
+        while (te > ts && (s[te - 1] == ' ' || s[te - 1] == ':'))
+            te--;
+        /* a numbered paragraph without a short lead sentence is not a heading */
+        if (te <= ts || bg_utf8_count(s + ts, te - ts) > TITLE_MAX_CHARS)
+            break;
+        if (!part)
+            part = match_part(r, b->md, s, n);
+        if (!part)
+            part = match_part(r, b->md, s + ts, te - ts);
+        bg_outline *out = b->out;
+        if (out->heading_count == b->heading_capacity) {
+            size_t capacity = b->heading_capacity ? b->heading_capacity * 2 : 32;
+            bg_heading *grown = realloc(out->headings, capacity * sizeof *grown);
+            if (!grown)
+                return false;
+            out->headings = grown;
+            b->heading_capacity = capacity;
+        }
+        bg_heading *heading = &out->headings[out->heading_count];
+        heading->offset = from;
+        heading->end = from + te;
+        heading->level = hp->level;
+        heading->part = NULL;
+        heading->own_part = part;
+        heading->number = dup_range(s + ns, ne - ns);
+        heading->title = bg_text_quote(b->t, from + ts, from + te);
+        if (!heading->number || !heading->title) {
+            free(heading->number);
+            free(heading->title);
+            return false;
+        }
+        out->heading_count++;
+        break;
+    }
+    return !part || add_marker(b, from, part);
+}
+
 bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outline *out)
 {
     memset(out, 0, sizeof *out);
-    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
-    marker *markers = NULL;
-    size_t marker_count = 0, marker_capacity = 0, heading_capacity = 0;
-    if (!md)
+    builder b = {.r = r, .t = t, .out = out, .md = pcre2_match_data_create(32, NULL)};
+    if (!b.md)
         return BG_E_NOMEM;
-    size_t at = 0;
+    const char *text = t->text;
+    size_t at = 0, w;
     while (at < t->length && !bg_budget_exceeded()) {
         size_t end = at;
-        while (end < t->length && t->text[end] != '\n')
+        while (end < t->length && text[end] != '\n')
             end++;
-        size_t from = at, to = end;
-        while (from < to && (t->text[from] == ' ' || t->text[from] == '\t'))
-            from++;
-        while (to > from && (t->text[to - 1] == ' ' || t->text[to - 1] == '\t' || t->text[to - 1] == '\r'))
+        size_t to = end;
+        while (to > at && is_blank_at(text, to, to - 1, &w))
             to--;
-        if (to > from) {
-            const char *s = t->text + from;
-            size_t n = to - from;
-            const char *part = match_part(r, md, s, n);
-            /* heading? */
-            for (size_t h = 0; h < r->heading_count; h++) {
-                const heading_pattern *hp = &r->headings[h];
-                if (bg_pattern_match(hp->code, s, n, 0, 0, md) < 0)
-                    continue;
-                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-                size_t ns = ov[2 * hp->number_group], ne = ov[2 * hp->number_group + 1];
-                size_t ts = ov[2 * hp->title_group], te = ov[2 * hp->title_group + 1];
-                if (ns == PCRE2_UNSET || ts == PCRE2_UNSET)
-                    continue;
-                te = title_end(s, ts, te);
-                /* a numbered paragraph without a short lead sentence is not a heading
-                 */
-                if (te <= ts || bg_utf8_count(s + ts, te - ts) > 60)
-                    break;
-                if (!part)
-                    part = match_part(r, md, s + ts, te - ts);
-                if (out->heading_count == heading_capacity) {
-                    heading_capacity = heading_capacity ? heading_capacity * 2 : 32;
-                    bg_heading *grown = realloc(out->headings, heading_capacity * sizeof *grown);
-                    if (!grown)
-                        goto nomem;
-                    out->headings = grown;
-                }
-                bg_heading *heading = &out->headings[out->heading_count];
-                heading->offset = from;
-                heading->end = from + te;
-                heading->level = hp->level;
-                heading->part = NULL;
-                heading->own_part = part;
-                heading->number = dup_range(s + ns, ne - ns);
-                heading->title = bg_text_quote(t, from + ts, from + te);
-                if (!heading->number || !heading->title) {
-                    free(heading->number);
-                    free(heading->title);
-                    goto nomem;
-                }
-                out->heading_count++;
-                break;
+        bool flat = bg_utf8_count(text + at, to - at) > FLAT_LINE_CHARS;
+        bool line_start = true, unit = true;
+        for (size_t p = at; p < to && !bg_budget_exceeded();) {
+            if (is_blank_at(text, to, p, &w)) {
+                p += w;
+                unit = true; /* a break that became a blank */
+                continue;
             }
-            if (part) {
-                if (marker_count == marker_capacity) {
-                    marker_capacity = marker_capacity ? marker_capacity * 2 : 16;
-                    marker *grown = realloc(markers, marker_capacity * sizeof *grown);
-                    if (!grown)
-                        goto nomem;
-                    markers = grown;
-                }
-                markers[marker_count++] = (marker){at, part};
+            if (unit && !read_unit(&b, p, to, line_start, flat))
+                goto nomem;
+            unit = line_start = false;
+            if (is_stop_at(text, to, p, &w)) {
+                p += w;
+                unit = true;
+            } else {
+                p++;
+                while (p < to && ((unsigned char)text[p] & 0xC0) == 0x80)
+                    p++;
             }
         }
         at = end + 1;
     }
-    pcre2_match_data_free(md);
-    md = NULL;
+    marker *markers = b.markers;
+    size_t marker_count = b.marker_count;
+    pcre2_match_data_free(b.md);
+    b.md = NULL;
 
     /* Parts: each marker opens a part that runs to the next one. Text before
      * the first marker is the default, plan — unless the first marker opens
@@ -352,8 +417,8 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
     free(markers);
     return BG_E_OK;
 nomem:
-    pcre2_match_data_free(md);
-    free(markers);
+    pcre2_match_data_free(b.md);
+    free(b.markers);
     bg_outline_free(out);
     return BG_E_NOMEM;
 }

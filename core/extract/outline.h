@@ -42,8 +42,12 @@ void bg_outline_free(bg_outline *outline);
 
 /* Heading and part-marker patterns: the rules JSON keys "headings" (array of
  * {"level": 0|1, "pattern": PCRE2 with named groups number and title}) and
- * "parts" ({"review"|"plan"|"outlook": [PCRE2 matched at a line's start]});
- * built-in defaults for a key that is absent. rules_root may be NULL.
+ * "parts" ({"review"|"plan"|"outlook": [PCRE2 matched at a unit's start]}),
+ * both required. A unit is a line's start and, inside a line, a sentence's
+ * start (after 。！？) or the text after a blank: a heading that stands
+ * inline after 。 (…。二、2023年工作安排) is a heading, its title up to the
+ * first blank or clause mark. Part markers without a number count inline
+ * only in a line of more than 1,500 characters (a flattened page).
  * Problems name rules_file and the JSON path; NULL when there was any. */
 typedef struct bg_outline_rules bg_outline_rules;
 bg_outline_rules *bg_outline_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);

@@ -169,11 +169,24 @@ static size_t escaped_break(const char *s, size_t n, size_t at)
 }
 
 /* The end of the line that starts at s[at] and, in *next, where the next
- * one starts: a line ends at \n, at a lone \r, or at an escaped break. */
+ * one starts: a line ends at \n, at a lone \r, at an escaped break, and
+ * before a paragraph's indent (two U+3000) inside it — a page flattened to
+ * one line keeps its paragraphs so, the indent going with the next one. */
 static size_t line_end(const char *s, size_t n, size_t at, size_t *next)
 {
+    bool text = false;
     for (size_t i = at; i < n; i++) {
         char c = s[i];
+        if (c == '\xE3' && i + 6 <= n && memcmp(s + i, "\xE3\x80\x80\xE3\x80\x80", 6) == 0) {
+            if (text) {
+                *next = i;
+                return i;
+            }
+            i += 5;
+            continue;
+        }
+        if (c != ' ' && c != '\t')
+            text = true;
         if (c == '\n') {
             *next = i + 1;
             return i;
@@ -321,6 +334,8 @@ typedef struct line_info {
     bool removed;         /* boilerplate or a running header */
     bool blank;           /* only whitespace */
     bool full;            /* as long as the page's lines: a hard wrap ended it */
+    bool split;           /* ended before an indent inside its physical line */
+    size_t chars, width;  /* as written: code points, display width */
 } line_info;
 
 static bool is_space_cp(unsigned cp)
@@ -523,6 +538,19 @@ static bool starts_block(const char *s, size_t n)
     return false;
 }
 
+/* A line that holds only a heading's number: 二、 (三) 4. */
+static bool only_number(const char *s, size_t n)
+{
+    unsigned before, last = last_cp(s, n, &before);
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned cp = bg_utf8_next(s, n, &i);
+        if (cp != ' ' && cp != '\t')
+            count++;
+    }
+    return count <= 5 && (last == 0x3001 /*、*/ || last == ')' || last == '.');
+}
+
 static bool has_sentence_punctuation(const char *s, size_t n)
 {
     return bg_contains(s, n, "。") || bg_contains(s, n, ",") || bg_contains(s, n, "，") || bg_contains(s, n, ";") ||
@@ -605,9 +633,10 @@ static bool should_join(const char *a, size_t an, const char *b, size_t bn, size
         return false;
     bool a_sentence = has_sentence_punctuation(a, an);
     /* a heading line (一、…) that holds no sentence of its own */
-    if (!a_full && starts_block(a, an) && !bg_contains(a, an, "。") && !bg_contains(a, an, ",") &&
-        !bg_contains(a, an, ";"))
-        return false;
+    if (starts_block(a, an) && only_number(a, an))
+        return true; /* 二、|2025年目标任务: the number alone, its title wrapped */
+    if (!a_full && starts_block(a, an) && !bg_contains(a, an, "。"))
+        return false; /* 三、加大宏观政策实施力度，着力稳企业保就业 */
     if (indent >= 2)
         return false; /* an indented line starts a paragraph */
     if (blanks > 0)   /* a paragraph cut mid-sentence across an empty line: both
@@ -648,11 +677,12 @@ static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const 
     return false;
 }
 
-/* Code points and display width (ASCII 1, anything else 2) of a folded
- * line, its trailing spaces left out. */
-static size_t line_measure(const char *s, size_t n, size_t *width)
+/* Code points and display width (ASCII 1, anything else 2) of a line as
+ * written (before folding squeezes its spaces), its trailing blanks left
+ * out unless `keep_trailing`. */
+static size_t line_measure(const char *s, size_t n, size_t *width, bool keep_trailing)
 {
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (!keep_trailing && n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
     size_t count = 0, w = 0, i = 0;
     while (i < n) {
@@ -689,30 +719,81 @@ static size_t wrap_mode(const size_t *histogram, size_t lines, size_t slack)
  * cut at the page width wherever that falls (inside a number, a unit, a
  * lead-in), and only such a line may be joined past a title, a heading or
  * a dash. */
+enum { MEASURE_WRITTEN, MEASURE_FOLDED, MEASURES };
+
+typedef struct wrap_modes {
+    size_t chars, width;
+} wrap_modes;
+
+static bool at_mode(const wrap_modes *m, size_t c, size_t w)
+{
+    return (m->chars && c == m->chars) || (m->width && w <= m->width && w + 2 >= m->width);
+}
+
 static bool mark_full_lines(line_info *lines, size_t count, const char *text)
 {
-    size_t *chars = calloc(2 * WRAP_MEASURE_MAX, sizeof *chars);
-    if (!chars)
+    /* histograms of chars and widths, per measure */
+    size_t *histogram = calloc(2 * MEASURES * WRAP_MEASURE_MAX, sizeof *histogram);
+    if (!histogram)
         return false;
-    size_t *widths = chars + WRAP_MEASURE_MAX, long_lines = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (lines[i].blank || lines[i].removed)
-            continue;
-        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
-        if (c < WRAP_MIN_CHARS || w >= WRAP_MEASURE_MAX)
-            continue;
-        chars[c]++;
-        widths[w]++;
-        long_lines++;
+    size_t long_lines[MEASURES] = {0};
+    wrap_modes modes[MEASURES] = {{0, 0}};
+    /* A line is measured as written and as folded (spaces a converter put
+     * between characters squeezed): a wrap may have been made before those
+     * spaces were or after. A physical line split before its paragraphs'
+     * indents is measured whole, and only its last piece can have been
+     * ended by a wrap. */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t piece[MEASURES][2] = {{0, 0}};
+        for (size_t i = 0; i < count; i++) {
+            line_info *li = &lines[i];
+            size_t m[MEASURES][2];
+            m[MEASURE_WRITTEN][0] = li->chars;
+            m[MEASURE_WRITTEN][1] = li->width;
+            m[MEASURE_FOLDED][0] = line_measure(text + li->start, li->length, &m[MEASURE_FOLDED][1], li->split);
+            if (li->split) {
+                for (int k = 0; k < MEASURES; k++) {
+                    piece[k][0] += m[k][0];
+                    piece[k][1] += m[k][1];
+                }
+                li->full = false;
+                continue;
+            }
+            bool last_piece = piece[MEASURE_WRITTEN][0] > 0;
+            bool full = false;
+            for (int k = 0; k < MEASURES; k++) {
+                m[k][0] += piece[k][0];
+                m[k][1] += piece[k][1];
+                piece[k][0] = piece[k][1] = 0;
+                if (pass == 1 && at_mode(&modes[k], m[k][0], m[k][1]))
+                    full = true;
+            }
+            /* …the page's width, its tail cut by a wrap: text, even when it
+             * reads like a page number (——200|9年2月10日) */
+            if (pass == 1 && last_piece && li->removed && !li->blank && full)
+                li->removed = false;
+            li->full = false;
+            if (li->blank || li->removed)
+                continue;
+            if (pass == 1) {
+                li->full = full;
+                continue;
+            }
+            for (int k = 0; k < MEASURES; k++) {
+                if (m[k][0] < WRAP_MIN_CHARS || m[k][1] >= WRAP_MEASURE_MAX)
+                    continue;
+                histogram[(2 * k) * WRAP_MEASURE_MAX + m[k][0]]++;
+                histogram[(2 * k + 1) * WRAP_MEASURE_MAX + m[k][1]]++;
+                long_lines[k]++;
+            }
+        }
+        if (pass == 0)
+            for (int k = 0; k < MEASURES; k++) {
+                modes[k].chars = wrap_mode(histogram + (2 * k) * WRAP_MEASURE_MAX, long_lines[k], 0);
+                modes[k].width = wrap_mode(histogram + (2 * k + 1) * WRAP_MEASURE_MAX, long_lines[k], 2);
+            }
     }
-    size_t mode_chars = wrap_mode(chars, long_lines, 0), mode_width = wrap_mode(widths, long_lines, 2);
-    for (size_t i = 0; i < count; i++) {
-        if (lines[i].blank || lines[i].removed)
-            continue;
-        size_t w, c = line_measure(text + lines[i].start, lines[i].length, &w);
-        lines[i].full = (mode_chars && c == mode_chars) || (mode_width && w <= mode_width && w + 2 >= mode_width);
-    }
-    free(chars);
+    free(histogram);
     return true;
 }
 
@@ -934,6 +1015,8 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         li->newline = end < length ? end : (size_t)-1;
         li->removed = false;
         li->full = false;
+        li->split = next == end;
+        li->chars = line_measure(utf8 + at, end - at, &li->width, li->split);
         li->blank = true;
         for (size_t k = 0; k < li->length; k++)
             if (fold.text[li->start + k] != ' ' && fold.text[li->start + k] != '\t') {
@@ -1121,11 +1204,27 @@ char *bg_text_quote(const bg_text *t, size_t start, size_t end)
             break;
         }
     }
+    /* as written, with a break written out (\r\n, <br>) as the break it
+     * stands for */
     char *copy = malloc(to - from + 1);
     if (!copy)
         return NULL;
-    memcpy(copy, t->original + from, to - from);
-    copy[to - from] = '\0';
+    const char *s = t->original;
+    size_t k = 0;
+    for (size_t i = from; i < to;) {
+        size_t w = s[i] == '\\' || s[i] == '<' ? escaped_break(s, to, i) : 0;
+        if (w) {
+            copy[k++] = '\n';
+            i += w;
+        } else if (s[i] == '\r' && i + 1 < to && s[i + 1] == '\n') {
+            i++;
+        } else {
+            copy[k++] = s[i++];
+        }
+    }
+    while (k > 0 && (copy[k - 1] == '\n' || copy[k - 1] == ' '))
+        k--;
+    copy[k] = '\0';
     return copy;
 }
 

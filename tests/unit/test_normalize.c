@@ -104,6 +104,32 @@ static void test_no_join(void **state)
     bg_text_free(&t);
 }
 
+/* The shapes a page's paragraphs come in: written-out breaks (\r\n, \n,
+ * <br>) are breaks, also in a quote; an indent (two U+3000) inside a line
+ * starts a paragraph; a heading with a comma keeps its line; a heading's
+ * number alone is joined to the title that a wrap put on the next line. */
+static void test_paragraph_shapes(void **state)
+{
+    (void)state;
+    bg_text t = clean(NULL, "标题\\r\\n一、回顾\\n正文。<br>二、安排<BR/>今年是开局之年。");
+    assert_string_equal(t.text, "标题\n一、回顾\n正文。\n二、安排\n今年是开局之年。");
+    const char *at = strstr(t.text, "正文");
+    char *q = bg_text_quote(&t, (size_t)(at - t.text), t.length);
+    assert_string_equal(q, "正文。\n二、安排\n今年是开局之年。");
+    free(q);
+    bg_text_free(&t);
+    t = clean(NULL, "株洲县2009年政府工作报告\xE3\x80\x80\xE3\x80\x80各位代表:\xE3\x80\x80\xE3\x80\x80"
+                    "一、2008年工作回顾\xE3\x80\x80\xE3\x80\x80过去一年。");
+    assert_string_equal(t.text, "株洲县2009年政府工作报告\n  各位代表:\n  一、2008年工作回顾\n  过去一年。");
+    bg_text_free(&t);
+    t = clean(NULL, "正文。\n三、加大宏观政策实施力度，着力稳企业保就业\n积极的财政政策要更加积极有为。");
+    assert_string_equal(t.text, "正文。\n三、加大宏观政策实施力度,着力稳企业保就业\n积极的财政政策要更加积极有为。");
+    bg_text_free(&t);
+    t = clean(NULL, "正文。\n二、\n2025年目标任务\n今年是收官之年。");
+    assert_string_equal(t.text, "正文。\n二、2025年目标任务\n今年是收官之年。");
+    bg_text_free(&t);
+}
+
 static void test_boilerplate_defaults(void **state)
 {
     (void)state;
@@ -276,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_nbsp_and_map_monotonic),
         cmocka_unit_test(test_join_inside_sentence),
         cmocka_unit_test(test_no_join),
+        cmocka_unit_test(test_paragraph_shapes),
         cmocka_unit_test(test_boilerplate_defaults),
         cmocka_unit_test(test_join_hard_wraps),
         cmocka_unit_test(test_page_furniture),

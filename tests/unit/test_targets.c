@@ -388,6 +388,41 @@ static void test_lines_of_targets(void **state)
     release(&e);
 }
 
+/* Without any line break the passage still ends where the text says: at
+ * the first sentence that states no target, at an inline heading, at the
+ * phrase that opens the tasks; and sentences that go on stating targets
+ * belong to it. */
+static void test_passage_without_breaks(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "二、2023年工作安排今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。"
+        "这些目标充分考虑了需要与可能。新增规上工业企业30家，固定资产投资增长12%。",
+        "二、2023年工作安排今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。"
+        "（一）加快产业升级。固定资产投资增长12%，新增规上工业企业30家。",
+        "二、2023年工作安排今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。"
+        "重点抓好以下几个方面工作：一是固定资产投资增长12%。",
+        "二、2023年工作安排今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。"
+        "三、加快产业升级固定资产投资增长12%。",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        extracted e;
+        extract(texts[i], 0, &e);
+        if (e.count != 2)
+            dump(&e);
+        assert_int_equal(e.count, 2);
+        assert_string_equal(text_of(&e, 1, "indicator"), "general_budget_revenue");
+        release(&e);
+    }
+    /* …and a sentence that goes on stating targets is part of it */
+    extracted e;
+    extract("今年主要预期目标是：地区生产总值增长6%左右。一般公共预算收入增长5%，城镇调查失业率5.5%以内。"
+            "这些目标充分考虑了需要与可能。",
+            0, &e);
+    assert_int_equal(e.count, 3);
+    release(&e);
+}
+
 /* Rows as "indicator kind value qualifier", in order; unit when given as a
  * fifth word. */
 static void expect_rows(const char *utf8, const char *const *want, size_t count)
@@ -647,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_urban_rural_respectively),
         cmocka_unit_test(test_more_units_and_prefixes),
         cmocka_unit_test(test_lines_of_targets),
+        cmocka_unit_test(test_passage_without_breaks),
         cmocka_unit_test(test_loader_names_path),
         cmocka_unit_test(test_aspiration_after_firm_figure),
         cmocka_unit_test(test_numbered_target_lines),
