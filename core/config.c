@@ -18,8 +18,8 @@ static const char *const top_keys[] = {"job",   "sources", "extract", "exporters
                                        "state", "jobs",    "guard",   "limits",    "$schema",    "comment"};
 static const char *const guard_keys[] = {"min_documents", "max_drop", "allow_shrink", "comment"};
 static const char *const limits_keys[] = {"document_bytes", "seconds_per_document", "rows_per_document", "comment"};
-static const char *const source_keys[] = {"path",   "recursive",   "include", "exclude",   "encoding",
-                                          "format", "text_column", "columns", "delimiter", "comment"};
+static const char *const source_keys[] = {"path",        "recursive",  "include", "exclude",   "encoding", "format",
+                                          "text_column", "text_field", "columns", "delimiter", "comment"};
 static const char *const column_keys[] = {"title", "region", "year", "url"};
 static const char *const exporter_keys[] = {"plugin", "output", "options", "comment"};
 static const char *const extract_keys[] = {"tables", "rules", "divisions", "custom", "boilerplate", "comment"};
@@ -167,7 +167,7 @@ static char **get_globs(const cJSON *object, const char *key, const char *json_p
 }
 
 static const char *const encodings[] = {"auto", "utf-8", "gb18030", "gbk", "gb2312"};
-static const char *const formats[] = {"auto", "text", "html", "csv"};
+static const char *const formats[] = {"auto", "text", "html", "csv", "jsonl"};
 
 static void load_source(const cJSON *item, size_t index, const char *dir, bg_source_config *s, bg_problems *problems)
 {
@@ -197,6 +197,7 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
     s->format = get_string(object, "format", json_path, "auto", problems);
     check_choice(s->format, json_path, "format", formats, COUNT(formats), problems);
     s->text_column = get_string(object, "text_column", json_path, NULL, problems);
+    s->text_field = get_string(object, "text_field", json_path, NULL, problems);
     s->delimiter = get_string(object, "delimiter", json_path, ",", problems);
     if (s->delimiter && strlen(s->delimiter) != 1)
         bg_problems_add(problems, "%s.delimiter: expected one character, got \"%s\"", json_path, s->delimiter);
@@ -205,7 +206,8 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
         char columns_path[80];
         snprintf(columns_path, sizeof columns_path, "%s.columns", json_path);
         if (!cJSON_IsObject(columns)) {
-            bg_problems_add(problems, "%s: expected an object mapping title/region/year/url to column names, got %s",
+            bg_problems_add(problems,
+                            "%s: expected an object mapping title/region/year/url to column (or field) names, got %s",
                             columns_path, bg_json_kind(columns));
         } else {
             check_keys(columns, columns_path, column_keys, COUNT(column_keys), problems);
@@ -215,11 +217,23 @@ static void load_source(const cJSON *item, size_t index, const char *dir, bg_sou
             s->url_column = get_string(columns, "url", columns_path, NULL, problems);
         }
     }
-    if (s->format && !strcmp(s->format, "csv") && !s->text_column)
+    bool csv = s->format && !strcmp(s->format, "csv"), jsonl = s->format && !strcmp(s->format, "jsonl");
+    if (csv && !s->text_column)
         bg_problems_add(problems, "%s.text_column: required when format is \"csv\" (the column holding the text)",
                         json_path);
-    if (s->format && strcmp(s->format, "csv") != 0 && (s->text_column || columns))
-        bg_problems_add(problems, "%s: text_column and columns apply only to format \"csv\"", json_path);
+    if (jsonl && !s->text_field)
+        bg_problems_add(problems,
+                        "%s.text_field: required when format is \"jsonl\" (the field holding the text; a.b for a "
+                        "nested one)",
+                        json_path);
+    if (!csv && s->text_column)
+        bg_problems_add(problems, "%s.text_column: applies only to format \"csv\"%s", json_path,
+                        jsonl ? " (JSON Lines name theirs with text_field)" : "");
+    if (!jsonl && s->text_field)
+        bg_problems_add(problems, "%s.text_field: applies only to format \"jsonl\"%s", json_path,
+                        csv ? " (a CSV names its column with text_column)" : "");
+    if (!csv && !jsonl && columns)
+        bg_problems_add(problems, "%s.columns: applies only to formats \"csv\" and \"jsonl\"", json_path);
     if (raw) {
         s->path = bg_path_resolve(dir, raw);
         s->is_glob = strpbrk(raw, "*?[") != NULL;
@@ -578,6 +592,7 @@ void bg_config_free(bg_config *c)
         free(s->encoding);
         free(s->format);
         free(s->text_column);
+        free(s->text_field);
         free(s->title_column);
         free(s->region_column);
         free(s->year_column);

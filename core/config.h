@@ -21,9 +21,10 @@ typedef struct bg_source_config {
     char **exclude;
     size_t exclude_count;
     char *encoding;                                                /* auto | utf-8 | gb18030 */
-    char *format;                                                  /* auto | text | html | csv */
-    char *text_column;                                             /* csv: column holding the report text */
-    char *title_column, *region_column, *year_column, *url_column; /* csv: optional */
+    char *format;      /* auto | text | html | csv | jsonl */
+    char *text_column; /* csv: column holding the report text */
+    char *text_field;  /* jsonl: field holding the report text (a.b: nested) */
+    char *title_column, *region_column, *year_column, *url_column; /* csv columns, jsonl fields: optional */
     char *delimiter;                                               /* csv: one character, default "," */
 } bg_source_config;
 

@@ -197,6 +197,93 @@ static void score_commitments(eval_state *e, const char *key, const cJSON *gold,
     }
 }
 
+/* Whether two quotes of a sentence are of the same place: equal, or one
+ * holds the other (a quote window cut differently). */
+static bool same_sentence(const bg_cell *c, const char *judged)
+{
+    if (!judged || c->type != BG_TYPE_TEXT)
+        return false;
+    if (bg_contains(c->as.text.data, c->as.text.length, judged))
+        return true;
+    char *quote = strndup(c->as.text.data, c->as.text.length);
+    bool inside = quote && *quote && strstr(judged, quote) != NULL;
+    free(quote);
+    return inside;
+}
+
+static bool same_text(const bg_cell *c, const cJSON *want)
+{
+    if (cJSON_IsNull(want) || !want)
+        return c->type == BG_TYPE_NULL || (c->type == BG_TYPE_TEXT && c->as.text.length == 0);
+    return cJSON_IsString(want) && text_is(c, want->valuestring);
+}
+
+/* The judged rows of one document: every judgment names its sample id; a
+ * sample row counts once, under the judgment whose fields the row still
+ * has. */
+static void score_judged(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    size_t found = e->t.commitments >= 0 ? bg_rowset_count(set, (size_t)e->t.commitments) : 0;
+    static const char *const text_fields[] = {"part", "object", "unit", "qualifier"};
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
+        /* a later judgment of the same sample row: scored with the first */
+        bool seen_before = false;
+        for (const cJSON *p = gold->child; p && p != g && !seen_before; p = p->next)
+            seen_before = cJSON_IsNumber(id) && number_is(&(bg_cell){.type = BG_TYPE_INTEGER,
+                                                                      .as.integer = (long long)id->valuedouble},
+                                                          cJSON_GetObjectItemCaseSensitive(p, "id"));
+        if (seen_before)
+            continue;
+        e->s.judged_sample++;
+        const cJSON *as_judged = NULL;
+        bool placed = false;
+        for (const cJSON *v = g; v; v = v->next) {
+            if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(v, "id"), id, true))
+                continue;
+            for (size_t r = 0; r < found && !as_judged; r++) {
+                const bg_cell *sentence = cell(set, &e->t, e->t.commitments, r, "sentence");
+                if (!number_is(cell(set, &e->t, e->t.commitments, r, "value"),
+                               cJSON_GetObjectItemCaseSensitive(v, "value")) ||
+                    !same_sentence(sentence, str(v, "sentence")))
+                    continue;
+                placed = true;
+                bool same = true;
+                for (size_t f = 0; f < 4 && same; f++)
+                    same = same_text(cell(set, &e->t, e->t.commitments, r, text_fields[f]),
+                                     cJSON_GetObjectItemCaseSensitive(v, text_fields[f]));
+                const cJSON *max = cJSON_GetObjectItemCaseSensitive(v, "value_max");
+                const bg_cell *got_max = cell(set, &e->t, e->t.commitments, r, "value_max");
+                same = same && (cJSON_IsNumber(max) ? number_is(got_max, max) : got_max->type == BG_TYPE_NULL);
+                if (same)
+                    as_judged = v;
+            }
+        }
+        const char *verdict = as_judged ? str(as_judged, "verdict") : str(g, "verdict");
+        bool correct = verdict && !strcmp(verdict, "correct");
+        if (as_judged) {
+            e->s.judged_current++;
+            if (correct)
+                e->s.judged_correct++;
+            else
+                say(e, "  %s: judged wrong (#%d): %s %s\n", key, id ? id->valueint : 0, str(as_judged, "object"),
+                    str(as_judged, "note") ? str(as_judged, "note") : "");
+        } else if (placed) {
+            e->s.judged_changed++;
+            say(e, "  %s: judged row #%d changed since judged: judge it again\n", key, id ? id->valueint : 0);
+        } else {
+            e->s.judged_gone++;
+            if (correct) {
+                e->s.judged_lost++;
+                say(e, "  %s: judged correct (#%d) no longer produced: %s\n", key, id ? id->valueint : 0,
+                    str(g, "sentence"));
+            }
+        }
+    }
+}
+
 /* A review statement may be extracted, but never with part = plan. */
 static void score_review(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
 {
@@ -405,6 +492,7 @@ static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, 
         if (cJSON_IsArray(targets))
             score_targets(e, key, targets, set);
         score_commitments(e, key, cJSON_GetObjectItemCaseSensitive(doc, "commitments_must_find"), set);
+        score_judged(e, key, cJSON_GetObjectItemCaseSensitive(doc, "commitments_judged"), set);
         score_review(e, key, cJSON_GetObjectItemCaseSensitive(doc, "review_not_plan"), set);
         score_lists(e, key, cJSON_GetObjectItemCaseSensitive(doc, "lists"), set);
         score_sections(e, key, cJSON_GetObjectItemCaseSensitive(doc, "sections"), set);
@@ -493,6 +581,14 @@ bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const 
          ok;
     ok = line(&e, "commitments (must)", e.s.commitments_gold, -1, e.s.commitments_matched, false, 0, th->min_recall) &&
          ok;
+    if (e.s.judged_sample) {
+        /* precision over the judged sample: of the rows still produced as
+         * judged, those judged correct */
+        if (report)
+            fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7s  %s\n", "commitments (judged)", e.s.judged_sample,
+                    e.s.judged_current, e.s.judged_correct, ratio(e.s.judged_correct, e.s.judged_current), "-",
+                    e.s.judged_changed ? "CHANGED" : "ok");
+    }
     ok = line(&e, "review not plan", e.s.review_gold, -1, e.s.review_matched, false, 0, th->min_recall) && ok;
     ok = line(&e, "lists", e.s.lists_gold, -1, e.s.lists_matched, false, 0, th->min_recall) && ok;
     ok = line(&e, "sections", e.s.sections_gold, -1, e.s.sections_matched, false, 0, th->min_recall) && ok;
@@ -517,6 +613,12 @@ bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const 
             fprintf(report, "%-22s %6zu %8zu %9.3f  %s\n", target_fields[f], e.field_total[f], e.field_correct[f], a,
                     fok ? "ok" : "BELOW");
     }
+    if (report && e.s.judged_sample)
+        fprintf(report,
+                "\ncommitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %.3f), %zu "
+                "changed since judged (judge them again), %zu no longer produced (%zu of them judged correct)\n",
+                e.s.judged_sample, e.s.judged_current, ratio(e.s.judged_correct, e.s.judged_current),
+                e.s.judged_changed, e.s.judged_gone, e.s.judged_lost);
     if (report)
         fprintf(report, "\n%s\n", ok ? "PASS" : "FAIL");
     *passed = ok;

@@ -1,6 +1,7 @@
 /* eval.h — measuring extraction against hand-coded gold (format baogao-gold/1,
  * see ../shared/gold/README.md): targets precision and recall, per-field
- * accuracy of matched targets, recall of must-find commitments, lists,
+ * accuracy of matched targets, recall of must-find commitments, precision
+ * of commitments over a sample of rows judged by hand, lists,
  * sections, document facts, and boilerplate that must be gone. Used by
  * `baogao eval` and by the accuracy tests. */
 #ifndef BAOGAO_EVAL_H
@@ -29,6 +30,11 @@ typedef struct bg_eval_score {
     size_t meta_gold, meta_matched;
     size_t boilerplate_gold, boilerplate_absent;
     size_t field_total, field_correct; /* over all target fields the gold gives */
+    /* commitments_judged: a sample of rows judged by hand; `current` are
+     * still produced exactly as judged, `correct` of them judged correct;
+     * `changed` are produced with other fields (to judge again), `gone` no
+     * longer produced, `lost` of those judged correct */
+    size_t judged_sample, judged_current, judged_correct, judged_changed, judged_gone, judged_lost;
     double worst_field;                /* lowest per-field accuracy (1 when none) */
 } bg_eval_score;
 

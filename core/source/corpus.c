@@ -1,8 +1,10 @@
-/* corpus.c — CSV corpora (corpus.h), read with libcsv in strict mode and fed
+/* corpus.c — corpora (corpus.h): CSV read with libcsv in strict mode and fed
  * one line at a time, so that each record's first line is known and a parse
- * error fails that record alone: the parser restarts at the next line. */
+ * error fails that record alone: the parser restarts at the next line; JSON
+ * Lines parsed with cJSON one line at a time. */
 #include "source/corpus.h"
 
+#include <cjson/cJSON.h>
 #include <csv.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,7 +17,7 @@ typedef struct csv_state {
     size_t field_count, field_capacity;
     char **header;
     size_t header_count;
-    bg_csv_rows *out;
+    bg_corpus_rows *out;
     const bg_source_config *config;
     const char *name;
     long text_index, title_index, region_index, year_index, url_index;
@@ -88,16 +90,16 @@ static char *take_field(csv_state *st, long index)
     return value;
 }
 
-static bg_csv_row *add_row(csv_state *st)
+static bg_corpus_row *add_row(csv_state *st)
 {
-    bg_csv_rows *out = st->out;
-    bg_csv_row *grown = realloc(out->rows, (out->count + 1) * sizeof *grown);
+    bg_corpus_rows *out = st->out;
+    bg_corpus_row *grown = realloc(out->rows, (out->count + 1) * sizeof *grown);
     if (!grown) {
         st->error = BG_E_NOMEM;
         return NULL;
     }
     out->rows = grown;
-    bg_csv_row *r = &out->rows[out->count++];
+    bg_corpus_row *r = &out->rows[out->count++];
     memset(r, 0, sizeof *r);
     r->row = ++st->row;
     r->line = st->record_line;
@@ -108,7 +110,7 @@ static bg_csv_row *add_row(csv_state *st)
 static void add_broken(csv_state *st, const char *format, ...) __attribute__((format(printf, 2, 3)));
 static void add_broken(csv_state *st, const char *format, ...)
 {
-    bg_csv_row *r = add_row(st);
+    bg_corpus_row *r = add_row(st);
     if (!r)
         return;
     char why[256], message[512];
@@ -151,7 +153,7 @@ static void on_row(int terminator, void *user)
         drop_fields(st);
         return;
     }
-    bg_csv_row *r = add_row(st);
+    bg_corpus_row *r = add_row(st);
     if (!r) {
         drop_fields(st);
         return;
@@ -174,7 +176,7 @@ static void on_row(int terminator, void *user)
 }
 
 bg_error bg_csv_read(const char *utf8, size_t length, const char *name, const bg_source_config *config,
-                     bg_csv_rows *out, char *msg, size_t msg_size)
+                     bg_corpus_rows *out, char *msg, size_t msg_size)
 {
     memset(out, 0, sizeof *out);
     const unsigned char options = CSV_STRICT | CSV_STRICT_FINI;
@@ -242,13 +244,175 @@ bg_error bg_csv_read(const char *utf8, size_t length, const char *name, const bg
     if (st.error) {
         if (st.error == BG_E_NOMEM)
             bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory reading CSV", name);
-        bg_csv_rows_free(out);
+        bg_corpus_rows_free(out);
         return st.error;
     }
     return BG_E_OK;
 }
 
-void bg_csv_rows_free(bg_csv_rows *rows)
+/* ---- JSON Lines ----------------------------------------------------------- */
+
+/* The field `path` of object: the key itself, else a.b.c through nested
+ * objects. */
+static const cJSON *field_of(const cJSON *object, const char *path)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(object, path);
+    if (v || !strchr(path, '.'))
+        return v;
+    char key[256];
+    const char *at = path;
+    v = object;
+    while (v && *at) {
+        const char *dot = strchr(at, '.');
+        size_t n = dot ? (size_t)(dot - at) : strlen(at);
+        if (n >= sizeof key)
+            return NULL;
+        memcpy(key, at, n);
+        key[n] = '\0';
+        v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, key) : NULL;
+        at = dot ? dot + 1 : at + n;
+    }
+    return v;
+}
+
+/* A field's string value, copied; a number as written; NULL when absent or
+ * null. *bad set when it is there but neither. */
+static char *field_string(const cJSON *object, const char *path, bool *bad)
+{
+    *bad = false;
+    if (!path)
+        return NULL;
+    const cJSON *v = field_of(object, path);
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (cJSON_IsNumber(v)) {
+        char number[32];
+        snprintf(number, sizeof number, "%.15g", v->valuedouble);
+        return strdup(number);
+    }
+    *bad = true;
+    return NULL;
+}
+
+static bool jsonl_broken(bg_corpus_rows *out, bg_corpus_row *r, const char *name, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool jsonl_broken(bg_corpus_rows *out, bg_corpus_row *r, const char *name, const char *format, ...)
+{
+    (void)out;
+    char why[256], message[600];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(why, sizeof why, format, ap);
+    va_end(ap);
+    snprintf(message, sizeof message, "%s: line %zu: %s", name, r->line, why);
+    free(r->text);
+    free(r->title);
+    free(r->region);
+    free(r->url);
+    r->text = r->title = r->region = r->url = NULL;
+    r->text_length = 0;
+    r->error = strdup(message);
+    return r->error != NULL;
+}
+
+/* Reads one record's fields into r; false on no memory. */
+static bool jsonl_record(const char *line, size_t n, const char *name, const bg_source_config *config,
+                         bg_corpus_rows *out, bg_corpus_row *r)
+{
+    const char *end = NULL;
+    cJSON *object = cJSON_ParseWithLengthOpts(line, n, &end, false);
+    if (!object) {
+        size_t at = end && end >= line && end <= line + n ? (size_t)(end - line) : 0;
+        return jsonl_broken(out, r, name, "not JSON (the parser stopped at byte %zu of the line)", at + 1);
+    }
+    bool ok = true;
+    if (!cJSON_IsObject(object)) {
+        ok = jsonl_broken(out, r, name, "a JSON %s, not an object with a \"%s\" field",
+                          cJSON_IsArray(object) ? "array" : "value", config->text_field);
+        cJSON_Delete(object);
+        return ok;
+    }
+    const cJSON *text = field_of(object, config->text_field);
+    if (!text) {
+        ok = jsonl_broken(out, r, name, "no field \"%s\" (text_field)", config->text_field);
+    } else if (!cJSON_IsString(text)) {
+        ok = jsonl_broken(out, r, name, "the field \"%s\" (text_field) is not a string", config->text_field);
+    } else {
+        r->text = strdup(text->valuestring);
+        r->text_length = r->text ? strlen(r->text) : 0;
+        static const char *const keys[] = {"columns.title", "columns.region", "columns.year", "columns.url"};
+        const char *paths[] = {config->title_column, config->region_column, config->year_column, config->url_column};
+        char *values[4] = {NULL, NULL, NULL, NULL};
+        for (size_t k = 0; k < 4 && r->text; k++) {
+            bool bad;
+            values[k] = field_string(object, paths[k], &bad);
+            if (bad) {
+                for (size_t j = 0; j < k; j++)
+                    free(values[j]);
+                ok = jsonl_broken(out, r, name, "the field \"%s\" (%s) is neither a string nor a number", paths[k],
+                                  keys[k]);
+                cJSON_Delete(object);
+                return ok;
+            }
+        }
+        r->title = values[0];
+        r->region = values[1];
+        if (values[2]) {
+            r->year = atoi(values[2]);
+            free(values[2]);
+        }
+        r->url = values[3];
+        ok = r->text != NULL;
+    }
+    cJSON_Delete(object);
+    return ok;
+}
+
+bg_error bg_jsonl_read(const char *utf8, size_t length, const char *name, const bg_source_config *config,
+                       bg_corpus_rows *out, char *msg, size_t msg_size)
+{
+    memset(out, 0, sizeof *out);
+    size_t capacity = 0, line = 0;
+    for (size_t at = 0; at < length;) {
+        const char *nl = memchr(utf8 + at, '\n', length - at);
+        size_t end = nl ? (size_t)(nl - utf8) : length;
+        line++;
+        size_t from = at, to = end;
+        if (line == 1 && to - from >= 3 && !memcmp(utf8 + from, "\xEF\xBB\xBF", 3))
+            from += 3;
+        while (from < to && (utf8[from] == ' ' || utf8[from] == '\t' || utf8[from] == '\r'))
+            from++;
+        while (to > from && (utf8[to - 1] == ' ' || utf8[to - 1] == '\t' || utf8[to - 1] == '\r'))
+            to--;
+        at = end + 1;
+        if (from == to)
+            continue; /* a blank line holds no record */
+        if (out->count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            bg_corpus_row *grown = realloc(out->rows, capacity * sizeof *grown);
+            if (!grown)
+                goto nomem;
+            out->rows = grown;
+        }
+        bg_corpus_row *r = &out->rows[out->count++];
+        memset(r, 0, sizeof *r);
+        r->row = r->line = line;
+        if (!jsonl_record(utf8 + from, to - from, name, config, out, r))
+            goto nomem;
+    }
+    if (!out->count) {
+        bg_corpus_rows_free(out);
+        return bg_fail(msg, msg_size, BG_E_DECODE, "%s: empty JSON Lines file (no record)", name);
+    }
+    return BG_E_OK;
+nomem:
+    bg_corpus_rows_free(out);
+    return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory reading JSON Lines", name);
+}
+
+void bg_corpus_rows_free(bg_corpus_rows *rows)
 {
     for (size_t i = 0; i < rows->count; i++) {
         free(rows->rows[i].text);

@@ -128,12 +128,14 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
                             bg_source_docs *out)
 {
     char msg[1024];
-    bg_csv_rows rows;
-    if (bg_csv_read(decoded->utf8, decoded->length, file->path, file->config, &rows, msg, sizeof msg) != BG_E_OK)
+    bg_corpus_rows rows;
+    bool jsonl = !strcmp(file->config->format, "jsonl");
+    if ((jsonl ? bg_jsonl_read : bg_csv_read)(decoded->utf8, decoded->length, file->path, file->config, &rows, msg,
+                                              sizeof msg) != BG_E_OK)
         return add_failed(out, file->name, file_hash, msg) ? BG_E_OK : BG_E_NOMEM;
     bg_error e = BG_E_OK;
     for (size_t i = 0; i < rows.count && e == BG_E_OK; i++) {
-        bg_csv_row *row = &rows.rows[i];
+        bg_corpus_row *row = &rows.rows[i];
         bg_source_doc *d = add(out);
         char name[4096];
         snprintf(name, sizeof name, "%s#%zu", file->name, row->row);
@@ -147,8 +149,11 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
             continue;
         }
         if (!has_text(row->text, row->text_length)) {
-            snprintf(name, sizeof name, "%s: row %zu (line %zu): the text column is empty", file->name, row->row,
-                     row->line);
+            if (jsonl)
+                snprintf(name, sizeof name, "%s: line %zu: the text field is empty", file->name, row->line);
+            else
+                snprintf(name, sizeof name, "%s: row %zu (line %zu): the text column is empty", file->name, row->row,
+                         row->line);
             if (!(d->error = strdup(name)))
                 e = BG_E_NOMEM;
             continue;
@@ -157,7 +162,7 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
         memcpy(d->doc_id, d->content_hash, sizeof d->doc_id);
         d->encoding = decoded->encoding;
         d->encoding_reason = decoded->reason;
-        d->format = "csv";
+        d->format = jsonl ? "jsonl" : "csv";
         /* the record's strings move over to the document */
         d->utf8 = row->text;
         d->length = row->text_length;
@@ -167,7 +172,7 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
         d->hint_year = row->year;
         row->text = row->title = row->region = row->url = NULL;
     }
-    bg_csv_rows_free(&rows);
+    bg_corpus_rows_free(&rows);
     return e;
 }
 
@@ -182,16 +187,16 @@ bg_error bg_source_read(const bg_source_file *file, const bg_read_limits *limits
     if (!bytes)
         return add_failed(out, file->name, NULL, msg) ? BG_E_OK : BG_E_NOMEM;
     const bg_source_config *s = file->config;
-    bool csv = s && s->format && !strcmp(s->format, "csv");
+    bool corpus = s && s->format && (!strcmp(s->format, "csv") || !strcmp(s->format, "jsonl"));
     char hash[17];
     bg_content_hash(bytes, size, hash);
     bg_decoded decoded;
-    bg_error e = bg_decode(bytes, size, file->path, s ? s->encoding : "auto", csv ? "text" : s ? s->format : "auto",
+    bg_error e = bg_decode(bytes, size, file->path, s ? s->encoding : "auto", corpus ? "text" : s ? s->format : "auto",
                            &decoded, msg, sizeof msg);
     free(bytes);
     if (e != BG_E_OK)
         return add_failed(out, file->name, hash, msg) ? BG_E_OK : BG_E_NOMEM;
-    if (csv) {
+    if (corpus) {
         e = corpus_docs(file, &decoded, hash, out);
         bg_decoded_free(&decoded);
         return e;

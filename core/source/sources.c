@@ -114,9 +114,12 @@ static bool first_visit(walker *w, const struct stat *st)
     return true;
 }
 
-/* Folders use include globs (default: the formats baogao reads); files and
- * globs named explicitly are taken as they are, minus excludes. */
-static const char *const default_includes[] = {"*.txt", "*.text", "*.htm", "*.html", "*.xhtml", "*.csv", "*.jsonl"};
+/* Folders use include globs (default: the files of the source's format — a
+ * corpus folder its .csv or .jsonl files, any other its texts and pages);
+ * files and globs named explicitly are taken as they are, minus excludes. */
+static const char *const default_includes[] = {"*.txt", "*.text", "*.htm", "*.html", "*.xhtml", NULL};
+static const char *const csv_includes[] = {"*.csv", "*.tsv", NULL};
+static const char *const jsonl_includes[] = {"*.jsonl", "*.ndjson", "*.jsonlines", NULL};
 
 static bool wanted(const char *path, const bg_source_config *s, bool apply_include)
 {
@@ -135,8 +138,12 @@ static bool wanted(const char *path, const bg_source_config *s, bool apply_inclu
     }
     if (name[0] == '.')
         return false;
-    for (size_t i = 0; i < sizeof default_includes / sizeof default_includes[0]; i++)
-        if (fnmatch(default_includes[i], name, FNM_CASEFOLD) == 0)
+    const char *const *includes = !s->format                  ? default_includes
+                                  : !strcmp(s->format, "csv")   ? csv_includes
+                                  : !strcmp(s->format, "jsonl") ? jsonl_includes
+                                                                : default_includes;
+    for (size_t i = 0; includes[i]; i++)
+        if (fnmatch(includes[i], name, FNM_CASEFOLD) == 0)
             return true;
     return false;
 }

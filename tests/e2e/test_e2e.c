@@ -409,6 +409,50 @@ static void test_csv_container_and_failed_source(void **state)
     assert_int_equal(access(path, F_OK), 0);
 }
 
+/* A JSON Lines corpus (as dataset hubs publish them): one document per
+ * line, named file.jsonl#line, with the mapped fields as hints; a broken
+ * line is a failed source naming its line (exit 1) and the others are read;
+ * config mistakes name the key. */
+static void test_jsonl_corpus(void **state)
+{
+    (void)state;
+    write_file("corpus.jsonl",
+               "{\"id\":1,\"meta\":{\"region\":\"临朐县\",\"year\":2023},\"content\":\"临朐县2023年政府工作报告\\n"
+               "主要预期目标是：地区生产总值增长6%左右。\"}\n"
+               "{\"id\":2,\"content\":\"第二份报告，\\n多行文本。\"\n"
+               "{\"id\":3,\"content\":\"第三份报告：一般公共预算收入增长5%。\"}\n");
+    const char *config = write_file(
+        "jsonl.json", "{\"job\":\"jsonl\",\"sources\":[{\"path\":\"corpus.jsonl\",\"format\":\"jsonl\","
+                      "\"text_field\":\"content\",\"columns\":{\"region\":\"meta.region\",\"year\":\"meta.year\"}}],"
+                      "\"exporters\":[{\"plugin\":\"json\",\"output\":\"out/jsonl.json\"}]}");
+    assert_int_equal(run("%s run -q -c %s", BAOGAO, config), 1);
+    assert_non_null(strstr(err_text, "corpus.jsonl: line 2: not JSON"));
+    char path[256];
+    snprintf(path, sizeof path, "%s/out/jsonl.json", work);
+    char *text = slurp(path, NULL);
+    cJSON *root = cJSON_Parse(text);
+    cJSON *docs = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "tables"), "documents");
+    assert_int_equal(cJSON_GetArraySize(docs), 2);
+    cJSON *first = cJSON_GetArrayItem(docs, 0);
+    assert_non_null(strstr(cJSON_GetObjectItem(first, "source")->valuestring, "corpus.jsonl#1"));
+    assert_string_equal(cJSON_GetObjectItem(first, "format")->valuestring, "jsonl");
+    assert_string_equal(cJSON_GetObjectItem(first, "region")->valuestring, "临朐县");
+    assert_int_equal(cJSON_GetObjectItem(first, "plan_year")->valueint, 2023);
+    assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(docs, 1), "source")->valuestring,
+                           "corpus.jsonl#3"));
+    cJSON *targets = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "tables"), "targets");
+    assert_true(cJSON_GetArraySize(targets) >= 1);
+    cJSON_Delete(root);
+    free(text);
+    /* no text_field, or a CSV key on JSON Lines: a config error naming it */
+    config = write_file("jsonl.json", "{\"job\":\"jsonl\",\"sources\":[{\"path\":\"corpus.jsonl\",\"format\":"
+                                      "\"jsonl\",\"text_column\":\"content\"}],"
+                                      "\"exporters\":[{\"plugin\":\"json\",\"output\":\"out/jsonl.json\"}]}");
+    assert_int_equal(run("%s check -c %s", BAOGAO, config), 2);
+    assert_non_null(strstr(err_text, "sources[0].text_field: required when format is \"jsonl\""));
+    assert_non_null(strstr(err_text, "sources[0].text_column: applies only to format \"csv\""));
+}
+
 static void test_extract_command(void **state)
 {
     (void)state;
@@ -487,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_run_exits_75),
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_csv_container_and_failed_source),
+        cmocka_unit_test(test_jsonl_corpus),
         cmocka_unit_test(test_extract_command),
         cmocka_unit_test(test_sigterm_leaves_previous_outputs),
         cmocka_unit_test(test_help_and_version),

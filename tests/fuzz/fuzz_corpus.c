@@ -16,14 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           .region_column = "region",
                           .url_column = "url",
                           .delimiter = size && (data[0] & 1) ? "\t" : ","};
-    bg_csv_rows rows;
+    bg_corpus_rows rows;
     char msg[512];
     const char *text = size ? (const char *)data + 1 : "";
     if (bg_csv_read(text, size ? size - 1 : 0, "fuzz.csv", &s, &rows, msg, sizeof msg) == BG_E_OK) {
         for (size_t i = 0; i < rows.count; i++)
             if (!rows.rows[i].error && (!rows.rows[i].text || strlen(rows.rows[i].text) != rows.rows[i].text_length))
                 __builtin_trap();
-        bg_csv_rows_free(&rows);
+        bg_corpus_rows_free(&rows);
     }
     return 0;
 }

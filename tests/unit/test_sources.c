@@ -116,7 +116,7 @@ static void test_csv_container(void **state)
                           .title_column = "title",
                           .year_column = "year",
                           .delimiter = ","};
-    bg_csv_rows rows;
+    bg_corpus_rows rows;
     char msg[256];
     assert_int_equal(bg_csv_read(csv, strlen(csv), "c.csv", &s, &rows, msg, sizeof msg), BG_E_OK);
     assert_int_equal(rows.count, 2);
@@ -125,7 +125,7 @@ static void test_csv_container(void **state)
     assert_string_equal(rows.rows[0].title, "甲县政府工作报告");
     assert_int_equal(rows.rows[0].year, 2023);
     assert_string_equal(rows.rows[1].text, "短文本");
-    bg_csv_rows_free(&rows);
+    bg_corpus_rows_free(&rows);
 
     s.text_column = "body";
     assert_int_equal(bg_csv_read(csv, strlen(csv), "c.csv", &s, &rows, msg, sizeof msg), BG_E_CONFIG);
@@ -196,7 +196,7 @@ static void test_csv_broken_rows(void **state)
                       "4,多,一列\n"
                       "5,\"第五份没有结束\n";
     bg_source_config s = {.json_path = "sources[0]", .text_column = "text", .delimiter = ","};
-    bg_csv_rows rows;
+    bg_corpus_rows rows;
     char msg[256];
     assert_int_equal(bg_csv_read(csv, strlen(csv), "c.csv", &s, &rows, msg, sizeof msg), BG_E_OK);
     assert_int_equal(rows.count, 5);
@@ -211,7 +211,61 @@ static void test_csv_broken_rows(void **state)
     assert_non_null(strstr(rows.rows[3].error, "3 fields where the header has 2"));
     assert_non_null(rows.rows[4].error);
     assert_non_null(strstr(rows.rows[4].error, "never closed"));
-    bg_csv_rows_free(&rows);
+    bg_corpus_rows_free(&rows);
+}
+
+/* JSON Lines: one record per line, its text and mapped fields (nested with
+ * a.b, a year as a number or a string); blank lines hold nothing; a line that
+ * is not JSON, not an object, or lacks its text fails alone, naming its line,
+ * and the lines after it are read. */
+static void test_jsonl_corpus(void **state)
+{
+    (void)state;
+    const char *jsonl = "\xEF\xBB\xBF{\"id\": 1, \"text\": \"第一行\\n第二行，含\\\"引号\\\"\", "
+                        "\"meta\": {\"title\": \"甲县政府工作报告\", \"year\": 2023}, \"url\": null}\r\n"
+                        "\n"
+                        "{\"id\": 2, \"text\": \"短文本\", \"meta\": {\"title\": \"乙县\", \"year\": \"2022\"}}\n"
+                        "{\"id\": 3, \"text\": \"断了\n"
+                        "[\"an\", \"array\"]\n"
+                        "{\"id\": 5, \"body\": \"字段名不对\"}\n"
+                        "{\"id\": 6, \"text\": 42}\n"
+                        "{\"id\": 7, \"text\": \"第七份\", \"meta\": {\"title\": [1]}}\n"
+                        "{\"id\": 8, \"text\": \"最后一份\"}";
+    bg_source_config s = {.json_path = "sources[0]",
+                          .format = "jsonl",
+                          .text_field = "text",
+                          .title_column = "meta.title",
+                          .year_column = "meta.year",
+                          .url_column = "url"};
+    bg_corpus_rows rows;
+    char msg[256];
+    assert_int_equal(bg_jsonl_read(jsonl, strlen(jsonl), "c.jsonl", &s, &rows, msg, sizeof msg), BG_E_OK);
+    assert_int_equal(rows.count, 8);
+    assert_null(rows.rows[0].error);
+    assert_int_equal(rows.rows[0].line, 1);
+    assert_string_equal(rows.rows[0].text, "第一行\n第二行，含\"引号\"");
+    assert_string_equal(rows.rows[0].title, "甲县政府工作报告");
+    assert_int_equal(rows.rows[0].year, 2023);
+    assert_null(rows.rows[0].url);
+    assert_int_equal(rows.rows[1].line, 3); /* the blank line 2 holds no record */
+    assert_string_equal(rows.rows[1].text, "短文本");
+    assert_int_equal(rows.rows[1].year, 2022);
+    static const char *const errors[] = {"c.jsonl: line 4: not JSON", "c.jsonl: line 5: a JSON array",
+                                         "c.jsonl: line 6: no field \"text\"",
+                                         "c.jsonl: line 7: the field \"text\" (text_field) is not a string",
+                                         "c.jsonl: line 8: the field \"meta.title\" (columns.title)"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_non_null(rows.rows[2 + i].error);
+        assert_non_null(strstr(rows.rows[2 + i].error, errors[i]));
+        assert_null(rows.rows[2 + i].text);
+    }
+    assert_null(rows.rows[7].error);
+    assert_int_equal(rows.rows[7].line, 9);
+    assert_string_equal(rows.rows[7].text, "最后一份");
+    bg_corpus_rows_free(&rows);
+    /* nothing but blank lines: the file fails as a whole */
+    assert_int_equal(bg_jsonl_read("\n \n", 3, "e.jsonl", &s, &rows, msg, sizeof msg), BG_E_DECODE);
+    assert_string_equal(msg, "e.jsonl: empty JSON Lines file (no record)");
 }
 
 /* A file listed and then gone (moved by a sync job) is one failed source. */
@@ -238,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_csv_container),
         cmocka_unit_test(test_loops_fifos_and_unreadable_folders),
         cmocka_unit_test(test_csv_broken_rows),
+        cmocka_unit_test(test_jsonl_corpus),
         cmocka_unit_test(test_vanished_source),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
