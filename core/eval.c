@@ -240,15 +240,31 @@ static void score_judged(eval_state *e, const char *key, const cJSON *gold, bg_r
         e->s.judged_sample++;
         const cJSON *as_judged = NULL;
         bool placed = false;
-        for (const cJSON *v = g; v; v = v->next) {
+        for (const cJSON *v = g; v && !as_judged; v = v->next) {
             if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(v, "id"), id, true))
                 continue;
-            for (size_t r = 0; r < found && !as_judged; r++) {
+            /* the row of the same figure: same value, same sentence, the
+             * nearest offset */
+            const cJSON *offset = cJSON_GetObjectItemCaseSensitive(v, "offset");
+            size_t best = found;
+            double best_distance = 0;
+            for (size_t r = 0; r < found; r++) {
                 const bg_cell *sentence = cell(set, &e->t, e->t.commitments, r, "sentence");
                 if (!number_is(cell(set, &e->t, e->t.commitments, r, "value"),
                                cJSON_GetObjectItemCaseSensitive(v, "value")) ||
                     !same_sentence(sentence, str(v, "sentence")))
                     continue;
+                const bg_cell *at = cell(set, &e->t, e->t.commitments, r, "offset");
+                double distance = cJSON_IsNumber(offset) && at->type == BG_TYPE_INTEGER
+                                      ? fabs((double)at->as.integer - offset->valuedouble)
+                                      : 0;
+                if (best == found || distance < best_distance) {
+                    best = r;
+                    best_distance = distance;
+                }
+            }
+            if (best < found) {
+                size_t r = best;
                 placed = true;
                 bool same = true;
                 for (size_t f = 0; f < 4 && same; f++)

@@ -22,8 +22,11 @@ struct bg_commitments_rules {
     bg_units units;
     bg_words q_after, q_before, range_seps, aspirations;
     bg_words verbs, skip_units_after, review_markers;
-    pcre2_code **outlook;
-    size_t outlook_count;
+    bg_words noun_words;                     /* words that hold a verb: 增加值, 保障性 */
+    bg_words fillers_before, fillers_after; /* not part of an object: 上述, 年均, 要 */
+    bg_words present;                        /* 今年, 全年: this year after all */
+    pcre2_code **outlook, **skip_clauses;
+    size_t outlook_count, skip_clause_count;
     bg_targets_rules *targets; /* to find the targets passage */
 };
 
@@ -71,6 +74,23 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         ok = bg_patterns_load(&r->outlook, &r->outlook_count, cJSON_GetObjectItemCaseSensitive(c, "outlook_markers"), f,
                               "commitments.outlook_markers", problems) &&
              ok;
+        ok = bg_words_load_array(&r->present, cJSON_GetObjectItemCaseSensitive(c, "present_markers"), f,
+                                 "commitments.present_markers", problems) &&
+             ok;
+        ok = bg_words_load_array(&r->noun_words, cJSON_GetObjectItemCaseSensitive(c, "noun_words"), f,
+                                 "commitments.noun_words", problems) &&
+             ok;
+        const cJSON *fillers = cJSON_GetObjectItemCaseSensitive(c, "object_fillers");
+        ok = bg_words_load_array(&r->fillers_before, cJSON_GetObjectItemCaseSensitive(fillers, "before"), f,
+                                 "commitments.object_fillers.before", problems) &&
+             ok;
+        ok = bg_words_load_array(&r->fillers_after, cJSON_GetObjectItemCaseSensitive(fillers, "after"), f,
+                                 "commitments.object_fillers.after", problems) &&
+             ok;
+        ok = bg_patterns_load(&r->skip_clauses, &r->skip_clause_count,
+                              cJSON_GetObjectItemCaseSensitive(c, "skip_clauses"), f, "commitments.skip_clauses",
+                              problems) &&
+             ok;
     }
     if (!ok) {
         bg_commitments_rules_free(r);
@@ -84,11 +104,13 @@ void bg_commitments_rules_free(bg_commitments_rules *r)
     if (!r)
         return;
     bg_units_free(&r->units);
-    bg_words *lists[] = {&r->q_after, &r->q_before,         &r->range_seps,    &r->aspirations,
-                         &r->verbs,   &r->skip_units_after, &r->review_markers};
+    bg_words *lists[] = {&r->q_after,          &r->q_before,       &r->range_seps,     &r->aspirations,
+                         &r->verbs,            &r->skip_units_after, &r->review_markers, &r->noun_words,
+                         &r->fillers_before,   &r->fillers_after,  &r->present};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     bg_patterns_free(r->outlook, r->outlook_count);
+    bg_patterns_free(r->skip_clauses, r->skip_clause_count);
     bg_targets_rules_free(r->targets);
     free(r);
 }
@@ -121,7 +143,7 @@ static size_t break_at(const char *s, size_t n, size_t at, bool clause)
 /* How far back from a figure its verb and object are looked for, and how
  * far ahead a counted noun: a commitment's words stand close to its figure,
  * and bounding the looks keeps the cost linear on clauses without end. */
-enum { VERB_LOOKBACK_BYTES = 180, MODIFIER_LOOKAHEAD_BYTES = 120 };
+enum { VERB_LOOKBACK_BYTES = 180, MODIFIER_LOOKAHEAD_BYTES = 120, OBJECT_AFTER_MAX_BYTES = 36 };
 
 static size_t skip_space(const char *s, size_t n, size_t at)
 {
@@ -135,27 +157,83 @@ static size_t skip_space(const char *s, size_t n, size_t at)
     }
 }
 
-/* review for a paragraph opening on 一年来/过去一年, outlook for
- * 今后五年/到2025年, else what the outline says (plan when there is none). */
+/* How far back in its sentence a figure's period is looked for. */
+enum { PERIOD_LOOKBACK_BYTES = 240 };
+
+/* The end of the last outlook mark (今后五年, 到2025年, “十四五”时期) in
+ * s[from, to), or 0 when none. */
+static size_t outlook_mark_end(const bg_commitments_rules *r, const char *s, size_t from, size_t to,
+                               pcre2_match_data *md)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < r->outlook_count; i++)
+        for (size_t at = from; at < to;) {
+            if (bg_pattern_match(r->outlook[i], s + from, to - from, at - from, 0, md) < 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            size_t end = from + ov[1];
+            if (end > last)
+                last = end;
+            at = end > at ? end : at + 1;
+        }
+    return last;
+}
+
+/* review for a paragraph opening on 一年来/过去一年; outlook when the
+ * sentence, up to the figure, names a later period (今后五年, 到2025年,
+ * 到二〇一〇年, “十四五”时期) and no 今年/全年 follows that mark; else what
+ * the outline says (plan when there is none). */
 static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, size_t at, pcre2_match_data *md)
 {
     const bg_text *text = doc->text;
+    const char *s = text->text;
     const bg_outline *outline = doc->outline;
-    size_t line = skip_space(text->text, text->length, bg_break_before(doc->breaks, BG_SPAN_LINE, at));
-    if (bg_words_at(&r->review_markers, text->text, text->length, line, NULL))
+    size_t line = skip_space(s, text->length, bg_break_before(doc->breaks, BG_SPAN_LINE, at));
+    if (bg_words_at(&r->review_markers, s, text->length, line, NULL))
         return "review";
-    size_t head = line + 24 < at ? line + 24 : at;
-    if (bg_patterns_search(r->outlook, r->outlook_count, text->text, line, head, md))
-        return "outlook";
-    /* 到2026年，…达到40%以上: a sentence that opens on a later year */
-    size_t sentence = skip_space(text->text, at, bg_break_before(doc->breaks, BG_SPAN_PHRASE, at));
-    head = sentence + 24 < at ? sentence + 24 : at;
-    if (bg_patterns_search(r->outlook, r->outlook_count, text->text, sentence, head, md))
-        return "outlook";
+    size_t sentence = bg_break_before(doc->breaks, BG_SPAN_SENTENCE, at);
+    if (at > sentence + PERIOD_LOOKBACK_BYTES) {
+        sentence = at - PERIOD_LOOKBACK_BYTES;
+        while (sentence < at && ((unsigned char)s[sentence] & 0xC0) == 0x80)
+            sentence++;
+    }
+    size_t mark = outlook_mark_end(r, s, sentence, at, md);
+    if (mark) {
+        size_t found, len;
+        if (!bg_words_find(&r->present, s, mark, at, &found, &len, NULL))
+            return "outlook";
+    }
     const char *part = outline ? bg_outline_part_at(outline, at) : NULL;
     return part ? part : "plan";
 }
 
+/* Whether the figure at s[start, end) stands inside a short quote (“三个1亿人”,
+ * “两个100万”): the name of a slogan or a campaign, not a quantity. */
+enum { SLOGAN_MAX_BYTES = 30 };
+
+static bool in_short_quote(const char *s, size_t n, size_t clause, size_t start, size_t end)
+{
+    size_t open = start;
+    bool opened = false;
+    while (open >= clause && open > 0 && start - open < SLOGAN_MAX_BYTES) {
+        if (open >= 3 && !memcmp(s + open - 3, "“", 3)) {
+            opened = true;
+            break;
+        }
+        if (open >= 3 && !memcmp(s + open - 3, "”", 3))
+            return false;
+        open--;
+    }
+    if (!opened)
+        return false;
+    for (size_t close = end; close + 3 <= n && close - open < SLOGAN_MAX_BYTES; close++) {
+        if (!memcmp(s + close, "”", 3))
+            return true;
+        if (!memcmp(s + close, "“", 3))
+            return false;
+    }
+    return false;
+}
 
 static bool set_text(bg_rowset *out, bg_cell *row, const char *column, const char *value)
 {
@@ -252,6 +330,9 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         return -1;
     long rows = 0;
     size_t pi = 0;
+    /* the previous row's sentence and object, for a clause that only says
+     * 增长9.8% after the figure that names it */
+    size_t last_sentence = (size_t)-1, last_object_start = 0, last_object_end = 0;
     for (size_t p = 0; p < n;) {
         if (bg_budget_exceeded())
             break;
@@ -305,8 +386,20 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             while (clause < q.start && ((unsigned char)s[clause] & 0xC0) == 0x80)
                 clause++;
         }
+        if (in_short_quote(s, n, clause, q.start, q.end) ||
+            bg_patterns_search(r->skip_clauses, r->skip_clause_count, s, clause, q.start, md)) {
+            /* a slogan (“三个1亿人”), a result weighed against its target
+             * (比年初预期目标高1.5个百分点): no commitment */
+            p = q.end;
+            continue;
+        }
         for (size_t v = clause; v < q.start; v++) {
-            size_t len = bg_words_at(&r->verbs, s, q.start, v, NULL);
+            size_t len = bg_words_at(&r->noun_words, s, q.start, v, NULL);
+            if (len) { /* 增加值, 保障性住房, 营造林: no verb inside */
+                v += len - 1;
+                continue;
+            }
+            len = bg_words_at(&r->verbs, s, q.start, v, NULL);
             if (len) {
                 verb_start = v;
                 verb_end = v + len;
@@ -324,9 +417,37 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             object_start = skip_space(s, object_end, object_start);
             size_t len = bg_words_at(&r->aspirations, s, object_end, object_start, NULL);
             if (!len)
+                len = bg_words_at(&r->fillers_before, s, object_end, object_start, NULL);
+            if (!len)
                 break;
             object_start += len;
         }
+        for (;;) {
+            while (object_end > object_start && (s[object_end - 1] == ' ' || s[object_end - 1] == '\t'))
+                object_end--;
+            size_t len = bg_words_ending_at(&r->fillers_after, s, object_start, object_end, NULL);
+            if (!len)
+                break;
+            object_end -= len;
+        }
+        if (object_end <= object_start && !q.unit->base[0]) {
+            /* 解决20万农村人口饮水安全问题: a bare 万 or 亿 counts what follows */
+            size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, q.end);
+            size_t limit = q.end + OBJECT_AFTER_MAX_BYTES < stop ? q.end + OBJECT_AFTER_MAX_BYTES : stop;
+            while (limit > q.end && ((unsigned char)s[limit] & 0xC0) == 0x80)
+                limit--;
+            object_start = q.end;
+            object_end = limit;
+        } else if (object_end <= object_start && sentence == last_sentence && last_object_end > last_object_start) {
+            /* 财政总收入51.2亿元，增长9.8%: the clause before names it */
+            object_start = last_object_start;
+            object_end = last_object_end;
+        }
+        if (object_end > object_start) {
+            last_object_start = object_start;
+            last_object_end = object_end;
+        }
+        last_sentence = sentence;
         bg_cell *row = bg_rowset_add(out, table);
         if (!row)
             goto nomem;

@@ -577,11 +577,21 @@ static bool city_prefixes(const bg_division *d)
 
 /* "株洲市" + "芦淞区" (or "上海市" + "浦东新区") when the report writes them
  * together. */
+static bool names_both(const char *title, const bg_division *d)
+{
+    char both[192];
+    snprintf(both, sizeof both, "%s%s", d->city, d->name);
+    return title && strstr(title, both) != NULL;
+}
+
 static void set_region(const bg_regions *r, bg_region_result *out, const bg_division *d, int year, const char *s,
-                       size_t position, const char *source)
+                       size_t position, const char *title, const char *source)
 {
     size_t c = strlen(d->city);
-    if (level_rank(d->level) == 3 && c && city_prefixes(d) && position >= c && memcmp(s + position - c, d->city, c) == 0)
+    /* …where it was found, or in the title (莱芜市莱城区人民政府工作报告
+     * read to 莱城区第十六届人民代表大会) */
+    if (level_rank(d->level) == 3 && c && city_prefixes(d) &&
+        ((position >= c && memcmp(s + position - c, d->city, c) == 0) || names_both(title, d)))
         snprintf(out->region, sizeof out->region, "%s%s", d->city, d->name);
     else
         snprintf(out->region, sizeof out->region, "%s", d->name);
@@ -610,7 +620,7 @@ static bool from_line(const bg_regions *r, const char *line, const bg_region_que
     }
     const bg_division *d = count ? pick(r, &list[chosen], q, want_rank >= 0 && rank == want_rank ? want_rank : -1) : NULL;
     if (d)
-        set_region(r, out, d, q->year, line, list[chosen].position, source);
+        set_region(r, out, d, q->year, line, list[chosen].position, q->title, source);
     free(list);
     return d != NULL;
 }
@@ -688,7 +698,7 @@ static bool from_text(const bg_regions *r, const bg_region_query *q, bg_region_r
     if (!d)
         d = pick(r, &list[best], q, -1);
     if (d)
-        set_region(r, out, d, q->year, q->text, list[best].position, "text");
+        set_region(r, out, d, q->year, q->text, list[best].position, q->title, "text");
     free(list);
     return d != NULL;
 }
@@ -732,14 +742,56 @@ static void agree_with_province(const bg_regions *r, const bg_region_query *q, b
         }
 }
 
+/* The report's own committee in the leadership formula near its start:
+ * 在遵义市委、市政府和仁怀市委的坚强领导下 names the higher levels first and
+ * its own last. Copies the name before that last 委 into out ("" when the
+ * last one is unnamed: 在潍坊市委、市政府和县委的正确领导下). */
+enum { LEADERSHIP_HEAD_BYTES = 6000, LEADERSHIP_MAX_BYTES = 120 };
+
+static void leadership_line(const bg_region_query *q, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!q->text)
+        return;
+    size_t head = q->length < LEADERSHIP_HEAD_BYTES ? q->length : LEADERSHIP_HEAD_BYTES;
+    const char *end = memmem(q->text, head, "领导下", strlen("领导下"));
+    if (!end)
+        return;
+    const char *p = end;
+    /* back over 的坚强 / 的正确 to the committee's 委 */
+    const char *stop = end - q->text > LEADERSHIP_MAX_BYTES ? end - LEADERSHIP_MAX_BYTES : q->text;
+    const char *wei = NULL;
+    for (const char *k = p; k - 3 >= stop; k -= 1)
+        if (!memcmp(k - 3, "委", 3)) {
+            wei = k - 3;
+            break;
+        }
+    if (!wei)
+        return;
+    /* the name: back to the last separator (和 、 , 在) */
+    const char *from = wei;
+    while (from - 3 >= stop && memcmp(from - 3, "和", 3) != 0 && memcmp(from - 3, "、", 3) != 0 &&
+           memcmp(from - 3, "在", 3) != 0 && from[-1] != ',')
+        from -= 1;
+    while (from < wei && ((unsigned char)*from & 0xC0) == 0x80)
+        from++;
+    size_t n = (size_t)(wei - from);
+    if (n >= size)
+        return;
+    memcpy(out, from, n);
+    out[n] = '\0';
+}
+
 bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
 {
     memset(out, 0, sizeof *out);
     bool county = false, district = false;
     int want = role_rank(q->role, &county, &district);
+    char leader[LEADERSHIP_MAX_BYTES + 1];
+    leadership_line(q, leader, sizeof leader);
     bool found = from_line(r, q->hint, q, -1, "corpus", out) || from_line(r, q->council, q, want, "council", out) ||
                  from_line(r, q->title, q, want, "title", out) || from_line(r, q->speaker, q, want, "speaker", out) ||
-                 from_text(r, q, out);
+                 from_line(r, leader, q, want, "leadership", out) || from_text(r, q, out);
     if (found && strcmp(out->source, "corpus") != 0)
         agree_with_province(r, q, out);
     return found;

@@ -138,6 +138,25 @@ static void test_identity_lines(void **state)
     q = (bg_region_query){.year = 2020, .role = "县长", .text = text, .length = strlen(text)};
     assert_true(bg_region_resolve(regions, &q, &r));
     assert_string_equal(r.region, "平江县");
+    /* no identity lines: the leadership formula names the report's own
+     * committee last (遵义市委…和仁怀市委), however often the prefecture is
+     * named; an unnamed last one (…和县委) says nothing */
+    text = "各位代表：在遵义市委、市政府和仁怀市委的坚强领导下，全市上下。遵义市遵义市遵义市。";
+    q = (bg_region_query){.year = 2023, .text = text, .length = strlen(text)};
+    assert_true(bg_region_resolve(regions, &q, &r));
+    assert_string_equal(r.region, "仁怀市");
+    assert_string_equal(r.source, "leadership");
+    text = "在潍坊市委、市政府和县委的正确领导下，全县上下。临朐县临朐县。";
+    q = (bg_region_query){.year = 2012, .text = text, .length = strlen(text)};
+    assert_true(bg_region_resolve(regions, &q, &r));
+    assert_string_equal(r.region, "临朐县");
+    /* the title names prefecture and district, the session only the
+     * district: the region as the title writes it */
+    q = (bg_region_query){.year = 2012, .council = "莱城区", .title = "莱芜市莱城区人民政府工作报告", .text = "",
+                          .length = 0};
+    assert_true(bg_region_resolve(regions, &q, &r));
+    assert_string_equal(r.region, "莱芜市莱城区");
+    assert_string_equal(r.division->code, "371202");
 }
 
 /* Divisions as they were in the report's year: a county that has since
