@@ -648,3 +648,46 @@ bg_error bg_eval_run(const bg_rules *rules, const char *gold_path, const char *d
 {
     return bg_eval_run_scored(rules, gold_path, docs_dir, th, report, passed, NULL, msg, n);
 }
+
+void bg_eval_score_add(bg_eval_score *t, const bg_eval_score *s)
+{
+    size_t *to = &t->targets_gold;
+    const size_t *from = &s->targets_gold;
+    /* every size_t field from targets_gold to judged_lost, in order */
+    size_t count = (size_t)((const char *)&s->field_correct - (const char *)&s->targets_gold) / sizeof(size_t) + 1;
+    for (size_t i = 0; i < count; i++)
+        to[i] += from[i];
+    t->judged_sample += s->judged_sample;
+    t->judged_current += s->judged_current;
+    t->judged_correct += s->judged_correct;
+    t->judged_changed += s->judged_changed;
+    t->judged_gone += s->judged_gone;
+    t->judged_lost += s->judged_lost;
+    if (s->worst_field < t->worst_field || t->worst_field == 0)
+        t->worst_field = s->worst_field;
+}
+
+void bg_eval_print_total(const bg_eval_score *t, size_t files, FILE *report)
+{
+    fprintf(report, "\nall %zu gold files\n%-22s %6s %6s %8s %9s %7s\n", files, "table", "gold", "found", "matched",
+            "precision", "recall");
+    fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7.3f\n", "targets", t->targets_gold, t->targets_found,
+            t->targets_matched, ratio(t->targets_matched, t->targets_found), ratio(t->targets_matched, t->targets_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "commitments (must)", t->commitments_gold, "-",
+            t->commitments_matched, "-", ratio(t->commitments_matched, t->commitments_gold));
+    if (t->judged_sample)
+        fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7s\n", "commitments (judged)", t->judged_sample,
+                t->judged_current, t->judged_correct, ratio(t->judged_correct, t->judged_current), "-");
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "meta fields", t->meta_gold, "-", t->meta_matched, "-",
+            ratio(t->meta_matched, t->meta_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "sections", t->sections_gold, "-", t->sections_matched, "-",
+            ratio(t->sections_matched, t->sections_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "lists", t->lists_gold, "-", t->lists_matched, "-",
+            ratio(t->lists_matched, t->lists_gold));
+    if (t->judged_sample)
+        fprintf(report,
+                "commitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %.3f), %zu "
+                "changed since judged, %zu no longer produced (%zu of them judged correct)\n",
+                t->judged_sample, t->judged_current, ratio(t->judged_correct, t->judged_current), t->judged_changed,
+                t->judged_gone, t->judged_lost);
+}

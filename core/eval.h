@@ -49,4 +49,9 @@ bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const 
                             const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
                             size_t n);
 
+/* Adds the figures of one gold file to a running total. */
+void bg_eval_score_add(bg_eval_score *total, const bg_eval_score *one);
+/* Prints the combined figures of several gold files. */
+void bg_eval_print_total(const bg_eval_score *total, size_t files, FILE *report);
+
 #endif

@@ -25,6 +25,7 @@ struct bg_commitments_rules {
     bg_words noun_words;                     /* words that hold a verb: 增加值, 保障性 */
     bg_words fillers_before, fillers_after; /* not part of an object: 上述, 年均, 要 */
     bg_words present;                        /* 今年, 全年: this year after all */
+    bg_words pair_marks;                     /* 分别: a pair of figures follows */
     pcre2_code **outlook, **skip_clauses;
     size_t outlook_count, skip_clause_count;
     bg_targets_rules *targets; /* to find the targets passage */
@@ -77,6 +78,9 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         ok = bg_words_load_array(&r->present, cJSON_GetObjectItemCaseSensitive(c, "present_markers"), f,
                                  "commitments.present_markers", problems) &&
              ok;
+        ok = bg_words_load_array(&r->pair_marks, cJSON_GetObjectItemCaseSensitive(c, "pair_marks"), f,
+                                 "commitments.pair_marks", problems) &&
+             ok;
         ok = bg_words_load_array(&r->noun_words, cJSON_GetObjectItemCaseSensitive(c, "noun_words"), f,
                                  "commitments.noun_words", problems) &&
              ok;
@@ -106,7 +110,7 @@ void bg_commitments_rules_free(bg_commitments_rules *r)
     bg_units_free(&r->units);
     bg_words *lists[] = {&r->q_after,          &r->q_before,       &r->range_seps,     &r->aspirations,
                          &r->verbs,            &r->skip_units_after, &r->review_markers, &r->noun_words,
-                         &r->fillers_before,   &r->fillers_after,  &r->present};
+                         &r->fillers_before,   &r->fillers_after,  &r->present,        &r->pair_marks};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     bg_patterns_free(r->outlook, r->outlook_count);
@@ -143,7 +147,12 @@ static size_t break_at(const char *s, size_t n, size_t at, bool clause)
 /* How far back from a figure its verb and object are looked for, and how
  * far ahead a counted noun: a commitment's words stand close to its figure,
  * and bounding the looks keeps the cost linear on clauses without end. */
-enum { VERB_LOOKBACK_BYTES = 180, MODIFIER_LOOKAHEAD_BYTES = 120, OBJECT_AFTER_MAX_BYTES = 36 };
+enum {
+    VERB_LOOKBACK_BYTES = 180,
+    MODIFIER_LOOKAHEAD_BYTES = 120,
+    OBJECT_AFTER_MAX_BYTES = 36,
+    OBJECT_LIST_MAX_BYTES = 60
+};
 
 static size_t skip_space(const char *s, size_t n, size_t at)
 {
@@ -157,12 +166,58 @@ static size_t skip_space(const char *s, size_t n, size_t at)
     }
 }
 
+static bool has_digit(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return true;
+    return false;
+}
+
 /* How far back in its sentence a figure's period is looked for. */
 enum { PERIOD_LOOKBACK_BYTES = 240 };
 
+/* The last year a period mark names: 到2025年 2025, 到二〇一〇年 2010,
+ * “十二五”时期 2015; 0 when it names none (今后五年). */
+static int mark_year(const char *s, size_t from, size_t to)
+{
+    for (size_t p = from; p + 4 <= to; p++) {
+        bool four = true;
+        for (size_t k = 0; k < 4 && four; k++)
+            four = s[p + k] >= '0' && s[p + k] <= '9';
+        if (four && (s[p] == '1' || s[p] == '2'))
+            return (s[p] - '0') * 1000 + (s[p + 1] - '0') * 100 + (s[p + 2] - '0') * 10 + (s[p + 3] - '0');
+    }
+    for (size_t p = from; p + 12 <= to; p++)
+        if (!memcmp(s + p, "二〇", 6)) {
+            static const char *const digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+            int year = 2000;
+            for (int k = 0; k < 2; k++) {
+                int d = -1;
+                for (int i = 0; i < 10 && d < 0; i++)
+                    if (!memcmp(s + p + 6 + 3 * (size_t)k, digits[i], 3))
+                        d = i;
+                if (d < 0)
+                    return 0;
+                year += k == 0 ? 10 * d : d;
+            }
+            return year;
+        }
+    /* 十一五 … 十六五: the five years ending 2010 … 2035 */
+    static const char *const plans[] = {"十一五", "十二五", "十三五", "十四五", "十五五", "十六五"};
+    for (size_t i = 0; i < sizeof plans / sizeof *plans; i++) {
+        size_t width = strlen(plans[i]);
+        for (size_t p = from; p + width <= to; p++)
+            if (!memcmp(s + p, plans[i], width))
+                return 2010 + 5 * (int)i;
+    }
+    return 0;
+}
+
 /* The end of the last outlook mark (今后五年, 到2025年, “十四五”时期) in
- * s[from, to), or 0 when none. */
-static size_t outlook_mark_end(const bg_commitments_rules *r, const char *s, size_t from, size_t to,
+ * s[from, to) that names no period already past in a plan for plan_year
+ * (“十二五”时期 in a 2016 review), or 0 when none. */
+static size_t outlook_mark_end(const bg_commitments_rules *r, const char *s, size_t from, size_t to, int plan_year,
                                pcre2_match_data *md)
 {
     size_t last = 0;
@@ -171,12 +226,28 @@ static size_t outlook_mark_end(const bg_commitments_rules *r, const char *s, siz
             if (bg_pattern_match(r->outlook[i], s + from, to - from, at - from, 0, md) < 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-            size_t end = from + ov[1];
-            if (end > last)
+            size_t start = from + ov[0], end = from + ov[1];
+            int year = mark_year(s, start, end);
+            if (end > last && !(plan_year > 0 && year > 0 && year < plan_year))
                 last = end;
             at = end > at ? end : at + 1;
         }
     return last;
+}
+
+/* Whether the sentence at s[at] opens on a year before plan_year (2019年，
+ * 全市地区生产总值增长7.9% in a 2020 report): last year's result. */
+static bool opens_on_past_year(const char *s, size_t n, size_t at, int plan_year)
+{
+    if (plan_year <= 0 || at + 7 > n || !has_digit(s, at, at + 1))
+        return false;
+    for (size_t k = 0; k < 4; k++)
+        if (!has_digit(s, at + k, at + k + 1))
+            return false;
+    if (!starts_with(s, n, at + 4, "年") || has_digit(s, at + 7, at + 8 <= n ? at + 8 : n))
+        return false;
+    int year = (int)strtol(s + at, NULL, 10);
+    return year < plan_year && year > 1900;
 }
 
 /* review for a paragraph opening on 一年来/过去一年; outlook when the
@@ -197,7 +268,10 @@ static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, siz
         while (sentence < at && ((unsigned char)s[sentence] & 0xC0) == 0x80)
             sentence++;
     }
-    size_t mark = outlook_mark_end(r, s, sentence, at, md);
+    size_t opening = skip_space(s, at, bg_break_before(doc->breaks, BG_SPAN_PHRASE, at));
+    if (opens_on_past_year(s, text->length, opening, doc->plan_year))
+        return "review";
+    size_t mark = outlook_mark_end(r, s, sentence, at, doc->plan_year, md);
     if (mark) {
         size_t found, len;
         if (!bg_words_find(&r->present, s, mark, at, &found, &len, NULL))
@@ -303,6 +377,14 @@ static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t
     size_t at = end + bg_words_at(&r->q_after, s, n, end, NULL);
     if (at >= n || break_at(s, n, at, true))
         return false;
+    /* 从3.5万亿元增加到5.18万亿元: a base the verb starts from */
+    if (bg_words_at(&r->verbs, s, n, at, NULL))
+        return false;
+    /* 分别增长8.1%和9.5%: the next figure of a list, not a counted noun */
+    static const char *const joins[] = {"和", "及", "与", "或"};
+    for (size_t i = 0; i < sizeof joins / sizeof *joins; i++)
+        if (starts_with(s, n, at, joins[i]) && at + 3 < n && s[at + 3] >= '0' && s[at + 3] <= '9')
+            return false;
     size_t clause_end = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, at);
     if (clause_end > at + MODIFIER_LOOKAHEAD_BYTES)
         clause_end = at + MODIFIER_LOOKAHEAD_BYTES;
@@ -314,6 +396,349 @@ static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t
     }
     return false;
 }
+
+/* ---- objects ------------------------------------------------------------- */
+
+/* The objects of the rows of one phrase, for a clause that only says
+ * 增长9.8% after the figure that names it and for a 分别 list whose
+ * subjects stand in the clauses before it. */
+enum { PHRASE_OBJECTS = 32 };
+
+typedef struct phrase_memory {
+    size_t sentence; /* the phrase the objects belong to */
+    char *objects[PHRASE_OBJECTS];
+    size_t count;
+    size_t list_mark, list_base; /* the 分别 of the current list, count before its first figure */
+} phrase_memory;
+
+static void memory_clear(phrase_memory *m, size_t sentence)
+{
+    for (size_t i = 0; i < m->count; i++)
+        free(m->objects[i]);
+    m->count = 0;
+    m->sentence = sentence;
+    m->list_mark = (size_t)-1;
+}
+
+static void memory_push(phrase_memory *m, const char *object)
+{
+    if (m->count < PHRASE_OBJECTS && object && *object) {
+        char *copy = strdup(object);
+        if (copy)
+            m->objects[m->count++] = copy;
+    }
+}
+
+static const char *memory_last(const phrase_memory *m)
+{
+    return m->count ? m->objects[m->count - 1] : NULL;
+}
+
+/* A year phrase at s[at] (2017年的, 到2027年, 二〇一〇年底): a date, never
+ * part of what is counted. Its length, or 0. */
+static size_t year_phrase_at(const char *s, size_t n, size_t at)
+{
+    size_t p = at;
+    static const char *const leads[] = {"截至", "到", "从", "至", "在"};
+    for (size_t i = 0; i < sizeof leads / sizeof *leads; i++)
+        if (starts_with(s, n, p, leads[i])) {
+            p += strlen(leads[i]);
+            break;
+        }
+    size_t digits = 0;
+    while (digits < 4 && p < n && s[p] >= '0' && s[p] <= '9')
+        p++, digits++;
+    if (digits == 0) {
+        static const char *const numerals[] = {"〇", "○", "零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        for (bool more = true; more && digits < 4;) {
+            more = false;
+            for (size_t i = 0; i < sizeof numerals / sizeof *numerals; i++)
+                if (starts_with(s, n, p, numerals[i])) {
+                    p += strlen(numerals[i]);
+                    digits++;
+                    more = true;
+                    break;
+                }
+        }
+    }
+    if (digits != 4 || !starts_with(s, n, p, "年"))
+        return 0;
+    p += strlen("年");
+    static const char *const tails[] = {"的", "底", "末", "以来", "全年"};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+        if (starts_with(s, n, p, tails[i])) {
+            p += strlen(tails[i]);
+            break;
+        }
+    return p - at;
+}
+
+/* A year phrase that ends at s[end] (全区生产总值从2012年的|1.3万亿元): its
+ * length, or 0. */
+static size_t year_phrase_ending_at(const char *s, size_t from, size_t end)
+{
+    static const char *const tails[] = {"年的", "年底", "年末", "年"};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t w = strlen(tails[i]);
+        if (end < from + w + 4 || memcmp(s + end - w, tails[i], w) != 0)
+            continue;
+        size_t p = end - w;
+        if (!has_digit(s, p - 4, p - 3) || !has_digit(s, p - 1, p))
+            return 0;
+        for (size_t k = 1; k <= 4; k++)
+            if (!has_digit(s, p - k, p - k + 1))
+                return 0;
+        p -= 4;
+        if (p >= from + 3 && (!memcmp(s + p - 3, "比", 3) || !memcmp(s + p - 3, "较", 3)))
+            return 0; /* 比2005年: the base of a comparison, part of what is counted */
+        static const char *const leads[] = {"从", "到", "至", "在"};
+        for (size_t k = 0; k < sizeof leads / sizeof *leads; k++)
+            if (p >= from + 3 && !memcmp(s + p - 3, leads[k], 3)) {
+                p -= 3;
+                break;
+            }
+        return end - p;
+    }
+    return 0;
+}
+
+/* Trims an object span: blanks, fillers (上述, 年均, 要), year phrases. */
+static void trim_object(const bg_commitments_rules *r, const char *s, size_t *start, size_t *end)
+{
+    for (;;) {
+        *start = skip_space(s, *end, *start);
+        size_t len = bg_words_at(&r->aspirations, s, *end, *start, NULL);
+        if (!len)
+            len = bg_words_at(&r->fillers_before, s, *end, *start, NULL);
+        if (!len)
+            len = year_phrase_at(s, *end, *start);
+        if (!len || *start + len > *end)
+            break;
+        *start += len;
+    }
+    for (;;) {
+        while (*end > *start && (s[*end - 1] == ' ' || s[*end - 1] == '\t'))
+            (*end)--;
+        size_t len = bg_words_ending_at(&r->fillers_after, s, *start, *end, NULL);
+        if (!len)
+            len = year_phrase_ending_at(s, *start, *end);
+        if (!len)
+            break;
+        *end -= len;
+    }
+    if (*end < *start)
+        *end = *start;
+}
+
+/* 城镇/农村 and their kin: one side of a 城乡 pair. */
+static bool is_side(const char *part)
+{
+    static const char *const sides[] = {"城镇", "农村", "城市", "农民", "农牧民"};
+    for (size_t i = 0; i < sizeof sides / sizeof *sides; i++)
+        if (!strcmp(part, sides[i]))
+            return true;
+    return false;
+}
+
+/* The object of the figure q when it stands in a list after 分别 (城镇和农村
+ * 居民人均可支配收入分别增长8.1%和9.6%, 化学需氧量、氨氮…分别下降3.5%、3.2%…):
+ * the subject of the same rank, else the object of the row of that rank
+ * before the list in its phrase; NULL when it is no list or cannot be told. */
+static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const bg_quantity *q, size_t sentence,
+                         phrase_memory *mem)
+{
+    const char *s = doc->text->text;
+    size_t n = doc->text->length;
+    size_t mark = 0, len, from = sentence, found;
+    bool listed = false;
+    while (bg_words_find(&r->pair_marks, s, from, q->start, &found, &len, NULL)) {
+        listed = true; /* the last 分别 before the figure */
+        mark = found;
+        from = found + len;
+    }
+    if (!listed)
+        return NULL;
+    if (mem->list_mark != mark) {
+        mem->list_mark = mark;
+        mem->list_base = mem->count;
+    }
+    /* the figures of the list: up to the clause's comma or semicolon */
+    static const char *const ends[] = {"，", ",", "；", ";", "。", "\n"};
+    size_t list_end = from;
+    for (; list_end < n; list_end++) {
+        bool end = false;
+        for (size_t i = 0; i < sizeof ends / sizeof *ends && !end; i++)
+            end = starts_with(s, n, list_end, ends[i]);
+        if (end)
+            break;
+    }
+    size_t count = 0, index = 0;
+    for (size_t p = from; p < list_end;) {
+        bg_quantity f;
+        if ((p == from || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
+            bg_quantity_at(&r->units, &r->range_seps, s, list_end, p, &f) && f.unit) {
+            if (f.start < q->start)
+                index++;
+            count++;
+            p = f.end;
+        } else {
+            p++;
+        }
+    }
+    if (count < 2 || index >= count)
+        return NULL;
+    /* the subjects: back from 分别 to the clause's comma */
+    size_t start = mark;
+    while (start > sentence) {
+        bool end = false;
+        for (size_t i = 0; i < 4 && !end; i++)
+            end = start >= strlen(ends[i]) && starts_with(s, n, start - strlen(ends[i]), ends[i]);
+        if (end || (start >= 3 && (starts_with(s, n, start - 3, "：") || s[start - 1] == ':')))
+            break;
+        start--;
+    }
+    while (start < mark && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start++;
+    size_t end = mark;
+    trim_object(r, s, &start, &end);
+    /* split at 、 和 及 与 */
+    size_t parts[PHRASE_OBJECTS][2], part_count = 0, part = start;
+    for (size_t p = start; p <= end && part_count < PHRASE_OBJECTS;) {
+        size_t w = 0;
+        if (p == end)
+            w = 1;
+        else if (starts_with(s, end, p, "、") || starts_with(s, end, p, "和") || starts_with(s, end, p, "及") ||
+                 starts_with(s, end, p, "与"))
+            w = 3;
+        if (w) {
+            if (p > part)
+                parts[part_count][0] = part, parts[part_count++][1] = p;
+            part = p + w;
+            p += w;
+        } else {
+            p++;
+        }
+    }
+    if (part_count == count) {
+        char *object = bg_text_quote(doc->text, parts[index][0], parts[index][1]);
+        char *last = bg_text_quote(doc->text, parts[count - 1][0], parts[count - 1][1]);
+        if (object && last && is_side(object) && strlen(last) > strlen("城镇")) {
+            /* 城镇、农村居民人均可支配收入: the first side shares the rest */
+            const char *rest = last + (strncmp(last, "农牧民", strlen("农牧民")) ? strlen("城镇") : strlen("农牧民"));
+            size_t size = strlen(object) + strlen(rest) + 1;
+            char *whole = malloc(size);
+            if (whole)
+                snprintf(whole, size, "%s%s", object, rest);
+            free(object);
+            object = whole;
+        }
+        free(last);
+        return object;
+    }
+    if (part_count == 1 && count == 2) {
+        char *subject = bg_text_quote(doc->text, parts[0][0], parts[0][1]);
+        if (subject && !strncmp(subject, "城乡", strlen("城乡")) && strlen(subject) > strlen("城乡")) {
+            /* 城乡居民人均可支配收入分别达到40238元、18143元 */
+            size_t size = strlen(subject) + 1;
+            char *side = malloc(size);
+            if (side)
+                snprintf(side, size, "%s%s", index == 0 ? "城镇" : "农村", subject + strlen("城乡"));
+            free(subject);
+            return side;
+        }
+        free(subject);
+        return NULL;
+    }
+    if (part_count == 0 && mem->sentence == sentence && mem->list_base >= count) {
+        /* 城镇…40393元，农村…19373元，分别增长8.9%和10.7% */
+        const char *object = mem->objects[mem->list_base - count + index];
+        return object ? strdup(object) : NULL;
+    }
+    return NULL;
+}
+
+/* Where the first figure with its unit (not a year) starts in s[from, to);
+ * `to` when there is none. */
+static size_t quantity_in(const bg_commitments_rules *r, const char *s, size_t from, size_t to)
+{
+    for (size_t p = from; p < to; p++) {
+        bg_quantity f;
+        if (s[p] >= '0' && s[p] <= '9' && (p == from || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
+            bg_quantity_at(&r->units, &r->range_seps, s, to, p, &f) && f.unit)
+            return p;
+    }
+    return to;
+}
+
+/* The verb and the object of the figure q whose clause starts at `clause`
+ * (before: the length of a qualifier before the figure). The object is
+ * malloc'ed ("" when none); NULL on no memory. */
+static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const bg_quantity *q, size_t clause,
+                       size_t before, size_t sentence, phrase_memory *mem, size_t *verb_start, size_t *verb_end)
+{
+    const char *s = doc->text->text;
+    size_t n = doc->text->length;
+    /* 新建改扩建中小学、幼儿园12所: a list of names before the figure is one
+     * object */
+    while (clause >= 3 && starts_with(s, n, clause - 3, "、")) {
+        size_t previous = bg_break_before(doc->breaks, BG_SPAN_CLAUSE, clause - 3);
+        if (previous >= clause - 3 || clause - previous > OBJECT_LIST_MAX_BYTES || has_digit(s, previous, clause))
+            break;
+        clause = previous;
+    }
+    /* verb: the last one before the figure in its clause; object: what lies
+     * between */
+    *verb_start = *verb_end = 0;
+    for (size_t v = clause; v < q->start; v++) {
+        size_t len = bg_words_at(&r->noun_words, s, q->start, v, NULL);
+        if (len) { /* 增加值, 保障性住房, 营造林: no verb inside */
+            v += len - 1;
+            continue;
+        }
+        len = bg_words_at(&r->verbs, s, q->start, v, NULL);
+        if (len) {
+            *verb_start = v;
+            *verb_end = v + len;
+            v += len - 1;
+        }
+    }
+    size_t start = *verb_end > *verb_start ? *verb_end : clause;
+    size_t end = q->start - before;
+    trim_object(r, s, &start, &end);
+    if (*verb_end > *verb_start && end <= start) {
+        /* 技改投资增长25%: the object stands before the verb */
+        start = clause;
+        end = *verb_start;
+        trim_object(r, s, &start, &end);
+        size_t figure = quantity_in(r, s, start, end);
+        if (figure < end) {
+            /* 全省生产总值从3.5万亿元增加到…: up to the clause's other figure */
+            end = figure;
+            trim_object(r, s, &start, &end);
+        }
+    }
+    if (end > start && s[start] >= '0' && s[start] <= '9' && end >= start + 3 &&
+        (starts_with(s, end, end - 3, "和") || starts_with(s, end, end - 3, "、") || starts_with(s, end, end - 3, "及")))
+        end = start; /* 增长8.1%和9.5%: the list's first figure, no object */
+    char *listed = list_object(r, doc, q, sentence, mem);
+    if (listed)
+        return listed;
+    if (end <= start && !q->unit->base[0]) {
+        /* 解决20万农村人口饮水安全问题: a bare 万 or 亿 counts what follows */
+        size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, q->end);
+        size_t limit = q->end + OBJECT_AFTER_MAX_BYTES < stop ? q->end + OBJECT_AFTER_MAX_BYTES : stop;
+        while (limit > q->end && ((unsigned char)s[limit] & 0xC0) == 0x80)
+            limit--;
+        start = q->end;
+        end = limit;
+    } else if (end <= start && memory_last(mem)) {
+        /* 财政总收入51.2亿元，增长9.8%: the clause before names it */
+        return strdup(memory_last(mem));
+    }
+    return end > start ? bg_text_quote(doc->text, start, end) : strdup("");
+}
+
+/* ---- the table ------------------------------------------------------------ */
 
 long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
 {
@@ -330,9 +755,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         return -1;
     long rows = 0;
     size_t pi = 0;
-    /* the previous row's sentence and object, for a clause that only says
-     * 增长9.8% after the figure that names it */
-    size_t last_sentence = (size_t)-1, last_object_start = 0, last_object_end = 0;
+    phrase_memory memory = {.sentence = (size_t)-1, .list_mark = (size_t)-1};
     for (size_t p = 0; p < n;) {
         if (bg_budget_exceeded())
             break;
@@ -378,9 +801,6 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             qt_start = q.start - before;
             qt_end = q.start;
         }
-        /* verb: the last one before the figure in its clause; object: what lies
-         * between */
-        size_t verb_start = 0, verb_end = 0;
         if (q.start > clause + VERB_LOOKBACK_BYTES) {
             clause = q.start - VERB_LOOKBACK_BYTES;
             while (clause < q.start && ((unsigned char)s[clause] & 0xC0) == 0x80)
@@ -393,72 +813,26 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             p = q.end;
             continue;
         }
-        for (size_t v = clause; v < q.start; v++) {
-            size_t len = bg_words_at(&r->noun_words, s, q.start, v, NULL);
-            if (len) { /* 增加值, 保障性住房, 营造林: no verb inside */
-                v += len - 1;
-                continue;
-            }
-            len = bg_words_at(&r->verbs, s, q.start, v, NULL);
-            if (len) {
-                verb_start = v;
-                verb_end = v + len;
-                v += len - 1;
-            }
-        }
-        size_t object_start = verb_end > verb_start ? verb_end : clause;
-        size_t object_end = q.start - before;
-        if (verb_end > verb_start && skip_space(s, object_end, object_start) >= object_end) {
-            /* 技改投资增长25%: the object stands before the verb */
-            object_start = clause;
-            object_end = verb_start;
-        }
-        for (;;) {
-            object_start = skip_space(s, object_end, object_start);
-            size_t len = bg_words_at(&r->aspirations, s, object_end, object_start, NULL);
-            if (!len)
-                len = bg_words_at(&r->fillers_before, s, object_end, object_start, NULL);
-            if (!len)
-                break;
-            object_start += len;
-        }
-        for (;;) {
-            while (object_end > object_start && (s[object_end - 1] == ' ' || s[object_end - 1] == '\t'))
-                object_end--;
-            size_t len = bg_words_ending_at(&r->fillers_after, s, object_start, object_end, NULL);
-            if (!len)
-                break;
-            object_end -= len;
-        }
-        if (object_end <= object_start && !q.unit->base[0]) {
-            /* 解决20万农村人口饮水安全问题: a bare 万 or 亿 counts what follows */
-            size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, q.end);
-            size_t limit = q.end + OBJECT_AFTER_MAX_BYTES < stop ? q.end + OBJECT_AFTER_MAX_BYTES : stop;
-            while (limit > q.end && ((unsigned char)s[limit] & 0xC0) == 0x80)
-                limit--;
-            object_start = q.end;
-            object_end = limit;
-        } else if (object_end <= object_start && sentence == last_sentence && last_object_end > last_object_start) {
-            /* 财政总收入51.2亿元，增长9.8%: the clause before names it */
-            object_start = last_object_start;
-            object_end = last_object_end;
-        }
-        if (object_end > object_start) {
-            last_object_start = object_start;
-            last_object_end = object_end;
-        }
-        last_sentence = sentence;
-        bg_cell *row = bg_rowset_add(out, table);
-        if (!row)
+        if (sentence != memory.sentence)
+            memory_clear(&memory, sentence);
+        size_t verb_start, verb_end;
+        char *object = object_of(r, doc, &q, clause, before, sentence, &memory, &verb_start, &verb_end);
+        if (!object)
             goto nomem;
+        memory_push(&memory, object);
+        bg_cell *row = bg_rowset_add(out, table);
+        if (!row) {
+            free(object);
+            goto nomem;
+        }
         rows++;
         bool ok = set_text(out, row, "doc_id", doc_id);
         set_number(row, "seq", (double)rows, true);
         ok = ok && set_text(out, row, "part", part_of(r, doc, q.start, md));
         ok = ok && set_text(out, row, "section", outline ? bg_outline_section_at(outline, q.start) : NULL);
         ok = ok && set_quote(out, row, "verb", text, verb_start, verb_end);
-        ok = ok &&
-             set_quote(out, row, "object", text, object_start, object_end > object_start ? object_end : object_start);
+        ok = ok && set_text(out, row, "object", object);
+        free(object);
         set_number(row, "value", q.value, false);
         if (q.has_max)
             set_number(row, "value_max", q.value_max, false);
@@ -475,9 +849,11 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             goto nomem;
         p = after ? q.end + after : q.end;
     }
+    memory_clear(&memory, 0);
     pcre2_match_data_free(md);
     return rows;
 nomem:
+    memory_clear(&memory, 0);
     pcre2_match_data_free(md);
     return -1;
 }
