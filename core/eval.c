@@ -4,6 +4,7 @@
  * all documents; a document with no gold targets must yield none). */
 #include "eval.h"
 
+#include "extract/rules.h"
 #include "hash.h"
 #include "paths.h"
 #include "source/decode.h"
@@ -153,7 +154,12 @@ static void score_targets(eval_state *e, const char *key, const cJSON *gold, bg_
                 continue;
             e->field_total[f]++;
             const bg_cell *c = cell(set, &e->t, e->t.targets, match, target_fields[f]);
-            if (gold_field_is(c, want)) {
+            /* a unit as the gold writes it (个百分点) is the unit the column
+             * reports for it (pp) */
+            const char *unit = !strcmp(target_fields[f], "unit") && cJSON_IsString(want)
+                                   ? bg_targets_unit_name(e->rules->targets, want->valuestring)
+                                   : NULL;
+            if (unit ? text_is(c, unit) : gold_field_is(c, want)) {
                 e->field_correct[f]++;
             } else {
                 say(e, "  %s: target %s: %s is '", key, str(g, "indicator"), target_fields[f]);

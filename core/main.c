@@ -46,8 +46,9 @@ static void usage(FILE *out)
           "  extract  [--cleaned] FILE...\n"
           "           print the tables of ad-hoc files as JSON on stdout; --cleaned: the text\n"
           "           the rules read instead (decoded, cleaned, one paragraph per line)\n"
-          "  eval     --gold FILE [-c FILE] [--docs DIR] [--min-precision P] [--min-recall R]\n"
-          "           [--min-field F] [--verbose]   score extraction against hand-checked gold\n"
+          "  eval     --gold FILE [--gold FILE...] [-c FILE] [--docs DIR] [--min-precision P]\n"
+          "           [--min-recall R] [--min-field F] [--verbose]\n"
+          "           score extraction against hand-checked gold, each file and all together\n"
           "\n"
           "options:\n"
           "  -c, --config FILE   the job config (default: baogao.json)\n"
@@ -97,6 +98,8 @@ typedef struct cli {
     bool log_json;
     bool no_progress;
     const char *gold;
+    const char *golds[32]; /* every --gold, in order */
+    size_t gold_count;
     const char *docs;
     double min_precision, min_recall, min_field;
     bool eval_verbose;
@@ -377,26 +380,43 @@ static int command_eval(const cli *o)
         bg_config_free(c);
         return BG_EXIT_USAGE;
     }
-    char *docs = NULL;
-    if (o->docs)
-        docs = strdup(o->docs);
-    else if (c->source_count && c->sources[0].path && !c->sources[0].is_glob)
-        docs = strdup(c->sources[0].path);
-    else
-        docs = bg_dirname(o->gold);
-    if (!docs) {
-        bg_error_log("out of memory");
-        bg_rules_free(rules);
-        bg_config_free(c);
-        return BG_EXIT_USAGE;
-    }
     bg_eval_thresholds th = {.min_precision = o->min_precision,
                              .min_recall = o->min_recall,
                              .min_field = o->min_field,
                              .verbose = o->eval_verbose};
-    int passed = 0;
+    int all_passed = 1;
+    bg_eval_score total = {0};
+    bg_error e = BG_E_OK;
     char msg[1024];
-    bg_error e = bg_eval_run(rules, o->gold, docs, &th, stdout, &passed, msg, sizeof msg);
+    char *docs = NULL;
+    for (size_t g = 0; g < o->gold_count && e == BG_E_OK; g++) {
+        const char *gold = o->golds[g];
+        /* documents without a text of their own: --docs, else the job's
+         * first source folder, else the gold file's folder */
+        free(docs);
+        if (o->docs)
+            docs = strdup(o->docs);
+        else if (c->source_count && c->sources[0].path && !c->sources[0].is_glob)
+            docs = strdup(c->sources[0].path);
+        else
+            docs = bg_dirname(gold);
+        if (!docs) {
+            e = bg_fail(msg, sizeof msg, BG_E_NOMEM, "out of memory");
+            break;
+        }
+        if (o->gold_count > 1)
+            printf("%s== %s\n", g ? "\n" : "", gold);
+        int passed = 0;
+        bg_eval_score score;
+        e = bg_eval_run_scored(rules, gold, docs, &th, stdout, &passed, &score, msg, sizeof msg);
+        if (e == BG_E_OK) {
+            bg_eval_score_add(&total, &score);
+            all_passed = all_passed && passed;
+        }
+    }
+    if (e == BG_E_OK && o->gold_count > 1)
+        bg_eval_print_total(&total, o->gold_count, stdout);
+    int passed = all_passed;
     free(docs);
     bg_rules_free(rules);
     bg_config_free(c);
@@ -465,7 +485,13 @@ int main(int argc, char **argv)
         case OPT_VERSION:
             printf("baogao %s (exporter ABI %d.%d)\n", BAOGAO_VERSION, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR);
             return BG_EXIT_OK;
-        case OPT_GOLD: o.gold = optarg; break;
+        case OPT_GOLD:
+            if (o.gold_count == sizeof o.golds / sizeof *o.golds) {
+                fprintf(stderr, "baogao: at most %zu --gold files\n", sizeof o.golds / sizeof *o.golds);
+                return BG_EXIT_USAGE;
+            }
+            o.gold = o.golds[o.gold_count++] = optarg;
+            break;
         case OPT_DOCS: o.docs = optarg; break;
         case OPT_MIN_P:
         case OPT_MIN_R:

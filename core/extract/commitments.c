@@ -756,6 +756,11 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
     long rows = 0;
     size_t pi = 0;
     phrase_memory memory = {.sentence = (size_t)-1, .list_mark = (size_t)-1};
+    /* the qualifier word before the previous figure and where that figure ends */
+    struct listed {
+        const char *cls;
+        size_t end, qt_start, qt_end;
+    } listed_before = {NULL, 0, 0, 0};
     for (size_t p = 0; p < n;) {
         if (bg_budget_exceeded())
             break;
@@ -800,7 +805,15 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             cls = r->q_before.cls[before_index];
             qt_start = q.start - before;
             qt_end = q.start;
+        } else if (listed_before.cls && q.start == listed_before.end + strlen("、") &&
+                   starts_with(s, n, listed_before.end, "、")) {
+            /* 跨越2万亿元、2.5万亿元两个台阶: one word before a list of figures */
+            cls = listed_before.cls;
+            qt_start = listed_before.qt_start;
+            qt_end = listed_before.qt_end;
         }
+        listed_before = (struct listed){before || (listed_before.cls && cls == listed_before.cls) ? cls : NULL,
+                                        q.end + after, qt_start, qt_end};
         if (q.start > clause + VERB_LOOKBACK_BYTES) {
             clause = q.start - VERB_LOOKBACK_BYTES;
             while (clause < q.start && ((unsigned char)s[clause] & 0xC0) == 0x80)

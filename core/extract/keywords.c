@@ -21,24 +21,6 @@ struct bg_keywords_rules {
     size_t count;
 };
 
-/* The built-in dictionary; config/rules/gov_work_report.json ships the same. */
-static const char *const default_terms[][2] = {
-    {"高质量发展", "发展理念"}, {"新发展理念", "发展理念"}, {"新发展格局", "发展理念"}, {"共同富裕", "发展理念"},
-    {"乡村振兴", "农业农村"},   {"农业", "农业农村"},       {"粮食安全", "农业农村"},   {"招商引资", "产业"},
-    {"专精特新", "产业"},       {"产业链", "产业"},         {"供应链", "产业"},         {"实体经济", "产业"},
-    {"先进制造业", "产业"},     {"制造业", "产业"},         {"现代服务业", "产业"},     {"民营经济", "产业"},
-    {"园区", "产业"},           {"项目", "产业"},           {"数字化", "科技"},         {"数字经济", "科技"},
-    {"科技创新", "科技"},       {"创新", "科技"},           {"人才", "科技"},           {"新基建", "科技"},
-    {"智能制造", "科技"},       {"营商环境", "改革开放"},   {"改革", "改革开放"},       {"开放", "改革开放"},
-    {"放管服", "改革开放"},     {"双碳", "生态"},           {"碳达峰", "生态"},         {"碳中和", "生态"},
-    {"绿色", "生态"},           {"生态环境", "生态"},       {"污染防治", "生态"},       {"城市更新", "区域"},
-    {"新型城镇化", "区域"},     {"一体化", "区域"},         {"民生", "民生"},           {"就业", "民生"},
-    {"教育", "民生"},           {"医疗", "民生"},           {"养老", "民生"},           {"住房", "民生"},
-    {"社会保障", "民生"},       {"文化", "民生"},           {"旅游", "民生"},           {"消费", "需求"},
-    {"投资", "需求"},           {"疫情", "治理"},           {"安全生产", "治理"},       {"防范化解", "治理"},
-    {"法治政府", "治理"},
-};
-
 static bool add_term(bg_keywords_rules *r, const char *term, const char *category)
 {
     keyword *grown = realloc(r->terms, (r->count + 1) * sizeof *grown);
@@ -106,8 +88,8 @@ bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, b
             i++;
         }
     } else {
-        for (size_t i = 0; ok && i < sizeof default_terms / sizeof *default_terms; i++)
-            ok = add_term(r, default_terms[i][0], default_terms[i][1]);
+        bg_problems_add(p, "%s: keywords: missing (an array of {\"term\", \"category\"}, [] for none)", file);
+        ok = false;
     }
     if (!ok) {
         bg_keywords_rules_free(r);

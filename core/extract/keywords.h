@@ -12,8 +12,8 @@
 
 typedef struct bg_keywords_rules bg_keywords_rules;
 
-/* "keywords": [{"term": "高质量发展", "category": "发展理念"}, …]; the built-in
- * dictionary when rules_root is NULL or has no such key. NULL on a problem. */
+/* "keywords": [{"term": "高质量发展", "category": "发展理念"}, …], required
+ * (the rules file is the one dictionary). NULL on a problem. */
 bg_keywords_rules *bg_keywords_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_keywords_rules_free(bg_keywords_rules *r);
 size_t bg_keywords_count(const bg_keywords_rules *r);

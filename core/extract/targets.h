@@ -18,6 +18,9 @@ typedef struct bg_targets_rules bg_targets_rules;
 
 bg_targets_rules *bg_targets_rules_load(const cJSON *rules_root, const char *rules_file, bg_problems *problems);
 void bg_targets_rules_free(bg_targets_rules *r);
+/* The name the unit column reports for a unit as written (pp for 个百分点),
+ * or NULL when `written` is no unit of the rules. */
+const char *bg_targets_unit_name(const bg_targets_rules *r, const char *written);
 
 /* This year's main-targets passages of a document, in text order (at most
  * max): each lead-in that opens one (not a five-year, 2035 or last year's)

@@ -20,43 +20,6 @@
 #include <strings.h>
 #include <xxhash.h>
 
-/* Chrome of the sample pages (a report-archive site) and of Chinese
- * government and newspaper pages. Used when the rules have no
- * "boilerplate" key; config/rules/gov_work_report.json ships the same list.
- * Matched against the folded, trimmed line, so one pattern covers full- and
- * half-width punctuation. */
-static const char *const default_boilerplate[] = {
-    "^导航菜单$",
-    "^本文仅代表作者观点",
-    "^本文地址\\s*:",
-    "^收藏此文",
-    "打赏(本站|方法)",
-    "^[•·\\s]*(支付宝|微信)(扫描|扫码)?打赏",
-    "^如果本文对你有所?帮助",
-    "^留言与评论",
-    "^验证码\\s*:?$",
-    "^网站地图$",
-    "(pp电子|电子娱乐|真人娱乐|百家乐|娱乐城|棋牌游戏)",
-    "^(当前位置|您的位置|您现在的位置|所在位置)\\s*:",
-    "^首页\\s*(>|»|>>)",
-    "字号\\s*:?\\s*[\\[【]?\\s*大\\s*[\\]】]?\\s*[\\[【]?\\s*中\\s*[\\]】]?\\s*"
-    "[\\[【]?\\s*小",
-    "^([\\[【]?\\s*(打印(本页|此页)?|关闭(窗口|本页)?|分享到\\s*:?|返回顶部|"
-    "收藏本页|我要纠错|纠错)\\s*[\\]】]?\\s*)+$",
-    "^分享到\\s*:",
-    "^(责任编辑|美术编辑|编辑|校对|审核|审校|来源|信息来源|文章来源|发布时间|"
-    "发布日期|发布机构|浏览次数|点击数|作者)\\s*[:/]",
-    "^本版(制图|编辑|责编)",
-    "^(上一篇|下一篇)\\s*:",
-    "(^Copyright|^版权所有|ICP备\\d*号)",
-    /* page furniture of PDF conversions: — 3 —, - 12 -, 第 3 页 共 20 页, 3/20 */
-    "^[-—–―─~_\\s]*\\d{1,3}[-—–―─~_\\s]*$",
-    "^第\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*(共\\s*\\d{1,4}\\s*页)?$",
-    "^共\\s*\\d{1,4}\\s*页\\s*[,/、]?\\s*第\\s*\\d{1,4}\\s*页$",
-    "^\\d{1,4}\\s*/\\s*\\d{1,4}$",
-    "^(?i)page\\s*\\d{1,4}(\\s*of\\s*\\d{1,4})?$",
-};
-
 typedef struct bg_pattern {
     pcre2_code *code;
 } bg_pattern;
@@ -122,9 +85,10 @@ bg_clean_rules *bg_clean_rules_load(const cJSON *rules_root, const char *rules_f
         char where[512];
         snprintf(where, sizeof where, "%s: boilerplate", rules_file ? rules_file : "rules");
         ok = add_pattern_array(r, list, where, p);
-    } else {
-        for (size_t i = 0; i < sizeof default_boilerplate / sizeof *default_boilerplate; i++)
-            ok = add_pattern(r, default_boilerplate[i], "default boilerplate", i, p) && ok;
+    } else if (rules_root) {
+        bg_problems_add(p, "%s: boilerplate: missing (an array of PCRE2 patterns, [] for none)",
+                        rules_file ? rules_file : "rules");
+        ok = false;
     }
     if (extra_patterns)
         ok = add_pattern_array(r, extra_patterns, extra_json_path ? extra_json_path : "extract.boilerplate", p) && ok;

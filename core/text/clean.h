@@ -38,7 +38,8 @@ enum { BG_TEXT_INDEX_STRIDE = 64 };
 
 typedef struct bg_clean_rules bg_clean_rules;
 
-/* Compiles the boilerplate patterns: rules_root's "boilerplate" array plus
+/* Compiles the boilerplate patterns: rules_root's "boilerplate" array
+ * (required when rules_root is given; none when it is NULL) plus
  * extra_patterns (the job's extract.boilerplate, may be NULL). Problems name
  * rules_file or extra_json_path with the array index and the pcre2 error
  * offset. Returns NULL when there was any problem (or no memory). */

@@ -48,14 +48,15 @@ static void test_counts(void **state)
     cJSON_Delete(root);
 }
 
-static void test_defaults_and_errors(void **state)
+static void test_required_and_errors(void **state)
 {
     (void)state;
     bg_problems p = {0};
-    bg_keywords_rules *r = bg_keywords_rules_load(NULL, "rules.json", &p);
-    assert_non_null(r);
-    assert_true(bg_keywords_count(r) >= 40);
-    bg_keywords_rules_free(r);
+    /* no built-in dictionary: the key is required */
+    assert_null(bg_keywords_rules_load(NULL, "rules.json", &p));
+    assert_int_equal(p.count, 1);
+    assert_non_null(strstr(p.items[0], "keywords: missing"));
+    bg_problems_free(&p);
     cJSON *root = cJSON_Parse("{\"keywords\": [{\"term\": \"绿色\", \"category\": \"生态\"},"
                               "{\"term\": \"绿色\", \"category\": \"生态\"}, {\"term\": \"\"}]}");
     assert_null(bg_keywords_rules_load(root, "rules.json", &p));
@@ -70,7 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_defaults_and_errors),
+        cmocka_unit_test(test_required_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

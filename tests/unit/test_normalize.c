@@ -4,6 +4,8 @@
  * page furniture, layout spaces, full stops written as '.', boilerplate
  * patterns and their compile errors. The samples' boilerplate is in test_extract_samples. */
 #include "text/clean.h"
+
+#include <cjson/cJSON.h>
 #include "text/utf8.h"
 
 #include <setjmp.h>
@@ -11,8 +13,30 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define SRC BG_TEST_SOURCE_DIR
+
+/* The boilerplate of the shipped rules file (there are no built-in ones). */
+static bg_clean_rules *shipped_rules(void)
+{
+    FILE *f = fopen(SRC "/config/rules/gov_work_report.json", "rb");
+    assert_non_null(f);
+    static char bytes[1 << 20];
+    size_t n = fread(bytes, 1, sizeof bytes - 1, f);
+    fclose(f);
+    bytes[n] = '\0';
+    cJSON *root = cJSON_Parse(bytes);
+    assert_non_null(root);
+    bg_problems p = {0};
+    bg_clean_rules *r = bg_clean_rules_load(root, "rules.json", NULL, NULL, &p);
+    assert_int_equal(p.count, 0);
+    assert_non_null(r);
+    cJSON_Delete(root);
+    return r;
+}
 
 static bg_text clean(const bg_clean_rules *r, const char *s)
 {
@@ -130,13 +154,10 @@ static void test_paragraph_shapes(void **state)
     bg_text_free(&t);
 }
 
-static void test_boilerplate_defaults(void **state)
+static void test_boilerplate_shipped(void **state)
 {
     (void)state;
-    bg_problems p = {0};
-    bg_clean_rules *r = bg_clean_rules_load(NULL, "rules.json", NULL, NULL, &p);
-    assert_non_null(r);
-    assert_int_equal(p.count, 0);
+    bg_clean_rules *r = shipped_rules();
     bg_text t = clean(r, "导航菜单\n当前位置：首页 > 政务公开 > 政府工作报告\n【字号：大 中 "
                          "小】 【打印】 【关闭窗口】\n"
                          "2023年政府工作报告\n  "
@@ -216,9 +237,7 @@ static void test_join_hard_wraps(void **state)
 static void test_page_furniture(void **state)
 {
     (void)state;
-    bg_problems p = {0};
-    bg_clean_rules *r = bg_clean_rules_load(NULL, "rules.json", NULL, NULL, &p);
-    assert_non_null(r);
+    bg_clean_rules *r = shipped_rules();
     bg_text t = clean(r, "政府工作报告\n各位代表:现在,我代表市人民政府向大会报告政府工作,请予审议。主要预期目\n"
                          "— 3 —\n\f政府工作报告\n\n标是:地区生产总值增长6%,工业增加值增长\n\n- 12 -\n\f\n8%,"
                          "完成投资185亿\n第 3 页 共 20 页\n元。\n  4  \n3/20\nPage 7 of 9\n政府工作报告\n下一段。");
@@ -274,7 +293,7 @@ static void test_boilerplate_configured(void **state)
     assert_non_null(r);
     /* full-width colon in the source, half-width in the pattern's world */
     bg_text t = clean(r, "广告：买房\n正文。\n扫码关注我们\n导航菜单\n");
-    assert_string_equal(t.text, "正文。\n导航菜单\n"); /* the rules' list replaces the defaults */
+    assert_string_equal(t.text, "正文。\n导航菜单\n"); /* the rules' list is the whole list */
     bg_text_free(&t);
     bg_clean_rules_free(r);
     cJSON_Delete(root);
@@ -293,6 +312,13 @@ static void test_boilerplate_compile_error(void **state)
     assert_non_null(strstr(p.items[0], "offset 9"));
     bg_problems_free(&p);
     cJSON_Delete(extra);
+    /* a rules file without the key: no built-in list to fall back on */
+    cJSON *root = cJSON_Parse("{}");
+    assert_null(bg_clean_rules_load(root, "rules.json", NULL, NULL, &p));
+    assert_int_equal(p.count, 1);
+    assert_non_null(strstr(p.items[0], "boilerplate: missing"));
+    bg_problems_free(&p);
+    cJSON_Delete(root);
 }
 
 int main(void)
@@ -303,7 +329,7 @@ int main(void)
         cmocka_unit_test(test_join_inside_sentence),
         cmocka_unit_test(test_no_join),
         cmocka_unit_test(test_paragraph_shapes),
-        cmocka_unit_test(test_boilerplate_defaults),
+        cmocka_unit_test(test_boilerplate_shipped),
         cmocka_unit_test(test_join_hard_wraps),
         cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_layout_spaces),
