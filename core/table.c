@@ -60,6 +60,7 @@ static const bg_column targets_columns[] = {
     {"indicator_label", T, "指标名称", "the indicator's name in the ruleset (地区生产总值 for gdp); empty for other",
      0},
     {"direction", T, "方向", "rise or fall (下降, 降低, 减少, 削减 …), for growth, level and change targets", 0},
+    {"value_text", T, "目标原文", "the target as written after its subject: 增长6.5%左右, 下降3%以上, 控制在5.5%以内", 0},
 };
 
 static const bg_column commitments_columns[] = {

@@ -938,6 +938,7 @@ typedef struct target {
     size_t ref_start, ref_end;
     size_t asp_start, asp_end;
     size_t clause_start, clause_end;
+    size_t written_start, written_end; /* the figure as written: 下降3%以上 */
 } target;
 
 /* Removes the line breaks (and the blanks around them) a PDF's layout put
@@ -996,6 +997,11 @@ static void emit(sink *k, const passage *ps, const target *t)
     ok = ok && set_text(k, row, s, "reference", ref);
     ok = ok && set_text(k, row, s, "aspiration", asp);
     ok = ok && set_text(k, row, s, "direction", t->direction);
+    if (t->written_end > t->written_start) {
+        char *written = join_lines(quote(ps, t->written_start, t->written_end));
+        ok = ok && written && set_text(k, row, s, "value_text", written);
+        free(written);
+    }
     ok = ok && set_text(k, row, s, "sentence", sentence);
     set_integer(row, s, "offset", (long long)bg_text_char_offset(ps->text, ps->map[t->clause_start]));
     if (!ok)
@@ -1031,7 +1037,6 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
                         const figure *shared_qualifier, bool subject_grows, target *t)
 {
     (void)r;
-    (void)ps;
     const bg_quantity *q = &v->q;
     const char *unit = q->unit ? q->unit->name : "";
     bool percent = strcmp(unit, "%") == 0;
@@ -1082,6 +1087,15 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
         t->asp_start = m->asp_start;
         t->asp_end = m->asp_end;
     }
+    /* as written: from the subject's end (增长, 下降, 控制在 …) to the figure's
+     * qualifier; a later figure of a list (…8%和9%) from its own start */
+    t->written_end = qv == v && v->qual_end > q->end ? v->qual_end : q->end;
+    t->written_start = t->ind_end <= q->start ? t->ind_end : q->start;
+    for (size_t p = t->written_start; p < q->start; p++)
+        if (ps->c[p] >= '0' && ps->c[p] <= '9') {
+            t->written_start = q->start;
+            break;
+        }
 }
 
 static bool ends_with_growth(const bg_targets_rules *r, const char *c, size_t start, size_t end)

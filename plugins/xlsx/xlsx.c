@@ -103,6 +103,7 @@ typedef struct xlsx_target {
     double value, value_max;
     bool has_value, has_value_max, percent;
     char *qualifier;
+    char *written; /* value_text: the target as written (下降3%以上), or NULL */
     int64_t plan_year;
     bool has_plan_year;
 } xlsx_target;
@@ -136,6 +137,7 @@ typedef struct xlsx_state {
     int doc_col[4];    /* doc_id, region, level, plan_year */
     int target_col[8]; /* doc_id, indicator, indicator_text, kind, value, value_max, unit, qualifier */
     int target_plan_year_col;
+    int target_written_col; /* value_text, -1 when absent */
     int target_label_col; /* indicator_label, when the host has it */
     xlsx_doc *docs;
     size_t doc_count, doc_capacity;
@@ -530,6 +532,9 @@ static bg_status capture_target(xlsx_state *s, const bg_cell *cells)
     }
     t->percent = col[6] >= 0 && same_text(&cells[col[6]], "%");
     t->qualifier = col[7] >= 0 ? cell_dup(s, &cells[col[7]]) : NULL;
+    t->written = s->target_written_col >= 0 && cells[s->target_written_col].type == BG_TYPE_TEXT
+                     ? cell_dup(s, &cells[s->target_written_col])
+                     : NULL;
     if (s->target_plan_year_col >= 0 && cells[s->target_plan_year_col].type == BG_TYPE_INTEGER) {
         t->plan_year = cells[s->target_plan_year_col].as.integer;
         t->has_plan_year = true;
@@ -651,6 +656,7 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
         for (int i = 0; i < 8; i++)
             s->target_col[i] = column_index(t, names[i]);
         s->target_plan_year_col = column_index(t, "plan_year");
+        s->target_written_col = column_index(t, "value_text");
         s->target_label_col = column_index(t, "indicator_label");
     }
     return BG_OK;
@@ -1191,8 +1197,9 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         for (size_t i = 0; i < s->indicator_count && !has_gdp; i++)
             has_gdp = strcmp(s->indicators[i].key, "gdp") == 0;
         snprintf(line, sizeof line,
-                 "Sheet '%s': one row per document, one column per growth indicator (value in %%), its "
-                 "qualifier mark in the next column%s",
+                 "Sheet '%s': one row per document, one column per growth indicator (the signed value in "
+                 "%%: a decline is negative), the target as written (增长6.5%%左右, 下降3%%以上) in the next "
+                 "column%s",
                  matrix_sheet,
                  has_gdp && s->doc_count ? "; chart of GDP growth targets on its right."
                                          : " (no GDP growth target, so no chart).");
@@ -1458,7 +1465,12 @@ static bg_status write_matrix_rows(xlsx_state *s, lxw_worksheet *ws, const char 
             if (t->has_value)
                 LXW_TRY(s, worksheet_write_number(ws, row, col, t->value, t->percent ? s->f_percent : NULL), sheet, row,
                         "value");
-            qualifier_mark(t, mark, sizeof mark);
+            /* the target as written (下降3%以上) beside its signed value (−3),
+             * else the qualifier's mark */
+            if (t->written && *t->written)
+                snprintf(mark, sizeof mark, "%s", t->written);
+            else
+                qualifier_mark(t, mark, sizeof mark);
             if (*mark)
                 LXW_TRY(s, worksheet_write_string(ws, row, col + 1, mark, NULL), sheet, row, "qualifier");
         }
@@ -1687,6 +1699,7 @@ static void free_state(xlsx_state *s)
     for (size_t i = 0; i < s->target_count; i++) {
         free(s->targets[i].doc_id);
         free(s->targets[i].qualifier);
+        free(s->targets[i].written);
     }
     free(s->targets);
     for (size_t i = 0; i < s->indicator_count; i++) {

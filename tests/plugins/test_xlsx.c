@@ -338,7 +338,7 @@ static void test_targets_sheet_frame(void **state)
     assert_non_null(targets);
     assert_non_null(
         strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:Q5\"/>"));
+    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:R5\"/>"));
     assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"A1:A5\" numberStoredAsText=\"1\"/>"));
     /* Widths from content: the sentence column (N) fits its longest value,
      * 居民收入增长与经济增长同步, 13 CJK characters counted double, plus one. */

@@ -261,6 +261,24 @@ static void test_pp_decline(void **state)
                "exact", "");
 }
 
+/* The target as written beside its signed value: what the XLSX shows. */
+static void test_value_text(void **state)
+{
+    (void)state;
+    extracted e;
+    extract("主要预期目标是：单位地区生产总值能耗下降3%以上，城镇调查失业率控制在5.5%以内，城乡居民人均可支配收入分别增长7%"
+            "和8%。",
+            0, &e);
+    assert_int_equal(e.count, 4);
+    assert_true(cell(&e, 0, "value")->as.real == -3);
+    assert_string_equal(text_of(&e, 0, "qualifier"), "at_most");
+    assert_string_equal(text_of(&e, 0, "value_text"), "下降3%以上");
+    assert_string_equal(text_of(&e, 1, "value_text"), "控制在5.5%以内");
+    assert_string_equal(text_of(&e, 2, "value_text"), "分别增长7%");
+    assert_string_equal(text_of(&e, 3, "value_text"), "8%");
+    release(&e);
+}
+
 static void test_below_city_average(void **state)
 {
     (void)state;
@@ -671,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_aspiration_column),
         cmocka_unit_test(test_jun_without_list),
         cmocka_unit_test(test_pp_decline),
+        cmocka_unit_test(test_value_text),
         cmocka_unit_test(test_below_city_average),
         cmocka_unit_test(test_above_growth),
         cmocka_unit_test(test_not_more_than),
