@@ -939,6 +939,7 @@ typedef struct target {
     size_t asp_start, asp_end;
     size_t clause_start, clause_end;
     size_t written_start, written_end; /* the figure as written: 下降3%以上 */
+    bool chinese_count;                /* a count in Chinese numerals: 三个, 两个 */
 } target;
 
 /* Removes the line breaks (and the blanks around them) a PDF's layout put
@@ -965,6 +966,10 @@ static char *join_lines(char *s)
 static void emit(sink *k, const passage *ps, const target *t)
 {
     if (k->nomem)
+        return;
+    /* 坚持三个原则, 用好两个市场: a count in words of something no indicator
+     * names is a slogan, not a target */
+    if (t->chinese_count && !strcmp(t->indicator, "other"))
         return;
     const bg_table_schema *s = bg_builtin_table(BG_TABLE_TARGETS);
     bg_cell *row = bg_rowset_add(k->out, k->table);
@@ -1055,6 +1060,7 @@ static void read_figure(const bg_targets_rules *r, const passage *ps, const mark
         t->kind = "level";
     }
     t->has_value = true;
+    t->chinese_count = q->chinese && !percent;
     t->value = negative ? -q->value : q->value;
     t->has_max = q->has_max;
     t->value_max = negative ? -q->value_max : q->value_max;

@@ -261,6 +261,47 @@ static void test_pp_decline(void **state)
                "exact", "");
 }
 
+static void expect_rows(const char *utf8, const char *const *want, size_t count);
+
+/* The phrasings real reports use that the issue of 2026-12 lists, one by
+ * one, in full-width punctuation as most reports have them. */
+static void test_real_report_phrasings(void **state)
+{
+    (void)state;
+    expect_one("今年的主要预期目标是：地区生产总值按增长6%安排。", "gdp", "growth", 6, "%", "exact", "");
+    expect_one("主要预期目标是：地区生产总值预期增长目标7%左右。", "gdp", "growth", 7, "%", "about", "左右");
+    expect_one("主要预期目标是：地方财政收入超8亿。", "local_general_budget_revenue", "level", 8, "亿", "above", "超");
+    expect_one("主要预期目标是：一般公共预算收入在上年基数（3.2亿元）的基础上增长9%。", "general_budget_revenue",
+               "growth", 9, "%", "exact", "");
+    expect_one("主要预期目标是：粮食产量保持在1.2万亿斤以上。", "grain_output", "level", 1.2, "万亿斤", "at_least",
+               "以上");
+    expect_one("主要预期目标是：农村贫困人口减少800万以上。", "rural_poor_population", "change", -800, "万",
+               "at_most", "以上");
+    expect_one("主要预期目标是：居民消费价格涨幅不高于上年。", "cpi", "relation", 0, "", "at_most", "不高于");
+    expect_one("主要预期目标是：[2]地区生产总值增长6%。", "gdp", "growth", 6, "%", "exact", "");
+    static const char *const range[] = {"gdp growth 5.5 range %"};
+    expect_rows("主要预期目标是：地区生产总值增长5.5-6%。", range, 1);
+    static const char *const cut[] = {"cod_emissions growth -5 exact %", "so2_emissions growth -2.3 exact %"};
+    expect_rows("主要预期目标是：化学需氧量、二氧化硫排放量分别削减5%和2.3%。", cut, 2);
+    static const char *const above[] = {"industrial_value_added relation", "fixed_asset_investment relation"};
+    expect_rows("主要预期目标是：工业增加值、固定资产投资等主要指标增速均高于全省平均水平。", above, 2);
+    /* counts of tasks and slogans, last year's targets quoted in the review,
+     * five-year and 年均 goals: no targets */
+    static const char *const none[] = {
+        "主要预期目标是：坚持三个原则，用好两个市场，重点做好以下几个方面工作。",
+        "主要预期目标是：地区生产总值年均增长7%，到2035年人均地区生产总值翻一番。",
+        "过去一年，全市地区生产总值增长6.8%（年初目标7%左右），未完成10%的预期目标。",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        extracted e;
+        extract(none[i], 0, &e);
+        if (e.count)
+            dump(&e);
+        assert_int_equal(e.count, 0);
+        release(&e);
+    }
+}
+
 /* The target as written beside its signed value: what the XLSX shows. */
 static void test_value_text(void **state)
 {
@@ -690,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_jun_without_list),
         cmocka_unit_test(test_pp_decline),
         cmocka_unit_test(test_value_text),
+        cmocka_unit_test(test_real_report_phrasings),
         cmocka_unit_test(test_below_city_average),
         cmocka_unit_test(test_above_growth),
         cmocka_unit_test(test_not_more_than),
