@@ -26,6 +26,7 @@ struct bg_commitments_rules {
     bg_words fillers_before, fillers_after; /* not part of an object: 上述, 年均, 要 */
     bg_words present;                        /* 今年, 全年: this year after all */
     bg_words pair_marks;                     /* 分别: a pair of figures follows */
+    bg_words not_objects;                    /* 台阶, 大关: after a figure, no object */
     pcre2_code **outlook, **skip_clauses;
     size_t outlook_count, skip_clause_count;
     bg_targets_rules *targets; /* to find the targets passage */
@@ -81,6 +82,9 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         ok = bg_words_load_array(&r->pair_marks, cJSON_GetObjectItemCaseSensitive(c, "pair_marks"), f,
                                  "commitments.pair_marks", problems) &&
              ok;
+        ok = bg_words_load_array(&r->not_objects, cJSON_GetObjectItemCaseSensitive(c, "not_objects"), f,
+                                 "commitments.not_objects", problems) &&
+             ok;
         ok = bg_words_load_array(&r->noun_words, cJSON_GetObjectItemCaseSensitive(c, "noun_words"), f,
                                  "commitments.noun_words", problems) &&
              ok;
@@ -110,7 +114,7 @@ void bg_commitments_rules_free(bg_commitments_rules *r)
     bg_units_free(&r->units);
     bg_words *lists[] = {&r->q_after,          &r->q_before,       &r->range_seps,     &r->aspirations,
                          &r->verbs,            &r->skip_units_after, &r->review_markers, &r->noun_words,
-                         &r->fillers_before,   &r->fillers_after,  &r->present,        &r->pair_marks};
+                         &r->fillers_before,   &r->fillers_after,  &r->present,        &r->pair_marks, &r->not_objects};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     bg_patterns_free(r->outlook, r->outlook_count);
@@ -686,6 +690,26 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
             break;
         clause = previous;
     }
+    /* 建设“幸福屋场”100个, 完成生产总值（GDP）365.8亿元: a quote or a bracket
+     * right before the figure belongs to its clause */
+    static const char *const closers[][2] = {{"”", "“"}, {"）", "（"}, {")", "("}, {"》", "《"}};
+    for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
+        size_t w = strlen(closers[i][0]);
+        if (clause < w || !starts_with(s, n, clause - w, closers[i][0]))
+            continue;
+        size_t open = clause - w;
+        size_t ow = strlen(closers[i][1]);
+        while (open >= ow && clause - open < OBJECT_LIST_MAX_BYTES && !starts_with(s, n, open - ow, closers[i][1]))
+            open--;
+        if (open < ow || !starts_with(s, n, open - ow, closers[i][1]))
+            break;
+        size_t previous = bg_break_before(doc->breaks, BG_SPAN_CLAUSE, open - ow);
+        if (previous < open - ow && open - ow - previous <= OBJECT_LIST_MAX_BYTES && !has_digit(s, previous, open - ow))
+            clause = previous;
+        else
+            clause = open - ow;
+        break;
+    }
     /* verb: the last one before the figure in its clause; object: what lies
      * between */
     *verb_start = *verb_end = 0;
@@ -712,9 +736,21 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
         trim_object(r, s, &start, &end);
         size_t figure = quantity_in(r, s, start, end);
         if (figure < end) {
-            /* 全省生产总值从3.5万亿元增加到…: up to the clause's other figure */
-            end = figure;
-            trim_object(r, s, &start, &end);
+            /* 全省生产总值从3.5万亿元增加到…: up to the clause's other figure;
+             * 500万元以上固定资产投资增长15.8%: what follows it */
+            size_t before_start = start, before_end = figure;
+            trim_object(r, s, &before_start, &before_end);
+            if (before_end > before_start) {
+                start = before_start;
+                end = before_end;
+            } else {
+                bg_quantity inner;
+                size_t after_inner = bg_quantity_at(&r->units, &r->range_seps, s, end, figure, &inner) ? inner.end
+                                                                                                       : figure;
+                after_inner += bg_words_at(&r->q_after, s, end, after_inner, NULL);
+                start = after_inner;
+                trim_object(r, s, &start, &end);
+            }
         }
     }
     if (end > start && s[start] >= '0' && s[start] <= '9' && end >= start + 3 &&
@@ -723,6 +759,26 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
     char *listed = list_object(r, doc, q, sentence, mem);
     if (listed)
         return listed;
+    if (end <= start && q->unit->base[0]) {
+        /* 142个贫困村全部出列, 引进2个以上高层次人才团队: the noun after the
+         * figure is what it counts */
+        size_t at = q->end + bg_words_at(&r->q_after, s, n, q->end, NULL);
+        if (starts_with(s, n, at, "的"))
+            at += strlen("的");
+        size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, at);
+        size_t limit = at + OBJECT_AFTER_MAX_BYTES < stop ? at + OBJECT_AFTER_MAX_BYTES : stop;
+        size_t p = at;
+        while (p < limit && !has_digit(s, p, p + 1) && !bg_words_at(&r->verbs, s, limit, p, NULL) &&
+               !bg_words_at(&r->fillers_before, s, limit, p, NULL) && !bg_words_at(&r->fillers_after, s, limit, p, NULL))
+            p++;
+        while (p > at && ((unsigned char)s[p] & 0xC0) == 0x80)
+            p--;
+        /* …but not the level it reaches (5万亿元台阶, 万亿元大关) */
+        if (p > at && (unsigned char)s[at] >= 0x80 && !bg_words_ending_at(&r->not_objects, s, at, p, NULL)) {
+            start = at;
+            end = p;
+        }
+    }
     if (end <= start && !q->unit->base[0]) {
         /* 解决20万农村人口饮水安全问题: a bare 万 or 亿 counts what follows */
         size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, q->end);
@@ -820,7 +876,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
                 clause++;
         }
         if (in_short_quote(s, n, clause, q.start, q.end) ||
-            bg_patterns_search(r->skip_clauses, r->skip_clause_count, s, clause, q.start, md)) {
+            bg_patterns_search(r->skip_clauses, r->skip_clause_count, s, clause, q.end, md)) {
             /* a slogan (“三个1亿人”), a result weighed against its target
              * (比年初预期目标高1.5个百分点): no commitment */
             p = q.end;

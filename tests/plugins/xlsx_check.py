@@ -34,7 +34,7 @@ def main(path):
 
     matrix = wb["Targets matrix"]
     rows = list(matrix.iter_rows(values_only=True))
-    assert rows[0][:6] == ("文档编号", "地区", "行政级别", "计划年份", "地区生产总值", "地区生产总值 限定"), rows[0]
+    assert rows[0][:6] == ("文档编号", "地区", "行政级别", "计划年份", "地区生产总值", "地区生产总值 目标原文"), rows[0]
     assert rows[1][:6] == ("00000000000000a1", "株洲市芦淞区", "district", 2022, 8.5, "≥"), rows[1]
     assert rows[2][:6] == ("00000000000000b2", "澧县", "county", 2022, -4.2, "≥"), rows[2]
     assert len(matrix._charts) == 1, "one chart beside the matrix"

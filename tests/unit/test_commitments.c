@@ -206,6 +206,41 @@ static void test_targets_passage_excluded(void **state)
     release(&r);
 }
 
+/* The noise a blind judge found: an institute's number, filler objects,
+ * counts whose noun follows them, a growth clause after its figure, the
+ * sides of a 分别 pair, a date as object. */
+static void test_objects_as_judged(void **state)
+{
+    (void)state;
+    run r;
+    extract("支持331厂、608所加强中小航空发动机研制。", &r);
+    assert_int_equal(r.count, 0);
+    release(&r);
+    extract("75个贫困县全部摘帽，7262个贫困村全部退出。", &r);
+    assert_int_equal(r.count, 2);
+    assert_true(text_is(cell(&r, 0, "object"), "贫困县"));
+    assert_true(text_is(cell(&r, 1, "object"), "贫困村"));
+    release(&r);
+    extract("财政总收入51.2亿元，增长9.8%。", &r);
+    assert_int_equal(r.count, 2);
+    assert_true(text_is(cell(&r, 1, "object"), "财政总收入"));
+    release(&r);
+    extract("城镇和农村居民人均可支配收入分别增长8.1%和9.6%。", &r);
+    assert_int_equal(r.count, 2);
+    assert_true(text_is(cell(&r, 0, "object"), "城镇居民人均可支配收入"));
+    assert_true(text_is(cell(&r, 1, "object"), "农村居民人均可支配收入"));
+    release(&r);
+    extract("全区生产总值从2012年的1.3万亿元增加到2017年的2.04万亿元。", &r);
+    assert_int_equal(r.count, 2);
+    assert_true(text_is(cell(&r, 0, "object"), "全区生产总值"));
+    assert_true(text_is(cell(&r, 1, "object"), "全区生产总值"));
+    release(&r);
+    extract("着力引进高层次人才团队5个。", &r);
+    assert_int_equal(r.count, 1);
+    assert_true(text_is(cell(&r, 0, "object"), "高层次人才团队"));
+    release(&r);
+}
+
 static void test_structure_counts_skipped(void **state)
 {
     (void)state;
@@ -258,7 +293,7 @@ int main(void)
         cmocka_unit_test(test_seed_must_find),           cmocka_unit_test(test_review_part),
         cmocka_unit_test(test_qualifiers_and_base),      cmocka_unit_test(test_chinese_count),
         cmocka_unit_test(test_targets_passage_excluded), cmocka_unit_test(test_structure_counts_skipped),
-        cmocka_unit_test(test_modifiers_and_bullets),    cmocka_unit_test(test_sentence_splitting),
+        cmocka_unit_test(test_modifiers_and_bullets),    cmocka_unit_test(test_sentence_splitting), cmocka_unit_test(test_objects_as_judged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
