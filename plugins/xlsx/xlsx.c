@@ -1526,12 +1526,12 @@ static bg_status write_matrix(xlsx_state *s, lxw_worksheet *ws, const char *shee
         char text[512], mark_text[512], comment[512];
         header_text(s, ind->key, ind->text, text, sizeof text);
         if (s->header == HEADER_NAME)
-            snprintf(mark_text, sizeof mark_text, "%s_qualifier", ind->key);
+            snprintf(mark_text, sizeof mark_text, "%s_as_written", ind->key);
         else
-            snprintf(mark_text, sizeof mark_text, "%s 限定", ind->text && *ind->text ? ind->text : ind->key);
+            snprintf(mark_text, sizeof mark_text, "%s 目标原文", ind->text && *ind->text ? ind->text : ind->key);
         snprintf(comment, sizeof comment,
-                 "indicator %s (first worded \"%s\"): growth target; the next column is its "
-                 "qualifier",
+                 "indicator %s (first worded \"%s\"): growth target, signed (a decline is negative); the "
+                 "next column is the target as written (下降3%%以上)",
                  ind->key, ind->text ? ind->text : ind->key);
         unsigned width = text_width(text, strlen(text)) + 3;
         unsigned mark_width = text_width(mark_text, strlen(mark_text)) + 3;
