@@ -64,36 +64,35 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         bg_problems_add(problems, "%s: commitments: expected an object", f);
         ok = false;
     } else {
-        ok = bg_words_load_array(&r->verbs, cJSON_GetObjectItemCaseSensitive(c, "verbs"), f, "commitments.verbs",
-                                 problems) &&
-             ok;
-        ok = bg_words_load_array(&r->skip_units_after, cJSON_GetObjectItemCaseSensitive(c, "skip_units_after"), f,
-                                 "commitments.skip_units_after", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->review_markers, cJSON_GetObjectItemCaseSensitive(c, "review_markers"), f,
-                                 "commitments.review_markers", problems) &&
-             ok;
+        /* the word lists: "key" or "object.key" under commitments */
+        const struct {
+            bg_words *words;
+            const char *key;
+        } lists[] = {{&r->verbs, "verbs"},
+                     {&r->skip_units_after, "skip_units_after"},
+                     {&r->review_markers, "review_markers"},
+                     {&r->present, "present_markers"},
+                     {&r->pair_marks, "pair_marks"},
+                     {&r->not_objects, "not_objects"},
+                     {&r->noun_words, "noun_words"},
+                     {&r->fillers_before, "object_fillers.before"},
+                     {&r->fillers_after, "object_fillers.after"}};
+        for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+            char key[64], path[96];
+            snprintf(key, sizeof key, "%s", lists[i].key);
+            char *dot = strchr(key, '.');
+            const cJSON *at = c;
+            if (dot) {
+                *dot = '\0';
+                at = cJSON_GetObjectItemCaseSensitive(c, key);
+            }
+            snprintf(path, sizeof path, "commitments.%s", lists[i].key);
+            ok = bg_words_load_array(lists[i].words, cJSON_GetObjectItemCaseSensitive(at, dot ? dot + 1 : key), f,
+                                     path, problems) &&
+                 ok;
+        }
         ok = bg_patterns_load(&r->outlook, &r->outlook_count, cJSON_GetObjectItemCaseSensitive(c, "outlook_markers"), f,
                               "commitments.outlook_markers", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->present, cJSON_GetObjectItemCaseSensitive(c, "present_markers"), f,
-                                 "commitments.present_markers", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->pair_marks, cJSON_GetObjectItemCaseSensitive(c, "pair_marks"), f,
-                                 "commitments.pair_marks", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->not_objects, cJSON_GetObjectItemCaseSensitive(c, "not_objects"), f,
-                                 "commitments.not_objects", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->noun_words, cJSON_GetObjectItemCaseSensitive(c, "noun_words"), f,
-                                 "commitments.noun_words", problems) &&
-             ok;
-        const cJSON *fillers = cJSON_GetObjectItemCaseSensitive(c, "object_fillers");
-        ok = bg_words_load_array(&r->fillers_before, cJSON_GetObjectItemCaseSensitive(fillers, "before"), f,
-                                 "commitments.object_fillers.before", problems) &&
-             ok;
-        ok = bg_words_load_array(&r->fillers_after, cJSON_GetObjectItemCaseSensitive(fillers, "after"), f,
-                                 "commitments.object_fillers.after", problems) &&
              ok;
         ok = bg_patterns_load(&r->skip_clauses, &r->skip_clause_count,
                               cJSON_GetObjectItemCaseSensitive(c, "skip_clauses"), f, "commitments.skip_clauses",
@@ -155,7 +154,8 @@ enum {
     VERB_LOOKBACK_BYTES = 180,
     MODIFIER_LOOKAHEAD_BYTES = 120,
     OBJECT_AFTER_MAX_BYTES = 36,
-    OBJECT_LIST_MAX_BYTES = 60
+    OBJECT_LIST_MAX_BYTES = 60,
+    LIST_MAX_BYTES = 480
 };
 
 static size_t skip_space(const char *s, size_t n, size_t at)
@@ -553,7 +553,12 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
 {
     const char *s = doc->text->text;
     size_t n = doc->text->length;
-    size_t mark = 0, len, from = sentence, found;
+    /* a list and its subjects stand close to the figure: the looks are
+     * bounded, so a phrase without punctuation costs linear time */
+    size_t lowest = q->start > sentence + LIST_MAX_BYTES ? q->start - LIST_MAX_BYTES : sentence;
+    while (lowest < q->start && ((unsigned char)s[lowest] & 0xC0) == 0x80)
+        lowest++;
+    size_t mark = 0, len, from = lowest, found;
     bool listed = false;
     while (bg_words_find(&r->pair_marks, s, from, q->start, &found, &len, NULL)) {
         listed = true; /* the last 分别 before the figure */
@@ -568,8 +573,8 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
     }
     /* the figures of the list: up to the clause's comma or semicolon */
     static const char *const ends[] = {"，", ",", "；", ";", "。", "\n"};
-    size_t list_end = from;
-    for (; list_end < n; list_end++) {
+    size_t list_end = from, list_limit = from + LIST_MAX_BYTES < n ? from + LIST_MAX_BYTES : n;
+    for (; list_end < list_limit; list_end++) {
         bool end = false;
         for (size_t i = 0; i < sizeof ends / sizeof *ends && !end; i++)
             end = starts_with(s, n, list_end, ends[i]);
@@ -593,7 +598,7 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
         return NULL;
     /* the subjects: back from 分别 to the clause's comma */
     size_t start = mark;
-    while (start > sentence) {
+    while (start > lowest) {
         bool end = false;
         for (size_t i = 0; i < 4 && !end; i++)
             end = start >= strlen(ends[i]) && starts_with(s, n, start - strlen(ends[i]), ends[i]);
@@ -684,7 +689,7 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
     size_t n = doc->text->length;
     /* 新建改扩建中小学、幼儿园12所: a list of names before the figure is one
      * object */
-    while (clause >= 3 && starts_with(s, n, clause - 3, "、")) {
+    while (clause >= 3 && starts_with(s, n, clause - 3, "、") && q->start - clause < VERB_LOOKBACK_BYTES) {
         size_t previous = bg_break_before(doc->breaks, BG_SPAN_CLAUSE, clause - 3);
         if (previous >= clause - 3 || clause - previous > OBJECT_LIST_MAX_BYTES || has_digit(s, previous, clause))
             break;

@@ -412,8 +412,13 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
         current = markers[i].part;
     }
     out->parts[out->part_count++] = (bg_part_span){start, t->length, current};
-    for (size_t i = 0; i < out->heading_count; i++)
+    long top = -1;
+    for (size_t i = 0; i < out->heading_count; i++) {
         out->headings[i].part = bg_outline_part_at(out, out->headings[i].offset);
+        if (out->headings[i].level == 0)
+            top = (long)i;
+        out->headings[i].top = top;
+    }
     free(markers);
     return BG_E_OK;
 nomem:
@@ -441,7 +446,8 @@ const char *bg_outline_part_at(const bg_outline *outline, size_t offset)
     return offset < p->end || lo == outline->part_count ? p->part : outline->parts[outline->part_count - 1].part;
 }
 
-const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t offset, int level)
+/* How many headings start at or before offset (they are sorted). */
+static size_t headings_up_to(const bg_outline *outline, size_t offset)
 {
     size_t lo = 0, hi = outline->heading_count;
     while (lo < hi) {
@@ -451,6 +457,14 @@ const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t of
         else
             hi = mid;
     }
+    return lo;
+}
+
+const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t offset, int level)
+{
+    size_t lo = headings_up_to(outline, offset);
+    if (level == 0) /* linked at build time: no walk back over the (一)s */
+        return lo && outline->headings[lo - 1].top >= 0 ? &outline->headings[outline->headings[lo - 1].top] : NULL;
     while (lo-- > 0)
         if (outline->headings[lo].level == level)
             return &outline->headings[lo];
@@ -459,14 +473,7 @@ const bg_heading *bg_outline_heading_before(const bg_outline *outline, size_t of
 
 const char *bg_outline_section_at(const bg_outline *outline, size_t offset)
 {
-    size_t lo = 0, hi = outline->heading_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (outline->headings[mid].offset <= offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = headings_up_to(outline, offset);
     return lo ? outline->headings[lo - 1].title : NULL;
 }
 

@@ -18,6 +18,7 @@ typedef struct bg_heading {
     char *title;      /* without number or trailing 。, as written in the original */
     const char *part; /* "plan", "review" or "outlook": the part it stands in */
     const char *own_part; /* the part its own words name (二、今后五年的目标任务: outlook), or NULL */
+    long top;             /* index of the nearest level-0 heading at or before it, -1 when none */
 } bg_heading;
 
 typedef struct bg_part_span {

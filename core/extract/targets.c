@@ -1417,21 +1417,21 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
         part parts[MAX_VALUES];
         bool compound = false;
         size_t count = split_subjects(r, c, start, subj_end, parts, MAX_VALUES, true, &compound);
+        t.kind = "relation";
+        t.unit = "";
+        t.qualifier = cls;
+        t.qt_start = at;
+        t.qt_end = at + len;
+        t.ref_start = ref_start;
+        t.ref_end = ref_end;
+        t.asp_start = asp_start;
+        t.asp_end = asp_end;
         if (count >= 2) {
             for (size_t i = 0; i < count; i++) {
                 target u = t;
                 u.indicator = parts[i].key;
                 u.ind_start = compound ? start : parts[i].start;
                 u.ind_end = compound ? subj_end : parts[i].end;
-                u.kind = "relation";
-                u.unit = "";
-                u.qualifier = cls;
-                u.qt_start = at;
-                u.qt_end = at + len;
-                u.ref_start = ref_start;
-                u.ref_end = ref_end;
-                u.asp_start = asp_start;
-                u.asp_end = asp_end;
                 emit(k, ps, &u);
             }
             prev->key = parts[count - 1].key;
@@ -1444,15 +1444,6 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
             t.indicator = "other";
         t.ind_start = start;
         t.ind_end = subj_end;
-        t.kind = "relation";
-        t.unit = "";
-        t.qualifier = cls;
-        t.qt_start = at;
-        t.qt_end = at + len;
-        t.ref_start = ref_start;
-        t.ref_end = ref_end;
-        t.asp_start = asp_start;
-        t.asp_end = asp_end;
         emit(k, ps, &t);
         prev->key = t.indicator;
         prev->start = t.ind_start;

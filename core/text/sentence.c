@@ -124,10 +124,14 @@ void bg_span_at(const bg_breaks *b, bg_span_kind kind, size_t at, size_t *start,
         *end = bg_break_after(b, kind, at);
 }
 
-/* The character count of t->text[from, to). */
+/* The character count of t->text[from, to), counted no further than one
+ * past BG_QUOTE_MAX_CHARS: every use compares it with that bound, and a
+ * sentence of a megabyte quoted for each of its figures must not be counted
+ * whole each time. */
 static size_t chars(const bg_text *t, size_t from, size_t to)
 {
-    return bg_utf8_count(t->text + from, to - from);
+    size_t bytes = to - from, most = 4 * (BG_QUOTE_MAX_CHARS + 1);
+    return bg_utf8_count(t->text + from, bytes < most ? bytes : most);
 }
 
 /* Moves back over up to `count` characters from `at` (not before floor). */

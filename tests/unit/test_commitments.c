@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "read_json.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +23,6 @@ static cJSON *root, *seeds;
 static bg_commitments_rules *rules;
 static bg_targets_rules *targets; /* the passages commitments leave to the targets */
 
-static cJSON *read_json(const char *path)
-{
-    size_t size;
-    char *bytes = bg_read_file(path, &size);
-    cJSON *j = bytes ? cJSON_ParseWithLength(bytes, size) : NULL;
-    free(bytes);
-    return j;
-}
 
 static int setup(void **state)
 {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "read_json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +19,6 @@
 static cJSON *root, *seeds;
 static bg_lists_rules *rules;
 
-static cJSON *read_json(const char *path)
-{
-    size_t size;
-    char *bytes = bg_read_file(path, &size);
-    cJSON *j = bytes ? cJSON_ParseWithLength(bytes, size) : NULL;
-    free(bytes);
-    return j;
-}
 
 static int setup(void **state)
 {

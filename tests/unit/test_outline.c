@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "read_json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +21,7 @@
  * defaults). */
 static bg_outline_rules *shipped_rules(void)
 {
-    FILE *f = fopen(SRC "/config/rules/gov_work_report.json", "rb");
-    assert_non_null(f);
-    static char bytes[1 << 20];
-    size_t n = fread(bytes, 1, sizeof bytes - 1, f);
-    fclose(f);
-    bytes[n] = '\0';
-    cJSON *root = cJSON_Parse(bytes);
+    cJSON *root = read_json(SRC "/config/rules/gov_work_report.json");
     assert_non_null(root);
     bg_problems p = {0};
     bg_outline_rules *rules = bg_outline_rules_load(root, "rules.json", &p);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "read_json.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,34 +22,11 @@ static cJSON *rules_root;
 static cJSON *phrasings;
 static bg_targets_rules *rules;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)size + 1);
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    char *text = slurp(BG_TEST_SOURCE_DIR "/config/rules/gov_work_report.json");
-    rules_root = cJSON_Parse(text);
-    free(text);
-    text = slurp(BG_TEST_SOURCE_DIR "/tests/gold/phrasings.json");
-    phrasings = cJSON_Parse(text);
-    free(text);
+    rules_root = read_json(BG_TEST_SOURCE_DIR "/config/rules/gov_work_report.json");
+    phrasings = read_json(BG_TEST_SOURCE_DIR "/tests/gold/phrasings.json");
     bg_problems problems = {0};
     rules = bg_targets_rules_load(rules_root, "gov_work_report.json", &problems);
     for (size_t i = 0; i < problems.count; i++)
