@@ -5,6 +5,8 @@
  */
 #include "extract/commitments.h"
 
+#include "extract/lexicon.h"
+
 #include "budget.h"
 #include "extract/targets.h"
 #include "text/numbers.h"
@@ -106,14 +108,27 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
     return r;
 }
 
+/* every word list of the stage, for freeing and for the lexicon */
+#define COMMITMENTS_LISTS(r)                                                                                          \
+    {&(r)->q_after,        &(r)->q_before,      &(r)->range_seps, &(r)->aspirations, &(r)->verbs,                   \
+     &(r)->skip_units_after, &(r)->review_markers, &(r)->noun_words, &(r)->fillers_before, &(r)->fillers_after,     \
+     &(r)->present,        &(r)->pair_marks,    &(r)->not_objects}
+
+bool bg_commitments_rules_lexicon(bg_commitments_rules *r, bg_lexicon *lex)
+{
+    bg_words *lists[] = COMMITMENTS_LISTS(r);
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        if (!bg_lexicon_add(lex, lists[i]))
+            return false;
+    return true;
+}
+
 void bg_commitments_rules_free(bg_commitments_rules *r)
 {
     if (!r)
         return;
     bg_units_free(&r->units);
-    bg_words *lists[] = {&r->q_after,          &r->q_before,       &r->range_seps,     &r->aspirations,
-                         &r->verbs,            &r->skip_units_after, &r->review_markers, &r->noun_words,
-                         &r->fillers_before,   &r->fillers_after,  &r->present,        &r->pair_marks, &r->not_objects};
+    bg_words *lists[] = COMMITMENTS_LISTS(r);
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         bg_words_free(lists[i]);
     bg_patterns_free(r->outlook, r->outlook_count);
@@ -264,7 +279,7 @@ static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, siz
     const char *s = text->text;
     const bg_outline *outline = doc->outline;
     size_t line = skip_space(s, text->length, bg_break_before(doc->breaks, BG_SPAN_LINE, at));
-    if (bg_words_at(&r->review_markers, s, text->length, line, NULL))
+    if (bg_lex_at(&doc->words, &r->review_markers, line, text->length, NULL))
         return "review";
     size_t sentence = bg_break_before(doc->breaks, BG_SPAN_SENTENCE, at);
     if (at > sentence + PERIOD_LOOKBACK_BYTES) {
@@ -278,7 +293,7 @@ static const char *part_of(const bg_commitments_rules *r, const bg_doc *doc, siz
     size_t mark = outlook_mark_end(r, s, sentence, at, doc->plan_year, md);
     if (mark) {
         size_t found, len;
-        if (!bg_words_find(&r->present, s, mark, at, &found, &len, NULL))
+        if (!bg_lex_find(&doc->words, &r->present, mark, at, &found, &len, NULL))
             return "outlook";
     }
     const char *part = outline ? bg_outline_part_at(outline, at) : NULL;
@@ -378,11 +393,11 @@ static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t
 {
     const char *s = doc->text->text;
     size_t n = doc->text->length;
-    size_t at = end + bg_words_at(&r->q_after, s, n, end, NULL);
+    size_t at = end + bg_lex_at(&doc->words, &r->q_after, end, n, NULL);
     if (at >= n || break_at(s, n, at, true))
         return false;
     /* 从3.5万亿元增加到5.18万亿元: a base the verb starts from */
-    if (bg_words_at(&r->verbs, s, n, at, NULL))
+    if (bg_lex_at(&doc->words, &r->verbs, at, n, NULL))
         return false;
     /* 分别增长8.1%和9.5%: the next figure of a list, not a counted noun */
     static const char *const joins[] = {"和", "及", "与", "或"};
@@ -507,13 +522,14 @@ static size_t year_phrase_ending_at(const char *s, size_t from, size_t end)
 }
 
 /* Trims an object span: blanks, fillers (上述, 年均, 要), year phrases. */
-static void trim_object(const bg_commitments_rules *r, const char *s, size_t *start, size_t *end)
+static void trim_object(const bg_commitments_rules *r, const bg_mentions *words, size_t *start, size_t *end)
 {
+    const char *s = words->text;
     for (;;) {
         *start = skip_space(s, *end, *start);
-        size_t len = bg_words_at(&r->aspirations, s, *end, *start, NULL);
+        size_t len = bg_lex_at(words, &r->aspirations, *start, *end, NULL);
         if (!len)
-            len = bg_words_at(&r->fillers_before, s, *end, *start, NULL);
+            len = bg_lex_at(words, &r->fillers_before, *start, *end, NULL);
         if (!len)
             len = year_phrase_at(s, *end, *start);
         if (!len || *start + len > *end)
@@ -523,7 +539,7 @@ static void trim_object(const bg_commitments_rules *r, const char *s, size_t *st
     for (;;) {
         while (*end > *start && (s[*end - 1] == ' ' || s[*end - 1] == '\t'))
             (*end)--;
-        size_t len = bg_words_ending_at(&r->fillers_after, s, *start, *end, NULL);
+        size_t len = bg_lex_ending_at(words, &r->fillers_after, *start, *end, NULL);
         if (!len)
             len = year_phrase_ending_at(s, *start, *end);
         if (!len)
@@ -560,7 +576,7 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
         lowest++;
     size_t mark = 0, len, from = lowest, found;
     bool listed = false;
-    while (bg_words_find(&r->pair_marks, s, from, q->start, &found, &len, NULL)) {
+    while (bg_lex_find(&doc->words, &r->pair_marks, from, q->start, &found, &len, NULL)) {
         listed = true; /* the last 分别 before the figure */
         mark = found;
         from = found + len;
@@ -609,7 +625,7 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
     while (start < mark && ((unsigned char)s[start] & 0xC0) == 0x80)
         start++;
     size_t end = mark;
-    trim_object(r, s, &start, &end);
+    trim_object(r, &doc->words, &start, &end);
     /* split at 、 和 及 与 */
     size_t parts[PHRASE_OBJECTS][2], part_count = 0, part = start;
     for (size_t p = start; p <= end && part_count < PHRASE_OBJECTS;) {
@@ -719,12 +735,12 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
      * between */
     *verb_start = *verb_end = 0;
     for (size_t v = clause; v < q->start; v++) {
-        size_t len = bg_words_at(&r->noun_words, s, q->start, v, NULL);
+        size_t len = bg_lex_at(&doc->words, &r->noun_words, v, q->start, NULL);
         if (len) { /* 增加值, 保障性住房, 营造林: no verb inside */
             v += len - 1;
             continue;
         }
-        len = bg_words_at(&r->verbs, s, q->start, v, NULL);
+        len = bg_lex_at(&doc->words, &r->verbs, v, q->start, NULL);
         if (len) {
             *verb_start = v;
             *verb_end = v + len;
@@ -733,18 +749,18 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
     }
     size_t start = *verb_end > *verb_start ? *verb_end : clause;
     size_t end = q->start - before;
-    trim_object(r, s, &start, &end);
+    trim_object(r, &doc->words, &start, &end);
     if (*verb_end > *verb_start && end <= start) {
         /* 技改投资增长25%: the object stands before the verb */
         start = clause;
         end = *verb_start;
-        trim_object(r, s, &start, &end);
+        trim_object(r, &doc->words, &start, &end);
         size_t figure = quantity_in(r, s, start, end);
         if (figure < end) {
             /* 全省生产总值从3.5万亿元增加到…: up to the clause's other figure;
              * 500万元以上固定资产投资增长15.8%: what follows it */
             size_t before_start = start, before_end = figure;
-            trim_object(r, s, &before_start, &before_end);
+            trim_object(r, &doc->words, &before_start, &before_end);
             if (before_end > before_start) {
                 start = before_start;
                 end = before_end;
@@ -752,9 +768,9 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
                 bg_quantity inner;
                 size_t after_inner = bg_quantity_at(&r->units, &r->range_seps, s, end, figure, &inner) ? inner.end
                                                                                                        : figure;
-                after_inner += bg_words_at(&r->q_after, s, end, after_inner, NULL);
+                after_inner += bg_lex_at(&doc->words, &r->q_after, after_inner, end, NULL);
                 start = after_inner;
-                trim_object(r, s, &start, &end);
+                trim_object(r, &doc->words, &start, &end);
             }
         }
     }
@@ -767,19 +783,19 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
     if (end <= start && q->unit->base[0]) {
         /* 142个贫困村全部出列, 引进2个以上高层次人才团队: the noun after the
          * figure is what it counts */
-        size_t at = q->end + bg_words_at(&r->q_after, s, n, q->end, NULL);
+        size_t at = q->end + bg_lex_at(&doc->words, &r->q_after, q->end, n, NULL);
         if (starts_with(s, n, at, "的"))
             at += strlen("的");
         size_t stop = bg_break_after(doc->breaks, BG_SPAN_CLAUSE, at);
         size_t limit = at + OBJECT_AFTER_MAX_BYTES < stop ? at + OBJECT_AFTER_MAX_BYTES : stop;
         size_t p = at;
-        while (p < limit && !has_digit(s, p, p + 1) && !bg_words_at(&r->verbs, s, limit, p, NULL) &&
-               !bg_words_at(&r->fillers_before, s, limit, p, NULL) && !bg_words_at(&r->fillers_after, s, limit, p, NULL))
+        while (p < limit && !has_digit(s, p, p + 1) && !bg_lex_at(&doc->words, &r->verbs, p, limit, NULL) &&
+               !bg_lex_at(&doc->words, &r->fillers_before, p, limit, NULL) && !bg_lex_at(&doc->words, &r->fillers_after, p, limit, NULL))
             p++;
         while (p > at && ((unsigned char)s[p] & 0xC0) == 0x80)
             p--;
         /* …but not the level it reaches (5万亿元台阶, 万亿元大关) */
-        if (p > at && (unsigned char)s[at] >= 0x80 && !bg_words_ending_at(&r->not_objects, s, at, p, NULL)) {
+        if (p > at && (unsigned char)s[at] >= 0x80 && !bg_lex_ending_at(&doc->words, &r->not_objects, at, p, NULL)) {
             start = at;
             end = p;
         }
@@ -833,7 +849,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         }
         bg_quantity q;
         if (!bg_quantity_at(&r->units, &r->range_seps, s, n, p, &q) || !q.unit ||
-            bg_words_at(&r->skip_units_after, s, n, q.end, NULL)) {
+            bg_lex_at(&doc->words, &r->skip_units_after, q.end, n, NULL)) {
             p++;
             while (p < n && ((unsigned char)s[p] & 0xC0) == 0x80)
                 p++;
@@ -851,9 +867,9 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         /* qualifier: the last word decides (不少于…以上 is at_least either way) */
         const char *cls = "exact";
         size_t qt_start = 0, qt_end = 0, qi;
-        size_t after = bg_words_at(&r->q_after, s, n, q.end, &qi);
+        size_t after = bg_lex_at(&doc->words, &r->q_after, q.end, n, &qi);
         size_t before_index;
-        size_t before = bg_words_ending_at(&r->q_before, s, clause, q.start, &before_index);
+        size_t before = bg_lex_ending_at(&doc->words, &r->q_before, clause, q.start, &before_index);
         if (q.has_max) {
             cls = "range";
             qt_start = q.sep_start;

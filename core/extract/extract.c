@@ -140,14 +140,21 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         bg_text_free(&text);
         return bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
     }
+    /* the one pass of the lexicon: every stage reads these mentions */
+    bg_doc view = {.text = &text, .breaks = &breaks, .outline = &outline, .doc_id = doc->doc_id};
+    if ((e = bg_mentions_scan(rules->lexicon, text.text, text.length, &view.words)) != BG_E_OK) {
+        bg_breaks_free(&breaks);
+        bg_text_free(&text);
+        return e == BG_E_LIMIT ? bg_fail(msg, msg_size, e, "%s: a cleaned text of 4 GB or more; left out", source)
+                               : bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
+    }
     if (bg_facts_find(rules->facts, rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year, &facts) !=
             BG_E_OK ||
         bg_outline_build(rules->outline, &text, &outline) != BG_E_OK) {
         e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
         goto done;
     }
-    bg_doc view = {.text = &text, .breaks = &breaks, .outline = &outline, .doc_id = doc->doc_id,
-                   .plan_year = facts.plan_year};
+    view.plan_year = facts.plan_year;
 
     int at;
     size_t document_row = 0;
@@ -192,12 +199,12 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         bg_commitments_extract(rules->commitments, &view, out, (size_t)at) < 0)
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_LIST_ITEMS]) >= 0 &&
-        bg_lists_extract(rules->lists, &text, doc->doc_id, doc->source, out, (size_t)at) < 0)
+        bg_lists_extract(rules->lists, &view, doc->source, out, (size_t)at) < 0)
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_SECTIONS]) >= 0 && !sections_rows(out, (size_t)at, doc->doc_id, &outline, &text))
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_KEYWORDS]) >= 0 &&
-        bg_keywords_extract(rules->keywords, &text, doc->doc_id, out, (size_t)at) < 0)
+        bg_keywords_extract(rules->keywords, &view, out, (size_t)at) < 0)
         goto nomem;
     for (size_t i = 0; i < bg_custom_table_count(rules->custom); i++)
         if (bg_custom_extract(rules->custom, i, &view, out, rules->custom_first + i) < 0)
@@ -224,6 +231,7 @@ done:
     bg_rowset_free(scratch);
     bg_outline_free(&outline);
     bg_facts_free(&facts);
+    bg_mentions_free(&view.words);
     bg_breaks_free(&breaks);
     bg_text_free(&text);
     return e;

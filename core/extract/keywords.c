@@ -1,55 +1,41 @@
-/* keywords.c — policy-term frequencies (keywords.h). The text is scanned
- * once, left to right; at each character the longest dictionary term that
- * starts there is counted and skipped, so 科技创新 is not also 创新. */
+/* keywords.c — policy-term frequencies (keywords.h). The terms are one word
+ * list of the ruleset's lexicon; counting walks their mentions left to right,
+ * the longest term starting at a place counted and what it covers skipped,
+ * so 科技创新 is not also 创新. */
 #include "extract/keywords.h"
 
-#include "budget.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-typedef struct keyword {
-    char *term;
-    size_t length;
-    char *category;
-} keyword;
-
+/* the terms as one word list, each word's class its category */
 struct bg_keywords_rules {
-    keyword *terms;
-    size_t count;
+    bg_words terms;
 };
-
-static bool add_term(bg_keywords_rules *r, const char *term, const char *category)
-{
-    keyword *grown = realloc(r->terms, (r->count + 1) * sizeof *grown);
-    if (!grown)
-        return false;
-    r->terms = grown;
-    keyword *k = &r->terms[r->count];
-    k->term = strdup(term);
-    k->category = strdup(category);
-    k->length = strlen(term);
-    if (!k->term || !k->category) {
-        free(k->term);
-        free(k->category);
-        return false;
-    }
-    r->count++;
-    return true;
-}
 
 void bg_keywords_rules_free(bg_keywords_rules *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->count; i++) {
-        free(r->terms[i].term);
-        free(r->terms[i].category);
-    }
-    free(r->terms);
+    bg_words_free(&r->terms);
     free(r);
+}
+
+static bool add_term(bg_words *w, const char *term, const char *category)
+{
+    size_t i = w->count;
+    w->text[i] = strdup(term);
+    w->cls[i] = strdup(category);
+    w->length[i] = strlen(term);
+    if (!w->text[i] || !w->cls[i]) {
+        free(w->text[i]);
+        free(w->cls[i]);
+        return false;
+    }
+    w->count++;
+    return true;
 }
 
 bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, bg_problems *p)
@@ -64,9 +50,19 @@ bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, b
             bg_problems_add(p, "%s: keywords: must be an array of {\"term\", \"category\"}", file);
             ok = false;
         }
+        size_t size = cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 0;
+        r->terms.text = calloc(size ? size : 1, sizeof *r->terms.text);
+        r->terms.cls = calloc(size ? size : 1, sizeof *r->terms.cls);
+        r->terms.length = calloc(size ? size : 1, sizeof *r->terms.length);
+        if (!r->terms.text || !r->terms.cls || !r->terms.length) {
+            bg_problems_add(p, "%s: keywords: out of memory", file);
+            ok = false;
+            size = 0;
+        }
         size_t i = 0;
         const cJSON *item;
-        cJSON_ArrayForEach(item, list)
+        const cJSON *items = size ? list : NULL;
+        cJSON_ArrayForEach(item, items)
         {
             const cJSON *term = cJSON_GetObjectItemCaseSensitive(item, "term");
             const cJSON *category = cJSON_GetObjectItemCaseSensitive(item, "category");
@@ -77,12 +73,12 @@ bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, b
                                 file, i);
                 ok = false;
             } else {
-                for (size_t k = 0; k < r->count; k++)
-                    if (strcmp(r->terms[k].term, term->valuestring) == 0) {
+                for (size_t k = 0; k < r->terms.count; k++)
+                    if (strcmp(r->terms.text[k], term->valuestring) == 0) {
                         bg_problems_add(p, "%s: keywords[%zu]: term '%s' is listed twice", file, i, term->valuestring);
                         ok = false;
                     }
-                if (ok && !add_term(r, term->valuestring, category->valuestring))
+                if (ok && !add_term(&r->terms, term->valuestring, category->valuestring))
                     ok = false;
             }
             i++;
@@ -100,70 +96,35 @@ bg_keywords_rules *bg_keywords_rules_load(const cJSON *root, const char *file, b
 
 size_t bg_keywords_count(const bg_keywords_rules *r)
 {
-    return r->count;
+    return r->terms.count;
 }
 
-/* 16-bit hash of the first three bytes (one CJK character). */
-static unsigned prefix_key(const char *s)
+bool bg_keywords_rules_lexicon(bg_keywords_rules *r, bg_lexicon *lex)
 {
-    uint32_t v = (uint32_t)(unsigned char)s[0] << 16 | (uint32_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
-    return (unsigned)((v * 2654435761u) >> 16) & 0xFFFFu;
+    return bg_lexicon_add(lex, &r->terms);
 }
 
 void bg_keywords_count_terms(const bg_keywords_rules *r, const char *text, size_t length, size_t *counts)
 {
-    memset(counts, 0, r->count * sizeof *counts);
-    /* Which first characters start some term (a hashed bit set of their
-     * first three bytes): most positions start none, so the scan over every
-     * term is skipped there (it dominated run time). */
-    uint8_t starts[65536 / 8];
-    memset(starts, 0, sizeof starts);
-    bool short_terms = false;
-    for (size_t k = 0; k < r->count; k++)
-        if (r->terms[k].length < 3) {
-            short_terms = true;
-        } else {
-            unsigned key = prefix_key(r->terms[k].term);
-            starts[key >> 3] |= (uint8_t)(1u << (key & 7));
-        }
-    size_t i = 0;
-    while (i < length && !bg_budget_exceeded()) {
-        size_t best = (size_t)-1, best_length = 0;
-        unsigned key = i + 2 < length ? prefix_key(text + i) : 0;
-        bool possible = short_terms || (i + 2 < length && (starts[key >> 3] & (1u << (key & 7))));
-        for (size_t k = 0; possible && k < r->count; k++) {
-            const keyword *w = &r->terms[k];
-            if (w->length > best_length && i + w->length <= length && memcmp(text + i, w->term, w->length) == 0) {
-                best = k;
-                best_length = w->length;
-            }
-        }
-        if (best != (size_t)-1) {
-            counts[best]++;
-            i += best_length;
-        } else {
-            i++;
-            while (i < length && ((unsigned char)text[i] & 0xC0) == 0x80)
-                i++;
-        }
-    }
+    bg_mentions words = {.text = text, .length = length};
+    bg_lex_count(&words, &r->terms, counts);
 }
 
-long bg_keywords_extract(const bg_keywords_rules *r, const bg_text *text, const char *doc_id, bg_rowset *out,
-                         size_t table)
+long bg_keywords_extract(const bg_keywords_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
 {
-    size_t *counts = calloc(r->count ? r->count : 1, sizeof *counts);
+    const bg_words *terms = &r->terms;
+    size_t *counts = calloc(terms->count ? terms->count : 1, sizeof *counts);
     if (!counts)
         return -1;
-    bg_keywords_count_terms(r, text->text, text->length, counts);
-    size_t chars = bg_text_char_count(text);
+    bg_lex_count(&doc->words, terms, counts);
+    size_t chars = bg_text_char_count(doc->text);
     long added = 0;
-    for (size_t k = 0; k < r->count; k++) {
+    for (size_t k = 0; k < terms->count; k++) {
         if (!counts[k])
             continue;
         bg_cell *row = bg_rowset_add(out, table);
-        if (!row || !bg_cell_set_cstr(out, &row[0], doc_id) || !bg_cell_set_cstr(out, &row[1], r->terms[k].term) ||
-            !bg_cell_set_cstr(out, &row[2], r->terms[k].category)) {
+        if (!row || !bg_cell_set_cstr(out, &row[0], doc->doc_id) || !bg_cell_set_cstr(out, &row[1], terms->text[k]) ||
+            !bg_cell_set_cstr(out, &row[2], terms->cls[k])) {
             free(counts);
             return -1;
         }

@@ -239,7 +239,7 @@ static size_t numbered_inline_items(const char *s, size_t n, size_t at, span *it
 
 /* The bullet lines after a heading line that ends at `line_end`. Returns the
  * items found; *end is where the list stops. */
-static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, size_t line_end, span *items, size_t max,
+static size_t bullet_items(const bg_lists_rules *r, const bg_mentions *words, const char *s, size_t n, size_t line_end, span *items, size_t max,
                            size_t *end)
 {
     size_t count = 0, at = line_end;
@@ -257,7 +257,7 @@ static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, siz
         }
         size_t marks = 0;
         for (;;) {
-            size_t len = bg_words_at(&r->bullets, s, to, p, NULL);
+            size_t len = bg_lex_at(words, &r->bullets, p, to, NULL);
             if (!len)
                 break;
             p = trim_left(s, p + len, to);
@@ -291,20 +291,60 @@ static size_t bullet_items(const bg_lists_rules *r, const char *s, size_t n, siz
  * on text without punctuation. */
 enum { MAX_ITEMS = 64, NAME_MAX_BYTES = 120 };
 
-long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *doc_id, const char *source,
-                      bg_rowset *out, size_t table)
+/* Where the run of digits and numeral characters that ends at `end` begins
+ * (no earlier than `from`, nor more than NUMERAL_MAX_BYTES back). */
+enum { NUMERAL_MAX_BYTES = 64 };
+static size_t numeral_run_start(const char *s, size_t from, size_t end)
 {
+    size_t at = end;
+    while (at > from && end - at < NUMERAL_MAX_BYTES) {
+        if ((s[at - 1] >= '0' && s[at - 1] <= '9') || s[at - 1] == '.') {
+            at--;
+            continue;
+        }
+        size_t start = at - 1;
+        while (start > from && ((unsigned char)s[start] & 0xC0) == 0x80)
+            start--;
+        double value;
+        if (bg_parse_chinese_numeral(s, at, start, &value) != at)
+            break;
+        at = start;
+    }
+    return at;
+}
+
+bool bg_lists_rules_lexicon(bg_lists_rules *r, bg_lexicon *lex)
+{
+    return bg_lexicon_add(lex, &r->lead_verbs) && bg_lexicon_add(lex, &r->count_words) &&
+           bg_lexicon_add(lex, &r->bullets) && bg_lexicon_add(lex, &r->not_names);
+}
+
+long bg_lists_extract(const bg_lists_rules *r, const bg_doc *doc, const char *source, bg_rowset *out, size_t table)
+{
+    const bg_text *text = doc->text;
+    const bg_mentions *words = &doc->words;
     const char *s = text->text;
     size_t n = text->length;
-    list_out o = {r, text, doc_id, source, out, table, 0, 0};
+    list_out o = {r, text, doc->doc_id, source, out, table, 0, 0};
     span items[MAX_ITEMS];
     for (size_t p = 0; p < n && !bg_budget_exceeded();) {
+        /* a list's name is a number and a count word (十大, 5个): from one
+         * count word to the next, starting at the numbers before it */
+        size_t count_at, count_length;
+        if (!bg_lex_find(words, &r->count_words, p, n, &count_at, &count_length, NULL))
+            break;
+        size_t run = numeral_run_start(s, p, count_at);
+        if (run == count_at) {
+            p = count_at + count_length;
+            continue;
+        }
+        p = run;
         double value = 0;
         size_t num_end = bg_parse_chinese_numeral(s, n, p, &value);
         bool chinese = num_end > p;
         if (!chinese && s[p] >= '0' && s[p] <= '9' && (p == 0 || !(s[p - 1] >= '0' && s[p - 1] <= '9')))
             num_end = bg_parse_decimal(s, n, p, &value);
-        size_t count_len = num_end > p ? bg_words_at(&r->count_words, s, n, num_end, NULL) : 0;
+        size_t count_len = num_end > p ? bg_lex_at(words, &r->count_words, num_end, n, NULL) : 0;
         if (!count_len || value < 2 || value != (long)value ||
             (chinese && bg_chinese_numeral_is_phrase(s, n, p, num_end))) {
             p = num_end > p ? num_end : p + 1;
@@ -314,7 +354,7 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
         while (name.end < n && name.end < p + NAME_MAX_BYTES && !name_break(s, n, name.end))
             name.end++;
         if (name.end - num_end - count_len < 6 || (name.end == p + NAME_MAX_BYTES && !name_break(s, n, name.end)) ||
-            bg_words_find(&r->not_names, s, p, name.end, &(size_t){0}, &(size_t){0}, NULL)) {
+            bg_lex_find(words, &r->not_names, p, name.end, &(size_t){0}, &(size_t){0}, NULL)) {
             p = num_end;
             continue; /* 十大 alone, or a fixed phrase */
         }
@@ -324,7 +364,7 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
             size_t eol = after + (starts_with(s, n, after, ":") ? 1 : 3);
             eol = trim_left(s, eol, n);
             if (eol >= n || s[eol] == '\n')
-                found = bullet_items(r, s, n, eol, items, MAX_ITEMS, &list_end);
+                found = bullet_items(r, words, s, n, eol, items, MAX_ITEMS, &list_end);
             else
                 found = numbered_inline_items(s, n, eol, items, MAX_ITEMS, &list_end);
         }
@@ -339,7 +379,7 @@ long bg_lists_extract(const bg_lists_rules *r, const bg_text *text, const char *
                 if (q == run_end || starts_with(s, n, q, "、")) {
                     size_t a = trim_left(s, from, q), b = trim_right(s, from, q);
                     if (found == 0)
-                        for (size_t len; (len = bg_words_at(&r->lead_verbs, s, b, a, NULL)) > 0 && a + len < b;)
+                        for (size_t len; (len = bg_lex_at(words, &r->lead_verbs, a, b, NULL)) > 0 && a + len < b;)
                             a += len;
                     if (b > a) {
                         items[found].start = a;

@@ -65,6 +65,7 @@ void bg_rules_free(bg_rules *rules)
     if (rules->lists)
         bg_lists_rules_free(rules->lists);
     bg_custom_rules_free(rules->custom);
+    bg_lexicon_free(rules->lexicon);
     for (size_t i = 0; i < rules->indicator_count; i++) {
         free(rules->indicator_keys[i]);
         free(rules->indicator_labels[i]);
@@ -225,6 +226,19 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
                 rules->tables[rules->custom_first + i] = bg_custom_table(rules->custom, i);
             rules->table_count = rules->custom_first + custom;
         }
+    }
+    if (problems->count == before && rules->keywords && rules->commitments && rules->lists) {
+        char *message = NULL;
+        rules->lexicon = bg_lexicon_new();
+        bg_error e = !rules->lexicon ? BG_E_NOMEM
+                     : bg_commitments_rules_lexicon(rules->commitments, rules->lexicon) &&
+                             bg_lists_rules_lexicon(rules->lists, rules->lexicon) &&
+                             bg_keywords_rules_lexicon(rules->keywords, rules->lexicon)
+                         ? bg_lexicon_compile(rules->lexicon, &message)
+                         : BG_E_NOMEM;
+        if (e)
+            bg_problems_add(problems, "%s: %s", rules_path, message ? message : "out of memory");
+        free(message);
     }
     if (problems->count != before || !rules->clean || !rules->outline || !rules->keywords || !rules->targets ||
         !rules->commitments || !rules->lists || !rules->facts || !rules->custom) {

@@ -8,6 +8,7 @@
 #include "extract/facts.h"
 #include "extract/extract.h"
 #include "extract/keywords.h"
+#include "extract/lexicon.h"
 #include "extract/lists.h"
 #include "extract/outline.h"
 #include "extract/region.h"
@@ -24,6 +25,8 @@ struct bg_rules {
     bg_commitments_rules *commitments;
     bg_lists_rules *lists;
     bg_custom_rules *custom;
+    /* every stage's word lists in one matcher, scanned once per document */
+    bg_lexicon *lexicon;
     int table_at[BG_BUILTIN_TABLE_COUNT]; /* rowset index of a built-in table, -1
                                              when not selected */
     size_t custom_first;                  /* rowset index of the first custom table */

@@ -17,6 +17,7 @@ typedef struct bg_words {
     char **cls; /* NULL entries for plain lists */
     size_t *length;
     size_t count;
+    unsigned lexicon_id; /* its list number in a compiled lexicon (extract/lexicon.h), 0 when in none */
 } bg_words;
 
 /* From a JSON array of non-empty strings at path (e.g. "targets.growth_words").

@@ -2,6 +2,7 @@
  * winning (科技创新 is not also 创新), per_10k over the cleaned characters,
  * one row per term found, and dictionary validation. */
 #include "extract/keywords.h"
+#include "extract/lexicon.h"
 #include "text/clean.h"
 
 #include <setjmp.h>
@@ -34,15 +35,29 @@ static void test_counts(void **state)
     assert_int_equal(counts[2], 1);
     assert_int_equal(counts[3], 0);
 
+    /* the run counts from the lexicon's mentions: the same figures */
+    bg_lexicon *lex = bg_lexicon_new();
+    char *message = NULL;
+    assert_true(bg_keywords_rules_lexicon(r, lex));
+    assert_int_equal(bg_lexicon_compile(lex, &message), BG_E_OK);
+    bg_breaks breaks;
+    bg_doc doc;
+    assert_int_equal(bg_doc_for_text(&t, "doc", 0, &breaks, &doc), BG_E_OK);
+    assert_int_equal(bg_mentions_scan(lex, t.text, t.length, &doc.words), BG_E_OK);
     const bg_table_schema *schema = bg_builtin_table(BG_TABLE_KEYWORDS);
     bg_rowset *set = bg_rowset_new(1, &schema);
-    assert_int_equal(bg_keywords_extract(r, &t, "doc", set, 0), 3); /* 疫情 not found: no row */
+    assert_int_equal(bg_keywords_extract(r, &doc, set, 0), 3); /* 疫情 not found: no row */
+    bg_cell *first = bg_rowset_row(set, 0, 0);
+    assert_int_equal(first[3].as.integer, 2); /* 创新 alone */
     bg_cell *row = bg_rowset_row(set, 0, 1);
     assert_int_equal(row[1].as.text.length, strlen("科技创新"));
     assert_int_equal(row[3].as.integer, 2);
     double chars = (double)bg_text_char_count(&t);
     assert_true(fabs(row[4].as.real - 2 * 10000.0 / chars) < 1e-9);
     bg_rowset_free(set);
+    bg_mentions_free(&doc.words);
+    bg_breaks_free(&breaks);
+    bg_lexicon_free(lex);
     bg_text_free(&t);
     bg_keywords_rules_free(r);
     cJSON_Delete(root);

@@ -1,6 +1,7 @@
 /* test_lists.c — named lists: sample 000's two inline lists (…等十大产业项目),
  * sample 002's bullet lists including 十大民生实事 with 12 items (both counts
  * stand), and names that are fixed phrases or a few examples, not lists. */
+#include "extract/lexicon.h"
 #include "extract/lists.h"
 #include "paths.h"
 #include "text/clean.h"
@@ -18,6 +19,7 @@
 
 static cJSON *root, *seeds;
 static bg_lists_rules *rules;
+static bg_lexicon *lexicon; /* the stage's words, as a run scans them */
 
 
 static int setup(void **state)
@@ -28,13 +30,18 @@ static int setup(void **state)
     bg_problems p = {0};
     rules = root ? bg_lists_rules_load(root, "gov_work_report.json", &p) : NULL;
     bg_problems_free(&p);
-    return rules && seeds ? 0 : -1;
+    char *message = NULL;
+    lexicon = bg_lexicon_new();
+    if (!rules || !lexicon || !bg_lists_rules_lexicon(rules, lexicon) || bg_lexicon_compile(lexicon, &message))
+        return -1;
+    return seeds ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     bg_lists_rules_free(rules);
+    bg_lexicon_free(lexicon);
     cJSON_Delete(root);
     cJSON_Delete(seeds);
     return 0;
@@ -54,7 +61,13 @@ static void extract(char *utf8, run *r)
     char msg[128];
     assert_int_equal(bg_clean_text(NULL, utf8, strlen(utf8), &r->text, msg, sizeof msg), BG_E_OK);
     r->set = bg_rowset_new(1, &schema);
-    long rows = bg_lists_extract(rules, &r->text, "0123456789abcdef", "test", r->set, 0);
+    bg_breaks breaks;
+    bg_doc doc;
+    assert_int_equal(bg_doc_for_text(&r->text, "0123456789abcdef", 0, &breaks, &doc), BG_E_OK);
+    assert_int_equal(bg_mentions_scan(lexicon, r->text.text, r->text.length, &doc.words), BG_E_OK);
+    long rows = bg_lists_extract(rules, &doc, "test", r->set, 0);
+    bg_mentions_free(&doc.words);
+    bg_breaks_free(&breaks);
     assert_true(rows >= 0);
     r->count = (size_t)rows;
 }
