@@ -237,7 +237,7 @@ static bool is_blank_at(const char *s, size_t n, size_t at, size_t *width)
         *width = 1;
         return true;
     }
-    if (at + 3 <= n && memcmp(s + at, "\xE3\x80\x80", 3) == 0) {
+    if (at + 3 <= n && (unsigned char)s[at] == 0xE3 && memcmp(s + at, "\xE3\x80\x80", 3) == 0) {
         *width = 3;
         return true;
     }
@@ -246,14 +246,19 @@ static bool is_blank_at(const char *s, size_t n, size_t at, size_t *width)
 
 static bool is_stop_at(const char *s, size_t n, size_t at, size_t *width)
 {
-    static const char *const stops[] = {"。", "！", "？", "!", "?"};
-    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
-        size_t w = strlen(stops[i]);
-        if (at + w <= n && memcmp(s + at, stops[i], w) == 0) {
-            *width = w;
+    unsigned char c = (unsigned char)s[at];
+    if (c == '!' || c == '?') {
+        *width = 1;
+        return true;
+    }
+    if (c != 0xE3 && c != 0xEF) /* 。 is E3 80 82; ！ and ？ are EF BC 81 and EF BC 9F */
+        return false;
+    static const char *const stops[] = {"。", "！", "？"};
+    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
+        if (at + 3 <= n && memcmp(s + at, stops[i], 3) == 0) {
+            *width = 3;
             return true;
         }
-    }
     return false;
 }
 

@@ -374,7 +374,7 @@ const char *bg_targets_unit_name(const bg_targets_rules *r, const char *written)
 {
     size_t n = strlen(written);
     const bg_unit *u = n ? bg_units_at(&r->units, written, n, 0) : NULL;
-    return u && strlen(u->text) == n ? u->name : NULL;
+    return u && u->length == n ? u->name : NULL;
 }
 
 /* ---- the passage -----------------------------------------------------------

@@ -152,7 +152,7 @@ bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t 
 
 static int unit_longer_first(const void *a, const void *b)
 {
-    size_t la = strlen(((const bg_unit *)a)->text), lb = strlen(((const bg_unit *)b)->text);
+    size_t la = ((const bg_unit *)a)->length, lb = ((const bg_unit *)b)->length;
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
@@ -196,6 +196,7 @@ bool bg_units_load(bg_units *units, const cJSON *rules_root, const char *rules_f
         } else {
             bg_unit *u = &units->items[units->count];
             u->text = strdup(text->valuestring);
+            u->length = strlen(text->valuestring);
             u->name = strdup(as ? as->valuestring : text->valuestring);
             u->base = strdup(base->valuestring);
             u->factor = factor->valuedouble;
@@ -226,8 +227,8 @@ void bg_units_free(bg_units *units)
 const bg_unit *bg_units_at(const bg_units *units, const char *s, size_t n, size_t at)
 {
     for (size_t i = 0; i < units->count; i++) {
-        size_t len = strlen(units->items[i].text);
-        if (at + len <= n && memcmp(s + at, units->items[i].text, len) == 0)
+        size_t len = units->items[i].length;
+        if (at + len <= n && s[at] == units->items[i].text[0] && memcmp(s + at, units->items[i].text, len) == 0)
             return &units->items[i];
     }
     return NULL;
@@ -312,6 +313,18 @@ static bool ends_figure(const char *s, size_t n, size_t end)
     return true;
 }
 
+bool bg_figure_may_start(const char *s, size_t n, size_t at)
+{
+    unsigned char c = (unsigned char)s[at];
+    if (is_ascii_digit((char)c))
+        return true;
+    if (c < 0xE3 || c > 0xE9)
+        return false; /* every numeral character is a three-byte one from U+3007 to U+96F6 */
+    size_t next = at;
+    unsigned cp = bg_utf8_next(s, n, &next);
+    return chinese_digit(cp) >= 0 || chinese_multiplier(cp) != 0;
+}
+
 bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const char *s, size_t n, size_t at,
                     bg_quantity *q)
 {
@@ -327,7 +340,7 @@ bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const cha
     q->value = v;
     q->chinese = chinese;
     const bg_unit *unit = percent ? bg_units_find(units, "%") : bg_units_at(units, s, n, end);
-    size_t after = end + (unit && !percent ? strlen(unit->text) : 0);
+    size_t after = end + (unit && !percent ? unit->length : 0);
     /* a range: figure [unit] separator figure [unit] */
     size_t sep = range_seps ? bg_words_at(range_seps, s, n, after, NULL) : 0;
     if (sep && !chinese) {
@@ -342,7 +355,7 @@ bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const cha
                 q->sep_start = after;
                 q->sep_end = after + sep;
                 unit = unit2;
-                after = end2 + strlen(unit2->text);
+                after = end2 + unit2->length;
             } else if (!unit2 && !unit) {
                 q->has_max = true;
                 q->value_max = v2;

@@ -33,6 +33,7 @@ bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t 
 
 typedef struct bg_unit {
     char *text;    /* as written: 亿元, 万人, 个百分点 */
+    size_t length; /* strlen(text) */
     char *name;    /* the unit reported in the unit column: text, or its "as" (pp) */
     char *base;    /* base unit: 元, 人, 吨/年 */
     double factor; /* value * factor = base value */
@@ -71,6 +72,9 @@ typedef struct bg_quantity {
  * phrases. range_seps: separators allowed between two figures (may be NULL).
  * A figure glued to Latin letters (PM2.5, 5G) or followed by 年/月/日 is no
  * quantity. Returns false when none starts at `at`. */
+/* Whether a figure may start at s[at]: an ASCII digit or a Chinese numeral
+ * character (百 also opens 百分之). A cheap test before bg_quantity_at. */
+bool bg_figure_may_start(const char *s, size_t n, size_t at);
 bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const char *s, size_t n, size_t at,
                     bg_quantity *q);
 
