@@ -20,6 +20,10 @@
 static const char *const qualifier_classes[] = {"exact", "at_least", "about", "at_most", "above",
                                                 "below", "in_line",  "range", NULL};
 
+/* the table's columns, looked up by name once when the rules load */
+enum { COL_DOC_ID, COL_SEQ, COL_PART, COL_SECTION, COL_VERB, COL_OBJECT, COL_VALUE, COL_VALUE_MAX, COL_UNIT, COL_BASE_VALUE, COL_BASE_UNIT, COL_QUALIFIER, COL_QUALIFIER_TEXT, COL_SENTENCE, COL_OFFSET, COL_COUNT };
+static const char *const column_names[COL_COUNT] = {"doc_id", "seq", "part", "section", "verb", "object", "value", "value_max", "unit", "base_value", "base_unit", "qualifier", "qualifier_text", "sentence", "offset"};
+
 struct bg_commitments_rules {
     bg_units units;
     bg_words q_after, q_before, range_seps, aspirations;
@@ -29,6 +33,7 @@ struct bg_commitments_rules {
     bg_words present;                        /* 今年, 全年: this year after all */
     bg_words pair_marks;                     /* 分别: a pair of figures follows */
     bg_words not_objects;                    /* 台阶, 大关: after a figure, no object */
+    int column[COL_COUNT];                   /* index in the commitments table, -1 when absent */
     pcre2_code **outlook, **skip_clauses;
     size_t outlook_count, skip_clause_count;
     bg_targets_rules *targets; /* to find the targets passage */
@@ -39,6 +44,8 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
     bg_commitments_rules *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    for (size_t i = 0; i < COL_COUNT; i++)
+        r->column[i] = bg_column_index(bg_builtin_table(BG_TABLE_COMMITMENTS), column_names[i]);
     const char *f = rules_file;
     bool ok = true;
     /* units, qualifiers and the targets' own keys are reported by the targets
@@ -328,13 +335,12 @@ static bool in_short_quote(const char *s, size_t n, size_t clause, size_t start,
     return false;
 }
 
-static bool set_text(bg_rowset *out, bg_cell *row, const char *column, const char *value)
+static bool set_text(bg_rowset *out, bg_cell *row, int column, const char *value)
 {
-    int i = bg_column_index(bg_builtin_table(BG_TABLE_COMMITMENTS), column);
-    return i < 0 || bg_cell_set_cstr(out, &row[i], value);
+    return column < 0 || bg_cell_set_cstr(out, &row[column], value);
 }
 
-static bool set_quote(bg_rowset *out, bg_cell *row, const char *column, const bg_text *text, size_t start, size_t end)
+static bool set_quote(bg_rowset *out, bg_cell *row, int column, const bg_text *text, size_t start, size_t end)
 {
     if (end <= start)
         return set_text(out, row, column, "");
@@ -346,9 +352,8 @@ static bool set_quote(bg_rowset *out, bg_cell *row, const char *column, const bg
     return ok;
 }
 
-static void set_number(bg_cell *row, const char *column, double value, bool integer)
+static void set_number(bg_cell *row, int i, double value, bool integer)
 {
-    int i = bg_column_index(bg_builtin_table(BG_TABLE_COMMITMENTS), column);
     if (i < 0)
         return;
     if (integer)
@@ -916,25 +921,25 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             goto nomem;
         }
         rows++;
-        bool ok = set_text(out, row, "doc_id", doc_id);
-        set_number(row, "seq", (double)rows, true);
-        ok = ok && set_text(out, row, "part", part_of(r, doc, q.start, md));
-        ok = ok && set_text(out, row, "section", outline ? bg_outline_section_at(outline, q.start) : NULL);
-        ok = ok && set_quote(out, row, "verb", text, verb_start, verb_end);
-        ok = ok && set_text(out, row, "object", object);
+        bool ok = set_text(out, row, r->column[COL_DOC_ID], doc_id);
+        set_number(row, r->column[COL_SEQ], (double)rows, true);
+        ok = ok && set_text(out, row, r->column[COL_PART], part_of(r, doc, q.start, md));
+        ok = ok && set_text(out, row, r->column[COL_SECTION], outline ? bg_outline_section_at(outline, q.start) : NULL);
+        ok = ok && set_quote(out, row, r->column[COL_VERB], text, verb_start, verb_end);
+        ok = ok && set_text(out, row, r->column[COL_OBJECT], object);
         free(object);
-        set_number(row, "value", q.value, false);
+        set_number(row, r->column[COL_VALUE], q.value, false);
         if (q.has_max)
-            set_number(row, "value_max", q.value_max, false);
-        ok = ok && set_text(out, row, "unit", q.unit->name);
-        set_number(row, "base_value", base_value(q.value, q.unit->factor), false);
-        ok = ok && set_text(out, row, "base_unit", q.unit->base);
-        ok = ok && set_text(out, row, "qualifier", cls);
-        ok = ok && set_quote(out, row, "qualifier_text", text, qt_start, qt_end);
+            set_number(row, r->column[COL_VALUE_MAX], q.value_max, false);
+        ok = ok && set_text(out, row, r->column[COL_UNIT], q.unit->name);
+        set_number(row, r->column[COL_BASE_VALUE], base_value(q.value, q.unit->factor), false);
+        ok = ok && set_text(out, row, r->column[COL_BASE_UNIT], q.unit->base);
+        ok = ok && set_text(out, row, r->column[COL_QUALIFIER], cls);
+        ok = ok && set_quote(out, row, r->column[COL_QUALIFIER_TEXT], text, qt_start, qt_end);
         char *quoted = bg_quote_window(text, doc->breaks, sentence, sentence_end, q.start, q.end);
-        ok = ok && quoted && set_text(out, row, "sentence", quoted);
+        ok = ok && quoted && set_text(out, row, r->column[COL_SENTENCE], quoted);
         free(quoted);
-        set_number(row, "offset", (double)bg_text_char_offset(text, q.start), true);
+        set_number(row, r->column[COL_OFFSET], (double)bg_text_char_offset(text, q.start), true);
         if (!ok)
             goto nomem;
         p = after ? q.end + after : q.end;

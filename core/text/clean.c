@@ -180,31 +180,6 @@ typedef struct out_buffer {
     bool failed;
 } out_buffer;
 
-static void out_put(out_buffer *o, char byte, size_t origin)
-{
-    if (o->failed)
-        return;
-    if (o->length + 1 >= o->capacity) {
-        size_t capacity = o->capacity ? o->capacity * 2 : 1024;
-        char *text = realloc(o->text, capacity);
-        if (!text) {
-            o->failed = true;
-            return;
-        }
-        o->text = text;
-        uint32_t *map = realloc(o->map, capacity * sizeof *map);
-        if (!map) {
-            o->failed = true;
-            return;
-        }
-        o->map = map;
-        o->capacity = capacity;
-    }
-    o->text[o->length] = byte;
-    o->map[o->length] = (uint32_t)origin;
-    o->length++;
-}
-
 /* A text with its map kept as runs: a run starts wherever a byte's origin
  * is not the one after the previous byte's, and the bytes of a run map to
  * consecutive original bytes. Most text is copied as it is, so this holds
@@ -255,6 +230,33 @@ static void tb_put(text_buffer *b, char byte, size_t origin)
     }
     b->next_origin = origin + 1;
     b->text[b->length++] = byte;
+}
+
+/* Appends count bytes, byte k from origin origins[k] (one capacity check). */
+static void tb_put_mapped(text_buffer *b, const char *text, const uint32_t *origins, size_t count)
+{
+    if (b->failed || !count)
+        return;
+    if (b->length + count + 1 >= b->capacity) {
+        size_t capacity = b->capacity ? b->capacity : 4096;
+        while (b->length + count + 1 >= capacity)
+            capacity *= 2;
+        char *grown = realloc(b->text, capacity);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        b->text = grown;
+        b->capacity = capacity;
+    }
+    for (size_t k = 0; k < count; k++) {
+        if (!b->runs || origins[k] != b->next_origin) {
+            tb_put(b, text[k], origins[k]); /* opens a run */
+            continue;
+        }
+        b->next_origin = origins[k] + 1;
+        b->text[b->length++] = text[k];
+    }
 }
 
 /* Drops the bytes from `length` on, and the runs that start among them. */
@@ -369,22 +371,65 @@ static void fold_line(const char *s, size_t from, size_t to, out_buffer *o)
 {
     o->length = 0;
     size_t start = 0;
+    /* a folded line is never longer than the original one: room for all of
+     * it once, then bytes are written without checks */
+    if (o->capacity < to - from + 1) {
+        size_t capacity = to - from + 1 > 1024 ? to - from + 1 : 1024;
+        char *text = realloc(o->text, capacity);
+        uint32_t *map = text ? realloc(o->map, capacity * sizeof *map) : NULL;
+        if (text)
+            o->text = text;
+        if (!text || !map) {
+            o->failed = true;
+            return;
+        }
+        o->map = map;
+        o->capacity = capacity;
+    }
+    char *out = o->text;
+    uint32_t *map = o->map;
+    size_t k = 0;
     size_t i = from;
     while (i < to) {
+        unsigned char c = (unsigned char)s[i];
+        /* most bytes stay as they are: printable ASCII, and the ideographs
+         * U+4000–U+9FFF (lead bytes E4–E9), none of which folding changes */
+        if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n') {
+            out[k] = (char)c;
+            map[k++] = (uint32_t)i++;
+            continue;
+        }
+        if (c >= 0xE4 && c <= 0xE9 && i + 3 <= to && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            out[k] = (char)c;
+            out[k + 1] = s[i + 1];
+            out[k + 2] = s[i + 2];
+            map[k] = (uint32_t)i;
+            map[k + 1] = (uint32_t)(i + 1);
+            map[k + 2] = (uint32_t)(i + 2);
+            k += 3;
+            i += 3;
+            continue;
+        }
         size_t at = i;
         unsigned cp = bg_utf8_next(s, to, &i);
         if (cp >= 0xFF01 && cp <= 0xFF5E) {
-            out_put(o, (char)(cp - 0xFEE0), at);
+            out[k] = (char)(cp - 0xFEE0);
+            map[k++] = (uint32_t)at;
         } else if (cp == 0x3000 || cp == 0xA0 || cp == '\f' || cp == '\v') {
-            out_put(o, ' ', at);
+            out[k] = ' ';
+            map[k++] = (uint32_t)at;
         } else if (cp == '\r' || is_invisible(cp)) {
             continue;
         } else {
-            for (size_t k = at; k < i; k++)
-                out_put(o, s[k], k);
+            for (size_t b = at; b < i; b++) {
+                out[k] = s[b];
+                map[k++] = (uint32_t)b;
+            }
         }
     }
-    if (!o->failed)
+    o->length = k;
+    if (memchr(out, ' ', k) || memchr(out, '\t', k))
         squeeze_spaces(o, start);
 }
 
@@ -644,12 +689,24 @@ static bool is_boilerplate(const bg_clean_rules *r, pcre2_match_data *md, const 
 /* Code points and display width (ASCII 1, anything else 2) of a line as
  * written (before folding squeezes its spaces), its trailing blanks left
  * out unless `keep_trailing`. */
-static size_t line_measure(const char *s, size_t n, size_t *width, bool keep_trailing)
+static size_t line_measure(const char *s, size_t n, size_t *width, bool keep_trailing, bool valid)
 {
     while (!keep_trailing && n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
-    size_t count = 0, w = 0, i = 0;
-    while (i < n) {
+    size_t count = 0, w = 0;
+    if (valid) {
+        /* valid UTF-8: a character is a byte that continues none, two
+         * columns wide unless ASCII */
+        size_t wide = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            count += (c & 0xC0) != 0x80;
+            wide += c >= 0xC0;
+        }
+        *width = count + wide;
+        return count;
+    }
+    for (size_t i = 0; i < n;) {
         unsigned cp = bg_utf8_next(s, n, &i);
         count++;
         w += cp < 0x80 ? 1 : 2;
@@ -694,7 +751,7 @@ static bool at_mode(const wrap_modes *m, size_t c, size_t w)
     return (m->chars && c == m->chars) || (m->width && w <= m->width && w + 2 >= m->width);
 }
 
-static bool mark_full_lines(line_info *lines, size_t count, const char *text)
+static bool mark_full_lines(line_info *lines, size_t count, const char *text, bool valid)
 {
     /* histograms of chars and widths, per measure */
     size_t *histogram = calloc(2 * MEASURES * WRAP_MEASURE_MAX, sizeof *histogram);
@@ -714,7 +771,7 @@ static bool mark_full_lines(line_info *lines, size_t count, const char *text)
             size_t m[MEASURES][2];
             m[MEASURE_WRITTEN][0] = li->chars;
             m[MEASURE_WRITTEN][1] = li->width;
-            m[MEASURE_FOLDED][0] = line_measure(text + li->start, li->length, &m[MEASURE_FOLDED][1], li->split);
+            m[MEASURE_FOLDED][0] = line_measure(text + li->start, li->length, &m[MEASURE_FOLDED][1], li->split, valid);
             if (li->split) {
                 for (int k = 0; k < MEASURES; k++) {
                     piece[k][0] += m[k][0];
@@ -950,6 +1007,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
     bg_error e = BG_E_NOMEM;
     if (r && r->count && !(md = pcre2_match_data_create(16, NULL)))
         goto fail;
+    bool valid = bg_utf8_valid(utf8, length); /* decoded text always is; a caller's bytes may not be */
     size_t at = 0;
     while (at <= length) {
         if (bg_budget_exceeded()) {
@@ -971,8 +1029,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
             goto fail;
         line_info *li = &lines[line_count++];
         li->start = fold.length;
-        for (size_t k = 0; k < line.length; k++)
-            tb_put(&fold, line.text[k], line.map[k]);
+        tb_put_mapped(&fold, line.text, line.map, line.length);
         if (fold.failed)
             goto fail;
         li->length = line.length;
@@ -980,7 +1037,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
         li->removed = false;
         li->full = false;
         li->split = next == end;
-        li->chars = line_measure(utf8 + at, end - at, &li->width, li->split);
+        li->chars = line_measure(utf8 + at, end - at, &li->width, li->split, valid);
         li->blank = true;
         for (size_t k = 0; k < li->length; k++)
             if (fold.text[li->start + k] != ' ' && fold.text[li->start + k] != '\t') {
@@ -1001,7 +1058,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
     line.map = NULL;
     pcre2_match_data_free(md);
     md = NULL;
-    if (!mark_full_lines(lines, line_count, fold.text) || !mark_running_headers(lines, line_count, fold.text))
+    if (!mark_full_lines(lines, line_count, fold.text, valid) || !mark_running_headers(lines, line_count, fold.text))
         goto fail;
 
     size_t first_text_line = (size_t)-1;
