@@ -86,6 +86,12 @@ static const char *str(const cJSON *object, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* a gold string for a message: "?" when the gold lacks it */
+static const char *shown(const char *s)
+{
+    return s ? s : "?";
+}
+
 static bool gold_field_is(const bg_cell *c, const cJSON *want)
 {
     if (cJSON_IsNumber(want) || cJSON_IsNull(want))
@@ -162,7 +168,7 @@ static void score_targets(eval_state *e, const char *key, const cJSON *gold, bg_
             if (unit ? text_is(c, unit) : gold_field_is(c, want)) {
                 e->field_correct[f]++;
             } else {
-                say(e, "  %s: target %s: %s is '", key, str(g, "indicator"), target_fields[f]);
+                say(e, "  %s: target %s: %s is '", key, shown(str(g, "indicator")), target_fields[f]);
                 print_cell(e, c);
                 say(e, "'\n");
             }
@@ -199,7 +205,7 @@ static void score_commitments(eval_state *e, const char *key, const cJSON *gold,
         if (hit)
             e->s.commitments_matched++;
         else
-            say(e, "  %s: missed commitment %s\n", key, str(g, "text") ? str(g, "text") : "?");
+            say(e, "  %s: missed commitment %s\n", key, shown(str(g, "text")));
     }
 }
 
@@ -290,8 +296,8 @@ static void score_judged(eval_state *e, const char *key, const cJSON *gold, bg_r
             if (correct)
                 e->s.judged_correct++;
             else
-                say(e, "  %s: judged wrong (#%d): %s %s\n", key, id ? id->valueint : 0, str(as_judged, "object"),
-                    str(as_judged, "note") ? str(as_judged, "note") : "");
+                say(e, "  %s: judged wrong (#%d): %s %s\n", key, id ? id->valueint : 0, shown(str(as_judged, "object")),
+                    str(as_judged, "note") ? shown(str(as_judged, "note")) : "");
         } else if (placed) {
             e->s.judged_changed++;
             say(e, "  %s: judged row #%d changed since judged: judge it again\n", key, id ? id->valueint : 0);
@@ -300,7 +306,7 @@ static void score_judged(eval_state *e, const char *key, const cJSON *gold, bg_r
             if (correct) {
                 e->s.judged_lost++;
                 say(e, "  %s: judged correct (#%d) no longer produced: %s\n", key, id ? id->valueint : 0,
-                    str(g, "sentence"));
+                    shown(str(g, "sentence")));
             }
         }
     }
@@ -358,7 +364,7 @@ static void score_lists(eval_state *e, const char *key, const cJSON *gold, bg_ro
                 if (r + k >= found || !text_is(cell(set, &e->t, e->t.lists, r + k, "list"), str(g, "name")) ||
                     !text_is(cell(set, &e->t, e->t.lists, r + k, "item"), item->valuestring)) {
                     if (ok)
-                        say(e, "  %s: list %s: item %zu differs (want %s)\n", key, str(g, "name"), k + 1,
+                        say(e, "  %s: list %s: item %zu differs (want %s)\n", key, shown(str(g, "name")), k + 1,
                             item->valuestring);
                     ok = false;
                 }
@@ -373,9 +379,9 @@ static void score_lists(eval_state *e, const char *key, const cJSON *gold, bg_ro
         if (ok)
             e->s.lists_matched++;
         else if (!named)
-            say(e, "  %s: missed list %s\n", key, str(g, "name"));
+            say(e, "  %s: missed list %s\n", key, shown(str(g, "name")));
         else
-            say(e, "  %s: list %s differs\n", key, str(g, "name"));
+            say(e, "  %s: list %s differs\n", key, shown(str(g, "name")));
     }
 }
 
@@ -395,7 +401,7 @@ static void score_sections(eval_state *e, const char *key, const cJSON *gold, bg
         if (hit)
             e->s.sections_matched++;
         else
-            say(e, "  %s: missed section %s %s\n", key, str(g, "number"), str(g, "title"));
+            say(e, "  %s: missed section %s %s\n", key, shown(str(g, "number")), shown(str(g, "title")));
     }
 }
 

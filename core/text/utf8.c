@@ -51,7 +51,13 @@ size_t bg_utf8_valid_prefix(const char *bytes, size_t size)
         if (c < 0x80) {
             i++;
             continue;
-        } else if ((c & 0xE0) == 0xC0) {
+        }
+        if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < size && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80) {
+            i += 3; /* most Chinese text: a three-byte character that can be neither overlong nor a surrogate */
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
             n = 1;
             cp = c & 0x1F;
         } else if ((c & 0xF0) == 0xE0) {

@@ -131,7 +131,7 @@ static void csv_row(int c, void *user)
 static csv_read read_csv(const char *path, long want_column)
 {
     csv_read r = {.want_column = want_column};
-    size_t size;
+    size_t size = 0;
     char *text = slurp(path, &size);
     if (!text)
         fail_msg("missing %s", path);
