@@ -739,18 +739,14 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
     /* verb: the last one before the figure in its clause; object: what lies
      * between */
     *verb_start = *verb_end = 0;
-    for (size_t v = clause; v < q->start; v++) {
-        size_t len = bg_lex_at(&doc->words, &r->noun_words, v, q->start, NULL);
-        if (len) { /* 增加值, 保障性住房, 营造林: no verb inside */
-            v += len - 1;
-            continue;
-        }
-        len = bg_lex_at(&doc->words, &r->verbs, v, q->start, NULL);
-        if (len) {
+    const bg_mentions *words = &doc->words;
+    for (size_t v = bg_mentions_next(words, clause, q->start); v < q->start;) {
+        size_t len = bg_lex_at(words, &r->noun_words, v, q->start, NULL);
+        if (!len && (len = bg_lex_at(words, &r->verbs, v, q->start, NULL)) > 0) {
             *verb_start = v;
             *verb_end = v + len;
-            v += len - 1;
-        }
+        } /* else a noun (增加值, 保障性住房, 营造林): no verb inside */
+        v = bg_mentions_next(words, v + (len ? len : 1), q->start);
     }
     size_t start = *verb_end > *verb_start ? *verb_end : clause;
     size_t end = q->start - before;

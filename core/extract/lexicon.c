@@ -379,6 +379,27 @@ static bool first_at(const uint64_t *bits, const uint32_t *rank, const uint32_t 
     return true;
 }
 
+size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to)
+{
+    if (!m->lex)
+        return from < to ? from : to;
+    if (to > m->length)
+        to = m->length;
+    if (from >= to)
+        return to;
+    size_t block = from / 64;
+    uint64_t word = m->start_bits[block] & (~(uint64_t)0 << (from % 64));
+    for (;;) {
+        if (word) {
+            size_t at = block * 64 + (size_t)__builtin_ctzll(word);
+            return at < to ? at : to;
+        }
+        if (++block * 64 >= to)
+            return to;
+        word = m->start_bits[block];
+    }
+}
+
 size_t bg_lex_at(const bg_mentions *m, const bg_words *w, size_t at, size_t limit, size_t *index)
 {
     if (!answered(m, w))

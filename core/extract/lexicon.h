@@ -74,6 +74,9 @@ size_t bg_lex_ending_at(const bg_mentions *m, const bg_words *w, size_t from, si
 /* Leftmost, then longest, word of w inside [from, to): true with *at, *len. */
 bool bg_lex_find(const bg_mentions *m, const bg_words *w, size_t from, size_t to, size_t *at, size_t *len,
                  size_t *index);
+/* The first position in [from, to) where some word of the lexicon starts,
+ * or `to` (with no lexicon: `from`, every position being a candidate). */
+size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to);
 /* Counts the words of w left to right, each occurrence the longest one
  * starting where the previous counted one ended (科技创新 is not also 创新):
  * counts[i] for w's entry i (w->count entries, zeroed first). */
