@@ -382,6 +382,9 @@ static size_t skip_bullets(const char *s, size_t limit, size_t at)
     for (bool again = true; again && at < limit;) {
         again = false;
         at = skip_space(s, limit, at);
+        unsigned char c = at < limit ? (unsigned char)s[at] : 0;
+        if (c != '-' && c != '*' && c != 0xE2 && c != 0xC2) /* the marks' first bytes */
+            break;
         for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
             if (starts_with(s, limit, at, bullets[i])) {
                 at += strlen(bullets[i]);

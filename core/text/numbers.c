@@ -131,8 +131,9 @@ bool bg_chinese_numeral_is_phrase(const char *s, size_t n, size_t start, size_t 
         size_t len = strlen(fixed_phrases[k]);
         size_t lo = start > len ? start - len : 0;
         for (size_t p = lo; p < end && p + len <= n; p++)
-            if (p + len > start && memcmp(s + p, fixed_phrases[k], len) == 0)
-                return true;
+            if (p + len > start && s[p + len - 1] == fixed_phrases[k][len - 1] &&
+                memcmp(s + p, fixed_phrases[k], len) == 0)
+                return true; /* (its last byte first: most places differ there) */
     }
     /* inside “…”: a slogan or a named campaign (“两个确立”, “六大强农”) */
     size_t back = start > 24 ? start - 24 : 0;

@@ -12,7 +12,8 @@
 #   SEED (1) of the corpus; BENCH_CACHE (/tmp/baogao-bench) where generated
 #   corpora are kept and reused (same size, seed, generator and base texts); PYREF
 #   (../shared/bench/pyref.py); BAOGAO (build/baogao); SCALING (1; 0 skips the
-#   single-document check); TIMEOUT (3600) seconds at most for one run.
+#   single-document check); TIMEOUT (3600) seconds at most for one run;
+#   PROFILE (1; 0 skips the perf profile of one worker on the first corpus).
 # Progress goes to stderr, the report to stdout: tests/bench/bench.sh 50 | tee bench.md
 # Exits 1 after the report when a run failed (its errors are in the report).
 set -euo pipefail
@@ -200,6 +201,28 @@ if [ "$scaling" = 1 ]; then
   echo
   echo "Time 16 MB ÷ 1 MB: $(ratio "${wall[single document|16 MB, one line]}" "${wall[single document|1 MB, one line]}") (16 for linear time);" \
        "peak RSS ${rss[single document|1 MB, one line]} MiB (1 MB), ${rss[single document|16 MB, one line]} MiB (16 MB)"
+fi
+
+# the profile: where one worker's time goes on the first corpus (perf, when
+# the machine has it; PROFILE=0 skips it)
+if [ "${PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1; then
+  first_mb=${sizes[0]}
+  corpus "corpus-${first_mb}mb" --mb "$first_mb"
+  job
+  say "profile: perf record of baogao run --dry-run -j1 on $first_mb MB"
+  if perf record -q -g -o "$tmp/perf.data" "$baogao" run -c "$job_file" --dry-run -j1 -q >/dev/null 2>"$tmp/perf.err"; then
+    echo
+    echo "### Profile ($first_mb MB corpus, \`run --dry-run -j1\`, perf, self time)"
+    echo
+    echo "| share | function |"
+    echo "| ---: | --- |"
+    perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
+      awk '/^ +[0-9.]+%/ && !/^ +[0-9.]+%.*--/ { sub(/^ +/, ""); pct = $1; sym = $NF; if (sym == "-") sym = $(NF - 2);
+        for (i = 2; i <= NF; i++) if ($i == "[.]" || $i == "[k]") { sym = $(i + 1); break }
+        print "| " pct " | `" sym "` |"; if (++n == 10) exit }'
+  else
+    say "profile skipped: $(tail -n 1 "$tmp/perf.err")"
+  fi
 fi
 
 echo
