@@ -33,6 +33,7 @@ struct bg_commitments_rules {
     bg_words present;                        /* 今年, 全年: this year after all */
     bg_words pair_marks;                     /* 分别: a pair of figures follows */
     bg_words not_objects;                    /* 台阶, 大关: after a figure, no object */
+    bg_words figure_starts;                  /* digits and numeral characters: where a figure may start */
     int column[COL_COUNT];                   /* index in the commitments table, -1 when absent */
     pcre2_code **outlook, **skip_clauses;
     size_t outlook_count, skip_clause_count;
@@ -46,6 +47,11 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
         return NULL;
     for (size_t i = 0; i < COL_COUNT; i++)
         r->column[i] = bg_column_index(bg_builtin_table(BG_TABLE_COMMITMENTS), column_names[i]);
+    if (!bg_figure_start_words(&r->figure_starts)) {
+        bg_problems_add(problems, "%s: out of memory", rules_file);
+        free(r);
+        return NULL;
+    }
     const char *f = rules_file;
     bool ok = true;
     /* units, qualifiers and the targets' own keys are reported by the targets
@@ -119,7 +125,7 @@ bg_commitments_rules *bg_commitments_rules_load(const cJSON *rules_root, const c
 #define COMMITMENTS_LISTS(r)                                                                                          \
     {&(r)->q_after,        &(r)->q_before,      &(r)->range_seps, &(r)->aspirations, &(r)->verbs,                   \
      &(r)->skip_units_after, &(r)->review_markers, &(r)->noun_words, &(r)->fillers_before, &(r)->fillers_after,     \
-     &(r)->present,        &(r)->pair_marks,    &(r)->not_objects}
+     &(r)->present,        &(r)->pair_marks,    &(r)->not_objects, &(r)->figure_starts}
 
 bool bg_commitments_rules_lexicon(bg_commitments_rules *r, bg_lexicon *lex)
 {
@@ -849,6 +855,14 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             pi++;
         if (pi < passage_count && p >= passages[pi].start) {
             p = passages[pi].end;
+            continue;
+        }
+        /* the next place a figure may start, from the lexicon's mentions */
+        size_t figure, figure_length;
+        if (!bg_lex_find(&doc->words, &r->figure_starts, p, n, &figure, &figure_length, NULL))
+            break;
+        if (figure > p) {
+            p = figure;
             continue;
         }
         bg_quantity q;

@@ -136,10 +136,18 @@ static size_t escaped_break(const char *s, size_t n, size_t at)
  * one starts: a line ends at \n, at a lone \r, at an escaped break, and
  * before a paragraph's indent (two U+3000) inside it — a page flattened to
  * one line keeps its paragraphs so, the indent going with the next one. */
+/* the bytes that may end a line (or start an indent or an escaped break) */
+static const bool line_special[256] = {['\n'] = true, ['\r'] = true, ['\\'] = true, ['<'] = true, [0xE3] = true};
+
 static size_t line_end(const char *s, size_t n, size_t at, size_t *next)
 {
     bool text = false;
     for (size_t i = at; i < n; i++) {
+        if (text)
+            while (i < n && !line_special[(unsigned char)s[i]])
+                i++; /* within a line's text only these bytes matter */
+        if (i >= n)
+            break;
         char c = s[i];
         if (c == '\xE3' && i + 6 <= n && memcmp(s + i, "\xE3\x80\x80\xE3\x80\x80", 6) == 0) {
             if (text) {
@@ -290,6 +298,44 @@ static size_t tb_origin(tb_cursor *c, size_t offset)
     while (c->k + 1 < c->runs && c->run_at[c->k + 1] <= offset)
         c->k++;
     return c->runs ? c->run_origin[c->k] + (offset - c->run_at[c->k]) : offset;
+}
+
+/* Appends count bytes whose origins are consecutive from `origin` (at most
+ * one new run). */
+static void tb_put_span(text_buffer *b, const char *text, size_t count, size_t origin)
+{
+    if (b->failed || !count)
+        return;
+    tb_put(b, text[0], origin); /* opens a run if needed, and grows the buffer */
+    if (b->failed || count == 1)
+        return;
+    if (b->length + count >= b->capacity) {
+        size_t capacity = b->capacity;
+        while (b->length + count >= capacity)
+            capacity *= 2;
+        char *grown = realloc(b->text, capacity);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        b->text = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->text + b->length, text + 1, count - 1);
+    b->length += count - 1;
+    b->next_origin = origin + count;
+}
+
+/* Appends src's bytes [from, to) with their origins, a run at a time. */
+static void tb_copy(text_buffer *b, const text_buffer *src, tb_cursor *c, size_t from, size_t to)
+{
+    while (from < to && !b->failed) {
+        size_t origin = tb_origin(c, from);
+        size_t run_end = c->k + 1 < c->runs ? c->run_at[c->k + 1] : to;
+        size_t end = run_end < to && run_end > from ? run_end : to;
+        tb_put_span(b, src->text + from, end - from, origin);
+        from = end;
+    }
 }
 
 /* ---- lines -------------------------------------------------------------- */
@@ -1082,8 +1128,7 @@ bg_error bg_clean_text(const bg_clean_rules *r, const char *utf8, size_t length,
                 from++;
             skip_leading = false;
         }
-        for (size_t k = from; k < to; k++)
-            tb_put(&o, fold.text[k], tb_origin(&fold_origin, k));
+        tb_copy(&o, &fold, &fold_origin, from, to);
         if (li->blank) {
             if (li->newline != (size_t)-1)
                 tb_put(&o, '\n', li->newline);

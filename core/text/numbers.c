@@ -314,6 +314,30 @@ static bool ends_figure(const char *s, size_t n, size_t end)
     return true;
 }
 
+bool bg_figure_start_words(bg_words *w)
+{
+    static const char *const starts[] = {"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "零", "〇", "一",
+                                         "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千"};
+    size_t count = sizeof starts / sizeof *starts;
+    memset(w, 0, sizeof *w);
+    w->text = calloc(count, sizeof *w->text);
+    w->cls = calloc(count, sizeof *w->cls);
+    w->length = calloc(count, sizeof *w->length);
+    if (!w->text || !w->cls || !w->length) {
+        bg_words_free(w);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (!(w->text[i] = strdup(starts[i]))) {
+            bg_words_free(w);
+            return false;
+        }
+        w->length[i] = strlen(starts[i]);
+        w->count++;
+    }
+    return true;
+}
+
 bool bg_figure_may_start(const char *s, size_t n, size_t at)
 {
     unsigned char c = (unsigned char)s[at];
