@@ -848,6 +848,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         const char *cls;
         size_t end, qt_start, qt_end;
     } listed_before = {NULL, 0, 0, 0};
+    size_t figure_cursor = 0;
     for (size_t p = 0; p < n;) {
         if (bg_budget_exceeded())
             break;
@@ -858,8 +859,8 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             continue;
         }
         /* the next place a figure may start, from the lexicon's mentions */
-        size_t figure, figure_length;
-        if (!bg_lex_find(&doc->words, &r->figure_starts, p, n, &figure, &figure_length, NULL))
+        size_t figure_length, figure = bg_lex_next(&doc->words, &r->figure_starts, p, &figure_cursor, &figure_length);
+        if (figure >= n)
             break;
         if (figure > p) {
             p = figure;

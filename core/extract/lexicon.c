@@ -379,6 +379,24 @@ static bool first_at(const uint64_t *bits, const uint32_t *rank, const uint32_t 
     return true;
 }
 
+size_t bg_lex_next(const bg_mentions *m, const bg_words *w, size_t from, size_t *cursor, size_t *len)
+{
+    *len = 0;
+    if (!answered(m, w)) {
+        size_t at;
+        return from < m->length && bg_words_find(w, m->text, from, m->length, &at, len, NULL) ? at : m->length;
+    }
+    const uint32_t *items = m->list_items + m->list_first[w->lexicon_id];
+    size_t n = m->list_first[w->lexicon_id + 1] - m->list_first[w->lexicon_id];
+    while (*cursor < n && m->by_start[items[*cursor]].start < from)
+        (*cursor)++;
+    if (*cursor >= n)
+        return m->length;
+    const bg_mention *x = &m->by_start[items[*cursor]];
+    *len = x->end - x->start;
+    return x->start;
+}
+
 size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to)
 {
     if (!m->lex)

@@ -74,6 +74,10 @@ size_t bg_lex_ending_at(const bg_mentions *m, const bg_words *w, size_t from, si
 /* Leftmost, then longest, word of w inside [from, to): true with *at, *len. */
 bool bg_lex_find(const bg_mentions *m, const bg_words *w, size_t from, size_t to, size_t *at, size_t *len,
                  size_t *index);
+/* Where the next word of w starts at or after `from` (m->length when none;
+ * *len its longest length there). *cursor, 0 at first, remembers how far
+ * the list was read: calls with a growing `from` cost linear time in all. */
+size_t bg_lex_next(const bg_mentions *m, const bg_words *w, size_t from, size_t *cursor, size_t *len);
 /* The first position in [from, to) where some word of the lexicon starts,
  * or `to` (with no lexicon: `from`, every position being a candidate). */
 size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to);

@@ -80,6 +80,19 @@ static void compare_all(const bg_mentions *m, const bg_words *w, const char *tex
             assert_int_equal(bg_mentions_next(&plain, at, limit), at < limit ? at : limit);
         }
     }
+    /* the next word from each place on, with one cursor for the whole walk */
+    size_t cursor = 0;
+    for (size_t from = 0; from <= n; from++) {
+        size_t len1, len2, a2 = n;
+        size_t a1 = bg_lex_next(m, w, from, &cursor, &len1);
+        size_t i2;
+        if (!bg_words_find(w, text, from, n, &a2, &len2, &i2)) {
+            a2 = n;
+            len2 = 0;
+        }
+        assert_int_equal(a1, a2);
+        assert_int_equal(len1, len2);
+    }
     size_t *c1 = calloc(w->count + 1, sizeof *c1), *c2 = calloc(w->count + 1, sizeof *c2);
     assert_true(c1 && c2);
     bg_lex_count(m, w, c1);
