@@ -683,6 +683,18 @@ static int voice_rank(const char *text, size_t length, bool *county_voice)
 }
 
 /* The body decides: the most mentioned name, the report's own level first. */
+/* an occurrence's name and place, sorted by name then place */
+typedef struct named_at {
+    size_t first_entry, index;
+} named_at;
+static int by_name_then_place(const void *a, const void *b)
+{
+    const named_at *x = a, *y = b;
+    if (x->first_entry != y->first_entry)
+        return x->first_entry < y->first_entry ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static bool from_text(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
 {
     size_t count = 0;
@@ -693,18 +705,33 @@ static bool from_text(const bg_regions *r, const bg_region_query *q, bg_region_r
     }
     bool county_voice = false;
     int voice = voice_rank(q->text, q->length, &county_voice);
+    /* each distinct name once, at its first occurrence, with how often it
+     * occurs: the occurrences sorted by name (then place), grouped */
+    named_at *order = malloc(count * sizeof *order);
+    size_t *times = calloc(count, sizeof *times);
+    if (!order || !times) {
+        free(order);
+        free(times);
+        free(list);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++)
+        order[i] = (named_at){list[i].first_entry, i};
+    qsort(order, count, sizeof *order, by_name_then_place);
+    for (size_t g = 0; g < count;) {
+        size_t h = g;
+        while (h < count && order[h].first_entry == order[g].first_entry)
+            h++;
+        times[order[g].index] = h - g; /* order[g] is the name's first occurrence */
+        g = h;
+    }
+    free(order);
     size_t best = (size_t)-1, best_count = 0;
     int best_rank = -1;
     for (size_t i = 0; i < count; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = list[j].first_entry == list[i].first_entry;
-        if (seen)
-            continue;
-        size_t n = 0;
-        for (size_t j = i; j < count; j++)
-            if (list[j].first_entry == list[i].first_entry)
-                n++;
+        if (!times[i])
+            continue; /* a name seen before */
+        size_t n = times[i];
         const bg_division *d = voice ? pick(r, &list[i], q, voice) : NULL;
         int rank = occurrence_rank(r, &list[i]);
         if (d) {
@@ -725,6 +752,7 @@ static bool from_text(const bg_regions *r, const bg_region_query *q, bg_region_r
             best_rank = rank;
         }
     }
+    free(times);
     const bg_division *d = pick(r, &list[best], q, best_count >= 1000 ? voice : -1);
     if (!d)
         d = pick(r, &list[best], q, -1);
