@@ -244,6 +244,11 @@ static bool is_blank_at(const char *s, size_t n, size_t at, size_t *width)
     return false;
 }
 
+/* the first bytes of the blanks and stop marks is_blank_at and is_stop_at
+ * know (U+3000 and 。 start with E3, ！ and ？ with EF) */
+static const bool outline_special[256] = {[' '] = true,  ['\t'] = true, ['\r'] = true, ['!'] = true,
+                                          ['?'] = true,  [0xE3] = true, [0xEF] = true};
+
 static bool is_stop_at(const char *s, size_t n, size_t at, size_t *width)
 {
     unsigned char c = (unsigned char)s[at];
@@ -380,8 +385,9 @@ bg_error bg_outline_build(const bg_outline_rules *r, const bg_text *t, bg_outlin
                 p += w;
                 unit = true;
             } else {
+                /* on to the next byte that may open a blank or a stop mark */
                 p++;
-                while (p < to && ((unsigned char)text[p] & 0xC0) == 0x80)
+                while (p < to && !outline_special[(unsigned char)text[p]])
                     p++;
             }
         }
