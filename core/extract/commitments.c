@@ -133,7 +133,7 @@ bool bg_commitments_rules_lexicon(bg_commitments_rules *r, bg_lexicon *lex)
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         if (!bg_lexicon_add(lex, lists[i]))
             return false;
-    return true;
+    return bg_lexicon_add(lex, &r->units.words); /* the units after a figure */
 }
 
 void bg_commitments_rules_free(bg_commitments_rules *r)
@@ -405,6 +405,7 @@ static size_t skip_bullets(const char *s, size_t limit, size_t at)
  * clause (no break, no qualifier) and that clause counts something later. */
 static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t end)
 {
+    const bg_word_index word_index = bg_lex_index(&doc->words);
     const char *s = doc->text->text;
     size_t n = doc->text->length;
     size_t at = end + bg_lex_at(&doc->words, &r->q_after, end, n, NULL);
@@ -424,7 +425,7 @@ static bool is_modifier(const bg_commitments_rules *r, const bg_doc *doc, size_t
     for (size_t p = at; p < clause_end; p++) {
         bg_quantity later;
         if (s[p] >= '0' && s[p] <= '9' && (p == at || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
-            bg_quantity_at(&r->units, &r->range_seps, s, clause_end, p, &later) && later.unit)
+            bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, clause_end, p, &later) && later.unit)
             return true;
     }
     return false;
@@ -581,6 +582,7 @@ static bool is_side(const char *part)
 static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const bg_quantity *q, size_t sentence,
                          phrase_memory *mem)
 {
+    const bg_word_index word_index = bg_lex_index(&doc->words);
     const char *s = doc->text->text;
     size_t n = doc->text->length;
     /* a list and its subjects stand close to the figure: the looks are
@@ -615,7 +617,7 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
     for (size_t p = from; p < list_end;) {
         bg_quantity f;
         if ((p == from || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
-            bg_quantity_at(&r->units, &r->range_seps, s, list_end, p, &f) && f.unit) {
+            bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, list_end, p, &f) && f.unit) {
             if (f.start < q->start)
                 index++;
             count++;
@@ -698,12 +700,14 @@ static char *list_object(const bg_commitments_rules *r, const bg_doc *doc, const
 
 /* Where the first figure with its unit (not a year) starts in s[from, to);
  * `to` when there is none. */
-static size_t quantity_in(const bg_commitments_rules *r, const char *s, size_t from, size_t to)
+static size_t quantity_in(const bg_commitments_rules *r, const bg_doc *doc, size_t from, size_t to)
 {
+    const bg_word_index word_index = bg_lex_index(&doc->words);
+    const char *s = doc->text->text;
     for (size_t p = from; p < to; p++) {
         bg_quantity f;
         if (s[p] >= '0' && s[p] <= '9' && (p == from || !(s[p - 1] >= '0' && s[p - 1] <= '9')) &&
-            bg_quantity_at(&r->units, &r->range_seps, s, to, p, &f) && f.unit)
+            bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, to, p, &f) && f.unit)
             return p;
     }
     return to;
@@ -715,6 +719,7 @@ static size_t quantity_in(const bg_commitments_rules *r, const char *s, size_t f
 static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const bg_quantity *q, size_t clause,
                        size_t before, size_t sentence, phrase_memory *mem, size_t *verb_start, size_t *verb_end)
 {
+    const bg_word_index word_index = bg_lex_index(&doc->words);
     const char *s = doc->text->text;
     size_t n = doc->text->length;
     /* 新建改扩建中小学、幼儿园12所: a list of names before the figure is one
@@ -765,7 +770,7 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
         start = clause;
         end = *verb_start;
         trim_object(r, &doc->words, &start, &end);
-        size_t figure = quantity_in(r, s, start, end);
+        size_t figure = quantity_in(r, doc, start, end);
         if (figure < end) {
             /* 全省生产总值从3.5万亿元增加到…: up to the clause's other figure;
              * 500万元以上固定资产投资增长15.8%: what follows it */
@@ -776,7 +781,7 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
                 end = before_end;
             } else {
                 bg_quantity inner;
-                size_t after_inner = bg_quantity_at(&r->units, &r->range_seps, s, end, figure, &inner) ? inner.end
+                size_t after_inner = bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, end, figure, &inner) ? inner.end
                                                                                                        : figure;
                 after_inner += bg_lex_at(&doc->words, &r->q_after, after_inner, end, NULL);
                 start = after_inner;
@@ -829,6 +834,7 @@ static char *object_of(const bg_commitments_rules *r, const bg_doc *doc, const b
 
 long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg_rowset *out, size_t table)
 {
+    const bg_word_index word_index = bg_lex_index(&doc->words);
     const bg_text *text = doc->text;
     const bg_outline *outline = doc->outline;
     const char *doc_id = doc->doc_id;
@@ -867,7 +873,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             continue;
         }
         bg_quantity q;
-        if (!bg_figure_may_start(s, n, p) || !bg_quantity_at(&r->units, &r->range_seps, s, n, p, &q) || !q.unit ||
+        if (!bg_figure_may_start(s, n, p) || !bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, n, p, &q) || !q.unit ||
             bg_lex_at(&doc->words, &r->skip_units_after, q.end, n, NULL)) {
             p++;
             while (p < n && ((unsigned char)s[p] & 0xC0) == 0x80)

@@ -473,6 +473,16 @@ bool bg_lex_find(const bg_mentions *m, const bg_words *w, size_t from, size_t to
     return false;
 }
 
+static size_t index_at(const void *index, const bg_words *w, size_t pos, size_t limit, size_t *found)
+{
+    return bg_lex_at(index, w, pos, limit, found);
+}
+
+bg_word_index bg_lex_index(const bg_mentions *m)
+{
+    return (bg_word_index){m, index_at};
+}
+
 void bg_lex_count(const bg_mentions *m, const bg_words *w, size_t *counts)
 {
     memset(counts, 0, w->count * sizeof *counts);

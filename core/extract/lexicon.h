@@ -81,6 +81,9 @@ size_t bg_lex_next(const bg_mentions *m, const bg_words *w, size_t from, size_t 
 /* The first position in [from, to) where some word of the lexicon starts,
  * or `to` (with no lexicon: `from`, every position being a candidate). */
 size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to);
+/* The mentions as an index for the text layer (numbers.h's
+ * bg_quantity_at_with): its at() is bg_lex_at. */
+bg_word_index bg_lex_index(const bg_mentions *m);
 /* Counts the words of w left to right, each occurrence the longest one
  * starting where the previous counted one ended (科技创新 is not also 创新):
  * counts[i] for w's entry i (w->count entries, zeroed first). */

@@ -209,6 +209,15 @@ bool bg_units_load(bg_units *units, const cJSON *rules_root, const char *rules_f
         i++;
     }
     qsort(units->items, units->count, sizeof *units->items, unit_longer_first);
+    units->words.text = calloc(units->count ? units->count : 1, sizeof *units->words.text);
+    units->words.cls = calloc(units->count ? units->count : 1, sizeof *units->words.cls);
+    units->words.length = calloc(units->count ? units->count : 1, sizeof *units->words.length);
+    ok = ok && units->words.text && units->words.cls && units->words.length;
+    for (size_t k = 0; ok && k < units->count; k++) {
+        ok = (units->words.text[k] = strdup(units->items[k].text)) != NULL;
+        units->words.length[k] = units->items[k].length;
+        units->words.count += ok;
+    }
     if (!ok)
         bg_units_free(units);
     return ok;
@@ -222,6 +231,7 @@ void bg_units_free(bg_units *units)
         free(units->items[i].base);
     }
     free(units->items);
+    bg_words_free(&units->words);
     memset(units, 0, sizeof *units);
 }
 
@@ -350,8 +360,28 @@ bool bg_figure_may_start(const char *s, size_t n, size_t at)
     return chinese_digit(cp) >= 0 || chinese_multiplier(cp) != 0;
 }
 
+/* the longest unit at s[at], through the index when there is one */
+static const bg_unit *unit_at(const bg_units *units, const bg_word_index *words, const char *s, size_t n, size_t at)
+{
+    if (!words)
+        return bg_units_at(units, s, n, at);
+    size_t index;
+    return words->at(words->index, &units->words, at, n, &index) ? &units->items[index] : NULL;
+}
+
+static size_t words_at(const bg_words *w, const bg_word_index *words, const char *s, size_t n, size_t at)
+{
+    return words ? words->at(words->index, w, at, n, NULL) : bg_words_at(w, s, n, at, NULL);
+}
+
 bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const char *s, size_t n, size_t at,
                     bg_quantity *q)
+{
+    return bg_quantity_at_with(units, range_seps, NULL, s, n, at, q);
+}
+
+bool bg_quantity_at_with(const bg_units *units, const bg_words *range_seps, const bg_word_index *words, const char *s,
+                         size_t n, size_t at, bg_quantity *q)
 {
     memset(q, 0, sizeof *q);
     double v;
@@ -364,16 +394,16 @@ bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const cha
     q->start = at;
     q->value = v;
     q->chinese = chinese;
-    const bg_unit *unit = percent ? bg_units_find(units, "%") : bg_units_at(units, s, n, end);
+    const bg_unit *unit = percent ? bg_units_find(units, "%") : unit_at(units, words, s, n, end);
     size_t after = end + (unit && !percent ? unit->length : 0);
     /* a range: figure [unit] separator figure [unit] */
-    size_t sep = range_seps ? bg_words_at(range_seps, s, n, after, NULL) : 0;
+    size_t sep = range_seps ? words_at(range_seps, words, s, n, after) : 0;
     if (sep && !chinese) {
         double v2;
         bool c2, p2;
         size_t end2 = figure_at(s, n, after + sep, &v2, &c2, &p2);
         if (end2 > after + sep && !c2 && !p2 && v2 > v && ends_figure(s, n, end2)) {
-            const bg_unit *unit2 = bg_units_at(units, s, n, end2);
+            const bg_unit *unit2 = unit_at(units, words, s, n, end2);
             if (unit2 && (!unit || unit2 == unit)) {
                 q->has_max = true;
                 q->value_max = v2;

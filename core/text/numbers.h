@@ -43,6 +43,7 @@ typedef struct bg_unit {
 typedef struct bg_units {
     bg_unit *items; /* sorted longest text first so the longest unit wins */
     size_t count;
+    bg_words words; /* the items' texts in the same order, for a lexicon */
 } bg_units;
 
 /* Loads rules_root "units": [{"text", "base", "factor", "as"?, "chinese"?}].
@@ -81,6 +82,10 @@ bool bg_figure_start_words(bg_words *w);
 bool bg_figure_may_start(const char *s, size_t n, size_t at);
 bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const char *s, size_t n, size_t at,
                     bg_quantity *q);
+/* The same, the units and range separators after the figure looked up in
+ * an index of the text's words (NULL: word by word). */
+bool bg_quantity_at_with(const bg_units *units, const bg_words *range_seps, const bg_word_index *words, const char *s,
+                         size_t n, size_t at, bg_quantity *q);
 
 /* Removes whitespace (ASCII, U+3000, NBSP; line breaks too when drop_newlines)
  * from text[from, to): returns a malloc'ed NUL-terminated copy and a

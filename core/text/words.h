@@ -34,6 +34,14 @@ size_t bg_words_at(const bg_words *w, const char *s, size_t n, size_t at, size_t
 /* Length of the longest word ending exactly at s[end] and starting at or
  * after `from` (0 when none). */
 size_t bg_words_ending_at(const bg_words *w, const char *s, size_t from, size_t end, size_t *index);
+/* A faster way to answer bg_words_at on one text: an index of the words in
+ * it (the lexicon's mentions, extract/lexicon.h). at() answers exactly as
+ * bg_words_at(w, text, limit, pos, entry) would. */
+typedef struct bg_word_index {
+    const void *index;
+    size_t (*at)(const void *index, const bg_words *w, size_t pos, size_t limit, size_t *entry);
+} bg_word_index;
+
 /* Leftmost (then longest) occurrence in s[from, to): true with *at, *len. */
 bool bg_words_find(const bg_words *w, const char *s, size_t from, size_t to, size_t *at, size_t *len, size_t *index);
 
