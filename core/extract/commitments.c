@@ -855,6 +855,10 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         size_t end, qt_start, qt_end;
     } listed_before = {NULL, 0, 0, 0};
     size_t figure_cursor = 0;
+    struct shared_quote {
+        char *quote;
+        size_t from, to;
+    } shared = {NULL, 0, 0};
     for (size_t p = 0; p < n;) {
         if (bg_budget_exceeded())
             break;
@@ -956,18 +960,35 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         ok = ok && set_text(out, row, r->column[COL_BASE_UNIT], q.unit->base);
         ok = ok && set_text(out, row, r->column[COL_QUALIFIER], cls);
         ok = ok && set_quote(out, row, r->column[COL_QUALIFIER_TEXT], text, qt_start, qt_end);
-        char *quoted = bg_quote_window(text, doc->breaks, sentence, sentence_end, q.start, q.end);
-        ok = ok && quoted && set_text(out, row, r->column[COL_SENTENCE], quoted);
-        free(quoted);
+        /* a sentence short enough to be quoted whole is quoted once for
+         * all its figures */
+        if (!shared.quote || shared.from != sentence || shared.to != sentence_end) {
+            free(shared.quote);
+            shared.quote = NULL;
+            char *quoted = bg_quote_window(text, doc->breaks, sentence, sentence_end, q.start, q.end);
+            if (quoted && bg_quote_whole(text, sentence, sentence_end)) {
+                shared = (struct shared_quote){quoted, sentence, sentence_end};
+            } else {
+                ok = ok && quoted && set_text(out, row, r->column[COL_SENTENCE], quoted);
+                free(quoted);
+                quoted = NULL;
+                if (!ok)
+                    goto nomem;
+            }
+        }
+        ok = ok && (!shared.quote || (shared.from == sentence && shared.to == sentence_end &&
+                                      set_text(out, row, r->column[COL_SENTENCE], shared.quote)));
         set_number(row, r->column[COL_OFFSET], (double)bg_text_char_offset(text, q.start), true);
         if (!ok)
             goto nomem;
         p = after ? q.end + after : q.end;
     }
+    free(shared.quote);
     memory_clear(&memory, 0);
     pcre2_match_data_free(md);
     return rows;
 nomem:
+    free(shared.quote);
     memory_clear(&memory, 0);
     pcre2_match_data_free(md);
     return -1;

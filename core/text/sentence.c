@@ -157,6 +157,15 @@ static size_t forward_chars(const char *s, size_t ceiling, size_t at, size_t cou
     return at;
 }
 
+bool bg_quote_whole(const bg_text *t, size_t from, size_t to)
+{
+    if (to > t->length)
+        to = t->length;
+    if (from > to)
+        from = to;
+    return chars(t, from, to) <= BG_QUOTE_MAX_CHARS;
+}
+
 char *bg_quote_window(const bg_text *t, const bg_breaks *b, size_t from, size_t to, size_t match_start,
                       size_t match_end)
 {

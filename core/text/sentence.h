@@ -50,5 +50,8 @@ enum { BG_QUOTE_MAX_CHARS = 300 };
  * longer, with "…" where the span was cut. malloc'ed; NULL on no memory. */
 char *bg_quote_window(const bg_text *t, const bg_breaks *b, size_t from, size_t to, size_t match_start,
                       size_t match_end);
+/* True when bg_quote_window quotes [from, to) whole, whatever the match: the
+ * quote can then be shared by every match in the span. */
+bool bg_quote_whole(const bg_text *t, size_t from, size_t to);
 
 #endif
