@@ -33,7 +33,7 @@ struct bg_commitments_rules {
     bg_words present;                        /* 今年, 全年: this year after all */
     bg_words pair_marks;                     /* 分别: a pair of figures follows */
     bg_words not_objects;                    /* 台阶, 大关: after a figure, no object */
-    bg_words figure_starts;                  /* digits and numeral characters: where a figure may start */
+    bg_words figure_starts;                  /* numeral characters: where a Chinese figure may start */
     int column[COL_COUNT];                   /* index in the commitments table, -1 when absent */
     pcre2_code **outlook, **skip_clauses;
     size_t outlook_count, skip_clause_count;
@@ -854,7 +854,10 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
         const char *cls;
         size_t end, qt_start, qt_end;
     } listed_before = {NULL, 0, 0, 0};
-    size_t figure_cursor = 0;
+    /* the next ASCII digit and the next numeral character at or after p */
+    size_t figure_cursor = 0, digit = 0, numeral = bg_lex_next(&doc->words, &r->figure_starts, 0, &figure_cursor, &(size_t){0});
+    while (digit < n && !(s[digit] >= '0' && s[digit] <= '9'))
+        digit++;
     struct shared_quote {
         char *quote;
         size_t from, to;
@@ -869,7 +872,12 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             continue;
         }
         /* the next place a figure may start, from the lexicon's mentions */
-        size_t figure_length, figure = bg_lex_next(&doc->words, &r->figure_starts, p, &figure_cursor, &figure_length);
+        if (digit < p) /* the next ASCII digit, found again only once passed */
+            for (digit = p; digit < n && !(s[digit] >= '0' && s[digit] <= '9');)
+                digit++;
+        if (numeral < p)
+            numeral = bg_lex_next(&doc->words, &r->figure_starts, p, &figure_cursor, &(size_t){0});
+        size_t figure = digit < numeral ? digit : numeral;
         if (figure >= n)
             break;
         if (figure > p) {

@@ -326,8 +326,8 @@ static bool ends_figure(const char *s, size_t n, size_t end)
 
 bool bg_figure_start_words(bg_words *w)
 {
-    static const char *const starts[] = {"0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "零", "〇", "一",
-                                         "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千"};
+    static const char *const starts[] = {"零", "〇", "一", "二", "两", "三", "四", "五",
+                                         "六", "七", "八", "九", "十", "百", "千"};
     size_t count = sizeof starts / sizeof *starts;
     memset(w, 0, sizeof *w);
     w->text = calloc(count, sizeof *w->text);

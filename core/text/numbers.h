@@ -73,9 +73,9 @@ typedef struct bg_quantity {
  * phrases. range_seps: separators allowed between two figures (may be NULL).
  * A figure glued to Latin letters (PM2.5, 5G) or followed by 年/月/日 is no
  * quantity. Returns false when none starts at `at`. */
-/* The characters a figure starts with (ASCII digits and the Chinese
- * numeral characters) as a word list, for a lexicon to find them (false: no
- * memory). Free with bg_words_free. */
+/* The Chinese numeral characters a figure may start with, as a word list
+ * for a lexicon to find them (ASCII digits are found faster byte by byte;
+ * false: no memory). Free with bg_words_free. */
 bool bg_figure_start_words(bg_words *w);
 /* Whether a figure may start at s[at]: an ASCII digit or a Chinese numeral
  * character (百 also opens 百分之). A cheap test before bg_quantity_at. */
