@@ -240,6 +240,8 @@ static void tb_put(text_buffer *b, char byte, size_t origin)
     b->text[b->length++] = byte;
 }
 
+static void tb_put_span(text_buffer *b, const char *text, size_t count, size_t origin);
+
 /* Appends count bytes, byte k from origin origins[k] (one capacity check). */
 static void tb_put_mapped(text_buffer *b, const char *text, const uint32_t *origins, size_t count)
 {
@@ -257,13 +259,12 @@ static void tb_put_mapped(text_buffer *b, const char *text, const uint32_t *orig
         b->text = grown;
         b->capacity = capacity;
     }
-    for (size_t k = 0; k < count; k++) {
-        if (!b->runs || origins[k] != b->next_origin) {
-            tb_put(b, text[k], origins[k]); /* opens a run */
-            continue;
-        }
-        b->next_origin = origins[k] + 1;
-        b->text[b->length++] = text[k];
+    for (size_t k = 0; k < count && !b->failed;) {
+        size_t j = k + 1; /* the bytes whose origins follow on */
+        while (j < count && origins[j] == origins[j - 1] + 1)
+            j++;
+        tb_put_span(b, text + k, j - k, origins[k]);
+        k = j;
     }
 }
 
@@ -1001,8 +1002,11 @@ static bool is_ascii_full_stop(const char *s, size_t n, size_t at)
 static void full_stops(text_buffer *o)
 {
     size_t count = 0;
-    for (size_t i = 0; i < o->length; i++)
-        if (o->text[i] == '.' && is_ascii_full_stop(o->text, o->length, i))
+    if (!o->length)
+        return;
+    for (const char *dot = memchr(o->text, '.', o->length); dot;
+         dot = memchr(dot + 1, '.', o->length - (size_t)(dot + 1 - o->text)))
+        if (is_ascii_full_stop(o->text, o->length, (size_t)(dot - o->text)))
             count++;
     if (!count || o->failed)
         return;
