@@ -148,7 +148,8 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
         return e == BG_E_LIMIT ? bg_fail(msg, msg_size, e, "%s: a cleaned text of 4 GB or more; left out", source)
                                : bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);
     }
-    if (bg_facts_find(rules->facts, rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year, &facts) !=
+    if (bg_facts_find(rules->facts, rules->regions, &text, doc->hint_title, doc->hint_region, doc->hint_year,
+                      &view.words, &facts) !=
             BG_E_OK ||
         bg_outline_build(rules->outline, &text, &outline) != BG_E_OK) {
         e = bg_fail(msg, msg_size, BG_E_NOMEM, "%s: out of memory", source);

@@ -576,7 +576,8 @@ static const char *document_type(const bg_facts_rules *r, const bg_text *t, cons
 }
 
 bg_error bg_facts_find(const bg_facts_rules *rules, const bg_regions *regions, const bg_text *t,
-                       const char *hint_title, const char *hint_region, int hint_year, bg_facts *out)
+                       const char *hint_title, const char *hint_region, int hint_year, const bg_mentions *words,
+                       bg_facts *out)
 {
     memset(out, 0, sizeof *out);
     line_span lines[40];
@@ -709,7 +710,8 @@ bg_error bg_facts_find(const bg_facts_rules *rules, const bg_regions *regions, c
                              .speaker = id.office[0] ? id.office : NULL,
                              .role = id.role[0] ? id.role : NULL,
                              .text = t->text,
-                             .length = t->length};
+                             .length = t->length,
+                             .words = words};
         bg_region_resolve(regions, &q, &out->region);
         free(title_copy);
         /* A corpus column names the district alone (鼎城区) while the report

@@ -34,10 +34,13 @@ typedef struct bg_facts {
 } bg_facts;
 
 /* Finds the facts of text. Hints (a CSV container's columns; NULL / 0 when
- * absent) override what the text says. regions may be NULL (no region).
+ * absent) override what the text says. regions may be NULL (no region);
+ * words, the lexicon's mentions in text, may be NULL (names are then
+ * counted by searching the text).
  * Returns BG_E_NOMEM or BG_E_OK. */
 bg_error bg_facts_find(const bg_facts_rules *rules, const bg_regions *regions, const bg_text *text,
-                       const char *hint_title, const char *hint_region, int hint_year, bg_facts *out);
+                       const char *hint_title, const char *hint_region, int hint_year, const bg_mentions *words,
+                       bg_facts *out);
 void bg_facts_free(bg_facts *facts);
 
 /* The year a plan is for: an explicit "2023年工作安排"-like marker (the

@@ -1,5 +1,6 @@
 /* lexicon.c — one Vectorscan literal database for all word lists of a
  * ruleset, and the sorted mentions of one scan (lexicon.h). */
+#define _GNU_SOURCE /* memmem */
 #include "extract/lexicon.h"
 
 #include <hs.h>
@@ -505,4 +506,34 @@ void bg_lex_count(const bg_mentions *m, const bg_words *w, size_t *counts)
         counts[index]++;
         next = x->end;
     }
+}
+
+void bg_lex_count_each(const bg_mentions *m, const bg_words *w, size_t *counts)
+{
+    memset(counts, 0, w->count * sizeof *counts);
+    if (!answered(m, w)) {
+        for (size_t i = 0; i < w->count; i++)
+            for (const char *p = m->text, *stop = m->text + m->length; p && (size_t)(stop - p) >= w->length[i];) {
+                const char *hit = memmem(p, (size_t)(stop - p), w->text[i], w->length[i]);
+                if (!hit)
+                    break;
+                counts[i]++;
+                p = hit + w->length[i];
+            }
+        return;
+    }
+    size_t *next = calloc(w->count ? w->count : 1, sizeof *next); /* where each word may occur again */
+    if (!next)
+        return;
+    const uint32_t *items = m->list_items + m->list_first[w->lexicon_id];
+    size_t n = m->list_first[w->lexicon_id + 1] - m->list_first[w->lexicon_id];
+    for (size_t i = 0; i < n; i++) {
+        const bg_mention *x = &m->by_start[items[i]];
+        size_t index;
+        if (!member(m->lex, x->literal, w->lexicon_id, &index) || x->start < next[index])
+            continue;
+        counts[index]++;
+        next[index] = x->end;
+    }
+    free(next);
 }

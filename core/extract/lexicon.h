@@ -81,6 +81,11 @@ size_t bg_lex_next(const bg_mentions *m, const bg_words *w, size_t from, size_t 
 /* The first position in [from, to) where some word of the lexicon starts,
  * or `to` (with no lexicon: `from`, every position being a candidate). */
 size_t bg_mentions_next(const bg_mentions *m, size_t from, size_t to);
+/* Counts each word of w on its own: counts[i] is how many times w's entry
+ * i occurs without overlapping itself (a word inside another is counted
+ * too), as repeated searches for it would count; a word listed twice is
+ * counted on its first entry. */
+void bg_lex_count_each(const bg_mentions *m, const bg_words *w, size_t *counts);
 /* The mentions as an index for the text layer (numbers.h's
  * bg_quantity_at_with): its at() is bg_lex_at. */
 bg_word_index bg_lex_index(const bg_mentions *m);

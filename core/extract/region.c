@@ -30,6 +30,7 @@ struct bg_regions {
     size_t entry_count;
     char **ambiguous; /* names that are also common words, matched only in identity lines */
     size_t ambiguous_count;
+    bg_words counted; /* the names counted in a text, sorted by strcmp (built at load) */
 };
 
 static uint64_t key_of(const char *s, size_t n)
@@ -90,6 +91,7 @@ void bg_regions_free(bg_regions *r)
     free(r->ambiguous);
     free(r->divisions);
     free(r->entries);
+    bg_words_free(&r->counted);
     free(r);
 }
 
@@ -438,11 +440,31 @@ static occurrence *scan(const bg_regions *r, const char *s, size_t n, bool ident
     return list;
 }
 
+/* The counts of r->counted in the text being resolved, from the lexicon's
+ * mentions: set by bg_region_resolve for the one call, on its thread. */
+static _Thread_local struct {
+    const bg_regions *r;
+    const char *text;
+    size_t length;
+    size_t *counts;
+} counted;
+
+static int string_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static size_t count_in(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle), count = 0;
     if (k == 0 || !s)
         return 0;
+    if (counted.counts && s == counted.text && n == counted.length) {
+        const bg_words *w = &counted.r->counted;
+        char *const *hit = bsearch(&needle, w->text, w->count, sizeof *w->text, string_order);
+        if (hit)
+            return counted.counts[hit - w->text];
+    }
     for (const char *p = s, *stop = s + n; (size_t)(stop - p) >= k;) {
         const char *hit = memmem(p, (size_t)(stop - p), needle, k);
         if (!hit)
@@ -657,12 +679,15 @@ static bool from_line(const bg_regions *r, const char *line, const bg_region_que
 }
 
 /* The report's own voice: 全县/我县 → county, 全区 → district, 全市 → city … */
+static const char *const voice_county[] = {"全县", "我县", "本县", "全旗", "我旗"};
+static const char *const voice_district[] = {"全区", "我区", "本区", "区委", "区政府"};
+static const char *const voice_city[] = {"全市", "我市", "本市", "全州", "全盟"};
+static const char *const voice_province[] = {"全省", "我省", "本省", "全区各族"};
+
 static int voice_rank(const char *text, size_t length, bool *county_voice)
 {
-    static const char *const county[] = {"全县", "我县", "本县", "全旗", "我旗"};
-    static const char *const district[] = {"全区", "我区", "本区", "区委", "区政府"};
-    static const char *const city[] = {"全市", "我市", "本市", "全州", "全盟"};
-    static const char *const province[] = {"全省", "我省", "本省", "全区各族"};
+    const char *const *county = voice_county, *const *district = voice_district, *const *city = voice_city,
+                      *const *province = voice_province;
     size_t counts[4] = {0};
     for (size_t i = 0; i < 5; i++) {
         counts[1] += count_in(text, length, city[i]);
@@ -841,11 +866,30 @@ static void leadership_line(const bg_region_query *q, char *out, size_t size)
     out[n] = '\0';
 }
 
+static bool resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out);
+
 bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
 {
-    memset(out, 0, sizeof *out);
     memo.text = NULL; /* counts are kept for this one resolution */
     memo.used = 0;
+    size_t *counts = NULL;
+    if (q->words && q->text && q->words->text == q->text && q->words->length == q->length &&
+        (counts = malloc((r->counted.count ? r->counted.count : 1) * sizeof *counts)) != NULL) {
+        bg_lex_count_each(q->words, &r->counted, counts); /* every name counted in one walk of the mentions */
+        counted.r = r;
+        counted.text = q->text;
+        counted.length = q->length;
+        counted.counts = counts;
+    }
+    bool found = resolve(r, q, out);
+    counted.counts = NULL;
+    free(counts);
+    return found;
+}
+
+static bool resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
+{
+    memset(out, 0, sizeof *out);
     bool county = false, district = false;
     int want = role_rank(q->role, &county, &district);
     char leader[LEADERSHIP_MAX_BYTES + 1];
@@ -856,4 +900,73 @@ bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_
     if (found && strcmp(out->source, "corpus") != 0)
         agree_with_province(r, q, out);
     return found;
+}
+
+/* ---- the names counted, for the lexicon ------------------------------------ */
+
+static bool add_counted(char ***names, size_t *count, size_t *capacity, const char *name)
+{
+    if (!name || !*name)
+        return true;
+    if (*count == *capacity) {
+        size_t grown_capacity = *capacity ? *capacity * 2 : 1024;
+        char **grown = realloc(*names, grown_capacity * sizeof *grown);
+        if (!grown)
+            return false;
+        *names = grown;
+        *capacity = grown_capacity;
+    }
+    return ((*names)[(*count)++] = strdup(name)) != NULL;
+}
+
+bool bg_regions_lexicon(bg_regions *r, bg_lexicon *lex)
+{
+    bg_words_free(&r->counted);
+    char **names = NULL;
+    size_t count = 0, capacity = 0;
+    bool ok = true;
+    const char *const *voices[] = {voice_county, voice_district, voice_city, voice_province};
+    const size_t voice_counts[] = {5, 5, 5, 4};
+    for (size_t v = 0; v < 4; v++)
+        for (size_t i = 0; i < voice_counts[v]; i++)
+            ok = ok && add_counted(&names, &count, &capacity, voices[v][i]);
+    for (size_t i = 0; ok && i < r->count; i++) {
+        const bg_division *d = &r->divisions[i];
+        const char *full[] = {d->name, d->province, d->city};
+        for (size_t k = 0; ok && k < 3; k++) {
+            char shortened[128];
+            short_name(full[k], shortened, sizeof shortened);
+            ok = add_counted(&names, &count, &capacity, full[k]) && add_counted(&names, &count, &capacity, shortened);
+        }
+    }
+    if (ok)
+        qsort(names, count, sizeof *names, string_order);
+    /* each name once, sorted: count_in finds a name by bsearch */
+    size_t unique = 0;
+    for (size_t i = 0; ok && i < count; i++) {
+        if (unique && strcmp(names[unique - 1], names[i]) == 0)
+            free(names[i]);
+        else
+            names[unique++] = names[i];
+    }
+    if (!ok) {
+        for (size_t i = 0; i < count; i++)
+            free(names[i]);
+        free(names);
+        return false;
+    }
+    char **cls = calloc(unique ? unique : 1, sizeof *cls);
+    size_t *length = calloc(unique ? unique : 1, sizeof *length);
+    if (!cls || !length) {
+        free(cls);
+        free(length);
+        for (size_t i = 0; i < unique; i++)
+            free(names[i]);
+        free(names);
+        return false;
+    }
+    r->counted = (bg_words){.text = names, .cls = cls, .length = length, .count = unique};
+    for (size_t i = 0; i < unique; i++)
+        r->counted.length[i] = strlen(names[i]);
+    return bg_lexicon_add(lex, &r->counted);
 }

@@ -7,6 +7,7 @@
 #ifndef BAOGAO_EXTRACT_REGION_H
 #define BAOGAO_EXTRACT_REGION_H
 
+#include "extract/lexicon.h"
 #include "problems.h"
 
 #include <cjson/cJSON.h>
@@ -52,6 +53,7 @@ typedef struct bg_region_query {
     const char *role;     /* 县长, 市长, 区长, 省长, 州长, 盟长, 旗长, 总理, or NULL */
     const char *text;     /* the whole cleaned text */
     size_t length;
+    const bg_mentions *words; /* the lexicon's mentions in text, or NULL: names are then counted by searching */
 } bg_region_query;
 
 typedef struct bg_region_result {
@@ -60,6 +62,11 @@ typedef struct bg_region_result {
     char code_now[64];           /* bg_division_code_now of the division */
     const char *source;          /* static: which line decided: "corpus", "council", "title", "speaker", "text" */
 } bg_region_result;
+
+/* Adds the names the resolution counts in a text (provinces, prefectures,
+ * their short forms, the report's voice: 全县, 我市 …) to the ruleset's
+ * lexicon (false: no memory). */
+bool bg_regions_lexicon(bg_regions *r, bg_lexicon *lex);
 
 /* Resolves the region of a report. Returns division != NULL when found. */
 bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out);

@@ -233,7 +233,8 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
         bg_error e = !rules->lexicon ? BG_E_NOMEM
                      : bg_commitments_rules_lexicon(rules->commitments, rules->lexicon) &&
                              bg_lists_rules_lexicon(rules->lists, rules->lexicon) &&
-                             bg_keywords_rules_lexicon(rules->keywords, rules->lexicon)
+                             bg_keywords_rules_lexicon(rules->keywords, rules->lexicon) &&
+                             (!rules->regions || bg_regions_lexicon(rules->regions, rules->lexicon))
                          ? bg_lexicon_compile(rules->lexicon, &message)
                          : BG_E_NOMEM;
         if (e)

@@ -66,7 +66,7 @@ static bg_facts facts_of(const char *s, bg_text *t)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), t, msg, sizeof msg), BG_E_OK);
     bg_facts f;
-    assert_int_equal(bg_facts_find(facts_rules, NULL, t, NULL, NULL, 0, &f), BG_E_OK);
+    assert_int_equal(bg_facts_find(facts_rules, NULL, t, NULL, NULL, 0, NULL, &f), BG_E_OK);
     return f;
 }
 
@@ -168,7 +168,7 @@ static void test_hints(void **state)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), &t, msg, sizeof msg), BG_E_OK);
     bg_facts f;
-    assert_int_equal(bg_facts_find(facts_rules, NULL, &t, "某县政府工作报告", NULL, 2023, &f), BG_E_OK);
+    assert_int_equal(bg_facts_find(facts_rules, NULL, &t, "某县政府工作报告", NULL, 2023, NULL, &f), BG_E_OK);
     assert_string_equal(f.title, "某县政府工作报告");
     assert_int_equal(f.report_year, 2023);
     bg_facts_free(&f);

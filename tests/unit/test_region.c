@@ -227,7 +227,7 @@ static void test_hint_region_as_the_report_writes_it(void **state)
     char msg[64];
     assert_int_equal(bg_clean_text(NULL, s, strlen(s), &t, msg, sizeof msg), BG_E_OK);
     bg_facts f;
-    assert_int_equal(bg_facts_find(NULL, regions, &t, NULL, "鼎城区", 0, &f), BG_E_OK);
+    assert_int_equal(bg_facts_find(NULL, regions, &t, NULL, "鼎城区", 0, NULL, &f), BG_E_OK);
     assert_string_equal(f.region.region, "常德市鼎城区");
     assert_string_equal(f.region.division->code, "430703");
     bg_facts_free(&f);
