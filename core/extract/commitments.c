@@ -3,6 +3,7 @@
  * targets passage, with its verb, object, qualifier, base value (万/亿
  * resolved) and the part of the report it belongs to (plan, review, outlook).
  */
+#define _GNU_SOURCE /* memmem */
 #include "extract/commitments.h"
 
 #include "extract/lexicon.h"
@@ -472,6 +473,11 @@ static const char *memory_last(const phrase_memory *m)
  * part of what is counted. Its length, or 0. */
 static size_t year_phrase_at(const char *s, size_t n, size_t at)
 {
+    /* 截至2022年: a lead of at most six bytes, four digits or numerals of at
+     * most twelve, then 年 — nowhere near: no year phrase */
+    size_t window = n - at < 21 ? n - at : 21;
+    if (at >= n || !memmem(s + at, window, "年", strlen("年")))
+        return 0;
     size_t p = at;
     static const char *const leads[] = {"截至", "到", "从", "至", "在"};
     for (size_t i = 0; i < sizeof leads / sizeof *leads; i++)

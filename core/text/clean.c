@@ -1282,6 +1282,15 @@ char *bg_text_quote(const bg_text *t, size_t start, size_t end)
     const char *s = t->original;
     size_t k = 0;
     for (size_t i = from; i < to;) {
+        size_t plain = i; /* bytes that are copied as they are, at once */
+        while (plain < to && s[plain] != '\\' && s[plain] != '<' && s[plain] != '\r')
+            plain++;
+        if (plain > i) {
+            memcpy(copy + k, s + i, plain - i);
+            k += plain - i;
+            i = plain;
+            continue;
+        }
         size_t w = s[i] == '\\' || s[i] == '<' ? escaped_break(s, to, i) : 0;
         if (w) {
             copy[k++] = '\n';
