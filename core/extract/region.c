@@ -932,10 +932,13 @@ bool bg_regions_lexicon(bg_regions *r, bg_lexicon *lex)
             ok = ok && add_counted(&names, &count, &capacity, voices[v][i]);
     for (size_t i = 0; ok && i < r->count; i++) {
         const bg_division *d = &r->divisions[i];
-        const char *full[] = {d->name, d->province, d->city};
+        /* only what is counted: provinces and prefectures (a county's own
+         * name is found by the scan of identity lines, never counted) */
+        const char *full[] = {strcmp(d->level, "province") == 0 ? d->name : NULL, d->province, d->city};
         for (size_t k = 0; ok && k < 3; k++) {
-            char shortened[128];
-            short_name(full[k], shortened, sizeof shortened);
+            char shortened[128] = "";
+            if (full[k])
+                short_name(full[k], shortened, sizeof shortened);
             ok = add_counted(&names, &count, &capacity, full[k]) && add_counted(&names, &count, &capacity, shortened);
         }
     }
