@@ -219,6 +219,7 @@ if [ "${PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1; then
     perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
       awk '/^ +[0-9.]+%/ && !/^ +[0-9.]+%.*--/ { sub(/^ +/, ""); pct = $1; sym = $NF; if (sym == "-") sym = $(NF - 2);
         for (i = 2; i <= NF; i++) if ($i == "[.]" || $i == "[k]") { sym = $(i + 1); break }
+        if (sym ~ /^0x/) next  # an address perf could not name (inside a library without symbols)
         if (++n <= 10) print "| " pct " | `" sym "` |" }'  # reads to the end: no SIGPIPE for perf under pipefail
   else
     say "profile skipped: $(tail -n 1 "$tmp/perf.err")"
