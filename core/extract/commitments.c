@@ -891,7 +891,7 @@ long bg_commitments_extract(const bg_commitments_rules *r, const bg_doc *doc, bg
             continue;
         }
         bg_quantity q;
-        if (!bg_figure_may_start(s, n, p) || !bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, n, p, &q) || !q.unit ||
+        if (!bg_quantity_at_with(&r->units, &r->range_seps, &word_index, s, n, p, &q) || !q.unit ||
             bg_lex_at(&doc->words, &r->skip_units_after, q.end, n, NULL)) {
             p++;
             while (p < n && ((unsigned char)s[p] & 0xC0) == 0x80)

@@ -495,44 +495,14 @@ static void short_name(const char *name, char *out, size_t size)
     }
 }
 
-/* The counts of the names asked about the text being resolved: the
- * candidates of one name share their province and prefecture, so each is
- * counted over the text once (per thread; emptied by each
- * bg_region_resolve, and whenever the text asked about changes). */
-enum { MENTION_MEMO = 32 };
-static _Thread_local struct {
-    const char *text;
-    size_t length, used;
-    const char *name[MENTION_MEMO];
-    size_t count[MENTION_MEMO];
-} memo;
-
-static size_t count_mentions(const char *s, size_t n, const char *name);
+/* How often the text names a province or prefecture: by its short form
+ * (株洲 also counts 株洲市) when it has one. */
 static size_t mentions(const char *s, size_t n, const char *name)
 {
     if (!name || !*name || !s)
         return 0;
-    if (memo.text != s || memo.length != n) {
-        memo.text = s;
-        memo.length = n;
-        memo.used = 0;
-    }
-    for (size_t i = 0; i < memo.used; i++)
-        if (memo.name[i] == name)
-            return memo.count[i];
-    size_t count = count_mentions(s, n, name);
-    if (memo.used < MENTION_MEMO) {
-        memo.name[memo.used] = name;
-        memo.count[memo.used++] = count;
-    }
-    return count;
-}
-
-static size_t count_mentions(const char *s, size_t n, const char *name)
-{
     char shortened[128];
     short_name(name, shortened, sizeof shortened);
-    /* the short form also counts the full form's occurrences */
     return shortened[0] ? count_in(s, n, shortened) : count_in(s, n, name);
 }
 
@@ -870,8 +840,6 @@ static bool resolve(const bg_regions *r, const bg_region_query *q, bg_region_res
 
 bool bg_region_resolve(const bg_regions *r, const bg_region_query *q, bg_region_result *out)
 {
-    memo.text = NULL; /* counts are kept for this one resolution */
-    memo.used = 0;
     size_t *counts = NULL;
     if (q->words && q->text && q->words->text == q->text && q->words->length == q->length &&
         (counts = malloc((r->counted.count ? r->counted.count : 1) * sizeof *counts)) != NULL) {

@@ -201,20 +201,33 @@ typedef struct text_buffer {
     bool failed;
 } text_buffer;
 
-static void tb_put(text_buffer *b, char byte, size_t origin)
+/* Room for `extra` more bytes and the NUL after them (false: no memory,
+ * and the buffer is marked failed). */
+static bool tb_reserve(text_buffer *b, size_t extra)
 {
     if (b->failed)
-        return;
-    if (b->length + 1 >= b->capacity) {
-        size_t capacity = b->capacity ? b->capacity * 2 : 4096;
-        char *text = realloc(b->text, capacity);
-        if (!text) {
-            b->failed = true;
-            return;
-        }
-        b->text = text;
-        b->capacity = capacity;
+        return false;
+    if (b->length + extra + 1 <= b->capacity)
+        return true;
+    size_t capacity = b->capacity ? b->capacity : 4096;
+    while (b->length + extra + 1 > capacity)
+        capacity *= 2;
+    char *grown = realloc(b->text, capacity);
+    if (!grown) {
+        b->failed = true;
+        return false;
     }
+    b->text = grown;
+    b->capacity = capacity;
+    return true;
+}
+
+/* Appends count bytes whose origins are consecutive from `origin`: they
+ * continue the last run or open one. */
+static void tb_put_span(text_buffer *b, const char *text, size_t count, size_t origin)
+{
+    if (!count || !tb_reserve(b, count))
+        return;
     if (!b->runs || origin != b->next_origin) {
         if (b->runs == b->run_capacity) {
             size_t capacity = b->run_capacity ? b->run_capacity * 2 : 1024;
@@ -236,29 +249,19 @@ static void tb_put(text_buffer *b, char byte, size_t origin)
         b->run_origin[b->runs] = (uint32_t)origin;
         b->runs++;
     }
-    b->next_origin = origin + 1;
-    b->text[b->length++] = byte;
+    memcpy(b->text + b->length, text, count);
+    b->length += count;
+    b->next_origin = origin + count;
 }
 
-static void tb_put_span(text_buffer *b, const char *text, size_t count, size_t origin);
+static void tb_put(text_buffer *b, char byte, size_t origin)
+{
+    tb_put_span(b, &byte, 1, origin);
+}
 
-/* Appends count bytes, byte k from origin origins[k] (one capacity check). */
+/* Appends count bytes, byte k from origin origins[k], a run at a time. */
 static void tb_put_mapped(text_buffer *b, const char *text, const uint32_t *origins, size_t count)
 {
-    if (b->failed || !count)
-        return;
-    if (b->length + count + 1 >= b->capacity) {
-        size_t capacity = b->capacity ? b->capacity : 4096;
-        while (b->length + count + 1 >= capacity)
-            capacity *= 2;
-        char *grown = realloc(b->text, capacity);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        b->text = grown;
-        b->capacity = capacity;
-    }
     for (size_t k = 0; k < count && !b->failed;) {
         size_t j = k + 1; /* the bytes whose origins follow on */
         while (j < count && origins[j] == origins[j - 1] + 1)
@@ -299,32 +302,6 @@ static size_t tb_origin(tb_cursor *c, size_t offset)
     while (c->k + 1 < c->runs && c->run_at[c->k + 1] <= offset)
         c->k++;
     return c->runs ? c->run_origin[c->k] + (offset - c->run_at[c->k]) : offset;
-}
-
-/* Appends count bytes whose origins are consecutive from `origin` (at most
- * one new run). */
-static void tb_put_span(text_buffer *b, const char *text, size_t count, size_t origin)
-{
-    if (b->failed || !count)
-        return;
-    tb_put(b, text[0], origin); /* opens a run if needed, and grows the buffer */
-    if (b->failed || count == 1)
-        return;
-    if (b->length + count >= b->capacity) {
-        size_t capacity = b->capacity;
-        while (b->length + count >= capacity)
-            capacity *= 2;
-        char *grown = realloc(b->text, capacity);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        b->text = grown;
-        b->capacity = capacity;
-    }
-    memcpy(b->text + b->length, text + 1, count - 1);
-    b->length += count - 1;
-    b->next_origin = origin + count;
 }
 
 /* Appends src's bytes [from, to) with their origins, a run at a time. */

@@ -348,18 +348,6 @@ bool bg_figure_start_words(bg_words *w)
     return true;
 }
 
-bool bg_figure_may_start(const char *s, size_t n, size_t at)
-{
-    unsigned char c = (unsigned char)s[at];
-    if (is_ascii_digit((char)c))
-        return true;
-    if (c < 0xE3 || c > 0xE9)
-        return false; /* every numeral character is a three-byte one from U+3007 to U+96F6 */
-    size_t next = at;
-    unsigned cp = bg_utf8_next(s, n, &next);
-    return chinese_digit(cp) >= 0 || chinese_multiplier(cp) != 0;
-}
-
 /* the longest unit at s[at], through the index when there is one */
 static const bg_unit *unit_at(const bg_units *units, const bg_word_index *words, const char *s, size_t n, size_t at)
 {

@@ -77,9 +77,6 @@ typedef struct bg_quantity {
  * for a lexicon to find them (ASCII digits are found faster byte by byte;
  * false: no memory). Free with bg_words_free. */
 bool bg_figure_start_words(bg_words *w);
-/* Whether a figure may start at s[at]: an ASCII digit or a Chinese numeral
- * character (百 also opens 百分之). A cheap test before bg_quantity_at. */
-bool bg_figure_may_start(const char *s, size_t n, size_t at);
 bool bg_quantity_at(const bg_units *units, const bg_words *range_seps, const char *s, size_t n, size_t at,
                     bg_quantity *q);
 /* The same, the units and range separators after the figure looked up in
