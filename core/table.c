@@ -2,6 +2,8 @@
  * every exporter and every user's notebook) and the per-document row store. */
 #include "table.h"
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,22 +112,99 @@ static const bg_column keywords_columns[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define SCHEMA(i, nm, lb, en, cols)                                                                                    \
+
+/* The codes of the coded columns and their Chinese labels (ABI 1.2): cells
+ * keep the code, formats for people show the label. A qualifier is true of
+ * the signed value (下降3%以上 is 以内 −3), so its labels are those of the
+ * comparison, not of the words. */
+static const bg_value_label level_values[] = {
+    {"national", "全国"}, {"province", "省"}, {"city", "市"},
+    {"district", "区"},   {"county", "县"},   {"unknown", "未知"},
+};
+static const bg_value_label doc_type_values[] = {
+    {"work_report", "政府工作报告"},
+    {"interpretation", "解读"},
+    {"other", "其他"},
+};
+static const bg_value_label kind_values[] = {
+    {"growth", "增长"}, {"level", "绝对量"}, {"change", "变化"}, {"relation", "关系"}, {"absent", "未设定"},
+};
+static const bg_value_label qualifier_values[] = {
+    {"exact", "确数"}, {"at_least", "以上"}, {"about", "左右"},   {"at_most", "以内"},
+    {"above", "高于"}, {"below", "低于"},    {"in_line", "同步"}, {"range", "区间"},
+};
+static const bg_value_label direction_values[] = {{"rise", "上升"}, {"fall", "下降"}};
+static const bg_value_label part_values[] = {{"plan", "计划"}, {"review", "回顾"}, {"outlook", "展望"}};
+
+typedef struct coded_column {
+    const char *table, *column;
+    const bg_value_label *values;
+    size_t count;
+} coded_column;
+
+#define CODED(t, c, v) {t, c, v, N(v)}
+static const coded_column coded_columns[] = {
+    CODED("documents", "level", level_values),         CODED("documents", "doc_type", doc_type_values),
+    CODED("targets", "kind", kind_values),             CODED("targets", "qualifier", qualifier_values),
+    CODED("targets", "direction", direction_values),   CODED("commitments", "part", part_values),
+    CODED("commitments", "qualifier", qualifier_values), CODED("sections", "part", part_values),
+};
+
+static bg_column_values documents_values[N(documents_columns)];
+static bg_column_values targets_values[N(targets_columns)];
+static bg_column_values commitments_values[N(commitments_columns)];
+static bg_column_values list_items_values[N(list_items_columns)];
+static bg_column_values sections_values[N(sections_columns)];
+static bg_column_values keywords_values[N(keywords_columns)];
+
+#define SCHEMA(i, nm, lb, en, cols, vals)                                                                              \
     {                                                                                                                  \
-        sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols            \
+        sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols, vals      \
     }
 
-static const bg_table_schema builtin_tables[BG_BUILTIN_TABLE_COUNT] = {
-    SCHEMA(0, "documents", "文档", "one row per report", documents_columns),
-    SCHEMA(1, "targets", "主要预期目标", "the year's main targets", targets_columns),
-    SCHEMA(2, "commitments", "量化任务", "other numeric commitments", commitments_columns),
-    SCHEMA(3, "list_items", "项目清单", "items of named lists (十大产业项目 ...)", list_items_columns),
-    SCHEMA(4, "sections", "章节", "headings", sections_columns),
-    SCHEMA(5, "keywords", "政策关键词", "policy-term frequencies", keywords_columns),
+static bg_table_schema builtin_tables[BG_BUILTIN_TABLE_COUNT] = {
+    SCHEMA(0, "documents", "文档", "one row per report", documents_columns, documents_values),
+    SCHEMA(1, "targets", "主要预期目标", "the year's main targets", targets_columns, targets_values),
+    SCHEMA(2, "commitments", "量化任务", "other numeric commitments", commitments_columns, commitments_values),
+    SCHEMA(3, "list_items", "项目清单", "items of named lists (十大产业项目 ...)", list_items_columns,
+           list_items_values),
+    SCHEMA(4, "sections", "章节", "headings", sections_columns, sections_values),
+    SCHEMA(5, "keywords", "政策关键词", "policy-term frequencies", keywords_columns, keywords_values),
 };
+
+static pthread_once_t values_once = PTHREAD_ONCE_INIT;
+
+/* Fills the value-label arrays from coded_columns, by name, once. */
+static void values_init(void)
+{
+    for (size_t k = 0; k < N(coded_columns); k++)
+        for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+            if (strcmp(builtin_tables[t].name, coded_columns[k].table) != 0)
+                continue;
+            int c = bg_column_index(&builtin_tables[t], coded_columns[k].column);
+            if (c >= 0) {
+                bg_column_values *v = (bg_column_values *)&builtin_tables[t].column_values[c];
+                v->count = coded_columns[k].count;
+                v->values = coded_columns[k].values;
+            }
+        }
+}
+
+const char *bg_value_label_of(const bg_table_schema *schema, size_t column, const char *value, size_t length)
+{
+    if (schema->struct_size < offsetof(bg_table_schema, column_values) + sizeof schema->column_values ||
+        !schema->column_values || column >= schema->column_count)
+        return NULL;
+    const bg_column_values *v = &schema->column_values[column];
+    for (size_t i = 0; i < v->count; i++)
+        if (strlen(v->values[i].value) == length && memcmp(v->values[i].value, value, length) == 0)
+            return v->values[i].label;
+    return NULL;
+}
 
 const bg_table_schema *bg_builtin_table(size_t i)
 {
+    pthread_once(&values_once, values_init);
     return i < BG_BUILTIN_TABLE_COUNT ? &builtin_tables[i] : NULL;
 }
 

@@ -32,6 +32,9 @@ typedef struct bg_table_def {
 const bg_table_schema *bg_builtin_table(size_t i);
 /* Index of the built-in table called name, or -1. */
 int bg_builtin_table_index(const char *name);
+/* The Chinese label of a coded column's value (kind "growth" -> 增长), or
+ * NULL when the column is not coded or the value has no label. */
+const char *bg_value_label_of(const bg_table_schema *schema, size_t column, const char *value, size_t length);
 /* Column index by name in a schema, or -1. */
 int bg_column_index(const bg_table_schema *schema, const char *name);
 

@@ -5,6 +5,7 @@
 #include "extract/custom.h"
 
 #include "budget.h"
+#include "config.h"
 #include "text/pattern.h"
 
 #include <pcre2.h>
@@ -17,11 +18,14 @@ typedef struct custom_column {
     char *name;
     bg_type type;
     int group;
+    char *label;       /* the config's Chinese label, or NULL */
+    char *description; /* the config's description, or NULL */
 } custom_column;
 
 typedef struct custom_rule {
     char *name;
     char *table;
+    char *label; /* the table's label: the config's, else the rule's name */
     pcre2_code *code;
     custom_column *columns;
     size_t column_count;
@@ -47,9 +51,13 @@ static void free_rule(custom_rule *rule)
 {
     free(rule->name);
     free(rule->table);
+    free(rule->label);
     bg_pattern_free(rule->code);
-    for (size_t i = 0; i < rule->column_count; i++)
+    for (size_t i = 0; i < rule->column_count; i++) {
         free(rule->columns[i].name);
+        free(rule->columns[i].label);
+        free(rule->columns[i].description);
+    }
     free(rule->columns);
     free(rule->def.columns);
 }
@@ -76,7 +84,8 @@ static bool build_schema(custom_rule *rule, size_t index)
     columns[0] = (bg_column){"doc_id", BG_TYPE_TEXT, "文档编号", "document id", BG_COLUMN_KEY | BG_COLUMN_CODE};
     columns[1] = (bg_column){"seq", BG_TYPE_INTEGER, "序号", "order within the document", BG_COLUMN_KEY};
     for (size_t i = 0; i < rule->column_count; i++)
-        columns[2 + i] = (bg_column){rule->columns[i].name, rule->columns[i].type, NULL, NULL, 0};
+        columns[2 + i] = (bg_column){rule->columns[i].name, rule->columns[i].type, rule->columns[i].label,
+                                     rule->columns[i].description, 0};
     columns[n - 2] = (bg_column){"sentence", BG_TYPE_TEXT, "原句", "the sentence as in the source", BG_COLUMN_LONG};
     columns[n - 1] = (bg_column){"offset", BG_TYPE_INTEGER, "位置", "character offset in the cleaned text", 0};
     rule->def.columns = columns;
@@ -86,10 +95,11 @@ static bool build_schema(custom_rule *rule, size_t index)
                                          BG_EXPORTER_ABI_MINOR,
                                          index,
                                          rule->table,
-                                         rule->name,
+                                         rule->label,
                                          "custom rule",
                                          n,
-                                         columns};
+                                         columns,
+                                         NULL};
     return true;
 }
 
@@ -100,6 +110,7 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
     const cJSON *table = cJSON_GetObjectItemCaseSensitive(item, "table");
     const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(item, "pattern");
     const cJSON *columns = cJSON_GetObjectItemCaseSensitive(item, "columns");
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(item, "label");
     bool ok = true;
     if (!cJSON_IsObject(item)) {
         bg_problems_add(p, "%s[%zu]: must be an object with name, table, pattern and columns", path, i);
@@ -109,10 +120,16 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
     cJSON_ArrayForEach(key, item)
     {
         if (strcmp(key->string, "name") && strcmp(key->string, "table") && strcmp(key->string, "pattern") &&
-            strcmp(key->string, "columns")) {
-            bg_problems_add(p, "%s[%zu].%s: unknown key (name, table, pattern, columns)", path, i, key->string);
+            strcmp(key->string, "columns") && strcmp(key->string, "label")) {
+            bg_problems_add(p, "%s[%zu].%s: unknown key (name, table, pattern, columns, label)", path, i,
+                            key->string);
             ok = false;
         }
+    }
+    if (label && (!cJSON_IsString(label) || !*label->valuestring)) {
+        bg_problems_add(p, "%s[%zu].label: expected a non-empty string (the table's name for people), got %s", path,
+                        i, bg_json_kind(label));
+        ok = false;
     }
     const char *rule_name = cJSON_IsString(name) ? name->valuestring : NULL;
     if (!rule_name || !*rule_name) {
@@ -153,7 +170,7 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
     if (!cJSON_IsObject(columns) || !columns->child) {
         bg_problems_add(p,
                         "%s[%zu].columns: rule '%s' needs an object {\"column\": "
-                        "\"text|integer|real\"}",
+                        "\"text|integer|real\"} (or {\"column\": {\"type\": …, \"label\": …}})",
                         path, i, rule_name);
         ok = false;
     } else {
@@ -168,12 +185,40 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
         {
             const char *cname = column->string;
             bg_type type = BG_TYPE_NULL;
-            if (cJSON_IsString(column)) {
-                if (strcmp(column->valuestring, "text") == 0)
+            /* "real", or {"type": "real", "label": "吞吐量（万吨）", "description": "..."} */
+            const cJSON *type_item = column, *column_label = NULL, *column_description = NULL;
+            if (cJSON_IsObject(column)) {
+                type_item = cJSON_GetObjectItemCaseSensitive(column, "type");
+                column_label = cJSON_GetObjectItemCaseSensitive(column, "label");
+                column_description = cJSON_GetObjectItemCaseSensitive(column, "description");
+                const cJSON *k;
+                cJSON_ArrayForEach(k, column)
+                {
+                    if (strcmp(k->string, "type") && strcmp(k->string, "label") && strcmp(k->string, "description")) {
+                        bg_problems_add(p, "%s[%zu].columns.%s.%s: unknown key (type, label, description)", path, i,
+                                        cname, k->string);
+                        ok = false;
+                    }
+                }
+                if (column_label && (!cJSON_IsString(column_label) || !*column_label->valuestring)) {
+                    bg_problems_add(p, "%s[%zu].columns.%s.label: expected a non-empty string, got %s", path, i,
+                                    cname, bg_json_kind(column_label));
+                    ok = false;
+                    column_label = NULL;
+                }
+                if (column_description && !cJSON_IsString(column_description)) {
+                    bg_problems_add(p, "%s[%zu].columns.%s.description: expected a string, got %s", path, i, cname,
+                                    bg_json_kind(column_description));
+                    ok = false;
+                    column_description = NULL;
+                }
+            }
+            if (cJSON_IsString(type_item)) {
+                if (strcmp(type_item->valuestring, "text") == 0)
                     type = BG_TYPE_TEXT;
-                else if (strcmp(column->valuestring, "integer") == 0)
+                else if (strcmp(type_item->valuestring, "integer") == 0)
                     type = BG_TYPE_INTEGER;
-                else if (strcmp(column->valuestring, "real") == 0)
+                else if (strcmp(type_item->valuestring, "real") == 0)
                     type = BG_TYPE_REAL;
             }
             if (!valid_name(cname)) {
@@ -204,11 +249,16 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
                 ok = false;
             }
             char *copy = strdup(cname);
-            if (!copy) {
+            char *label_copy = column_label ? strdup(column_label->valuestring) : NULL;
+            char *description_copy = column_description ? strdup(column_description->valuestring) : NULL;
+            if (!copy || (column_label && !label_copy) || (column_description && !description_copy)) {
+                free(copy);
+                free(label_copy);
+                free(description_copy);
                 free_rule(&rule);
                 return false;
             }
-            rule.columns[rule.column_count++] = (custom_column){copy, type, group};
+            rule.columns[rule.column_count++] = (custom_column){copy, type, group, label_copy, description_copy};
         }
     }
     if (!ok) {
@@ -217,8 +267,9 @@ static bool load_rule(bg_custom_rules *r, const cJSON *item, const char *path, s
     }
     rule.name = strdup(rule_name);
     rule.table = strdup(table->valuestring);
+    rule.label = strdup(label ? label->valuestring : rule_name);
     custom_rule *grown = realloc(r->rules, (r->count + 1) * sizeof *grown);
-    if (!rule.name || !rule.table || !grown) {
+    if (!rule.name || !rule.table || !rule.label || !grown) {
         if (grown)
             r->rules = grown;
         free_rule(&rule);
@@ -257,7 +308,7 @@ bg_custom_rules *bg_custom_rules_load(const cJSON *custom, const char *json_path
     /* schema names point into rule strings: fix pointers after reallocs */
     for (size_t i = 0; i < r->count; i++) {
         r->rules[i].def.schema.name = r->rules[i].table;
-        r->rules[i].def.schema.label = r->rules[i].name;
+        r->rules[i].def.schema.label = r->rules[i].label;
     }
     return r;
 }

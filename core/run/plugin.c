@@ -94,6 +94,16 @@ static bg_status host_fail(bg_context *ctx, bg_status code, const char *format, 
     return code;
 }
 
+static void host_describe(bg_context *ctx, const char *format, ...)
+{
+    if (!ctx)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(ctx->description, sizeof ctx->description, format, ap);
+    va_end(ap);
+}
+
 static const bg_option_spec *find_option(const bg_plugin *plugin, const char *name)
 {
     for (size_t i = 0; i < plugin->descriptor.option_count; i++)
@@ -282,6 +292,7 @@ static const bg_host_api host_api = {
     .host_version = host_version,
     .option_is_set = host_option_is_set,
     .shrink_limit = host_shrink_limit,
+    .describe = host_describe,
 };
 
 const bg_host_api *bg_host_api_get(void)

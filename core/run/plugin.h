@@ -70,6 +70,7 @@ struct bg_context {
     char **kept; /* option strings handed out, freed with the context */
     size_t kept_count;
     double shrink_limit; /* host_api.shrink_limit (1.0 unless the run sets it) */
+    char description[BG_MESSAGE_MAX]; /* host_api.describe: what the output holds, or "" */
 };
 
 /* The host API table handed to every plugin. */

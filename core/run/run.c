@@ -327,11 +327,41 @@ static int open_exporters(run *r)
     return BG_EXIT_OK;
 }
 
+/* The text of a documents cell as a string (rowset text is NUL-terminated),
+ * NULL when null or empty. */
+static const char *identity_text(const bg_cell *row, int column)
+{
+    if (column < 0 || row[column].type != BG_TYPE_TEXT || row[column].as.text.length == 0)
+        return NULL;
+    return row[column].as.text.data;
+}
+
+/* The document's identity from its documents row, for bg_document_info. */
+static void document_identity(const bg_table_schema *documents, bg_rowset *rows, bg_document_info *info)
+{
+    if (bg_rowset_count(rows, BG_TABLE_DOCUMENTS) == 0)
+        return;
+    const bg_cell *row = bg_rowset_row(rows, BG_TABLE_DOCUMENTS, 0);
+    info->province = identity_text(row, bg_column_index(documents, "province"));
+    info->region = identity_text(row, bg_column_index(documents, "region"));
+    info->region_code = identity_text(row, bg_column_index(documents, "region_code"));
+    info->level = identity_text(row, bg_column_index(documents, "level"));
+    info->doc_type = identity_text(row, bg_column_index(documents, "doc_type"));
+    int year = bg_column_index(documents, "plan_year");
+    if (year >= 0 && row[year].type == BG_TYPE_INTEGER)
+        info->plan_year = row[year].as.integer;
+}
+
 /* One document's rows to every exporter. */
 static int deliver(run *r, const bg_source_doc *d, bg_rowset *rows)
 {
-    bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, d->doc_id, d->source,
-                             d->content_hash};
+    bg_document_info info = {.struct_size = sizeof info,
+                             .abi_major = BG_EXPORTER_ABI_MAJOR,
+                             .abi_minor = BG_EXPORTER_ABI_MINOR,
+                             .doc_id = d->doc_id,
+                             .source = d->source,
+                             .content_hash = d->content_hash};
+    document_identity(r->tables[BG_TABLE_DOCUMENTS], rows, &info);
     for (size_t t = 0; t < r->table_count; t++)
         r->row_counts[t] += bg_rowset_count(rows, t);
     for (size_t x = 0; x < r->c->exporter_count; x++) {

@@ -621,9 +621,9 @@ static void write_custom(fixture *f, const char *run)
         {"n", BG_TYPE_INTEGER, NULL, NULL, 0},
     };
     const bg_table_schema prices = {
-        sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格", NULL, 5, price_columns};
+        sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格", NULL, 5, price_columns, NULL};
     const bg_table_schema notes = {
-        sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL, 2, note_columns};
+        sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL, 2, note_columns, NULL};
     const bg_table_schema *schemas[] = {&prices, &notes};
     bg_harness h;
     assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, NULL), 0);

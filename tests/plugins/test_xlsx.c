@@ -606,7 +606,7 @@ static void test_sheet_names_are_unique_and_short(void **state)
     (void)state;
     static const bg_column columns[] = {{"id", BG_TYPE_TEXT, NULL, NULL, BG_COLUMN_CODE}};
     const bg_table_schema about = {
-        sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about", NULL, NULL, 1, columns};
+        sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about", NULL, NULL, 1, columns, NULL};
     const bg_table_schema long_name = {sizeof long_name,
                                        BG_EXPORTER_ABI_MAJOR,
                                        BG_EXPORTER_ABI_MINOR,
@@ -615,7 +615,8 @@ static void test_sheet_names_are_unique_and_short(void **state)
                                        NULL,
                                        NULL,
                                        1,
-                                       columns};
+                                       columns,
+                                       NULL};
     const bg_table_schema *schemas[2] = {&about, &long_name};
     char *dir = harness_tempdir();
     char *path = malloc(strlen(dir) + 16);

@@ -62,12 +62,21 @@ int harness_begin(bg_harness *h, size_t table_count, const bg_table_schema *cons
 
 int harness_document(bg_harness *h, const char *doc_id, const char *source)
 {
+    bg_document_info info = {.struct_size = sizeof info,
+                             .abi_major = BG_EXPORTER_ABI_MAJOR,
+                             .abi_minor = BG_EXPORTER_ABI_MINOR,
+                             .doc_id = doc_id,
+                             .source = source,
+                             .content_hash = "0123456789abcdef"};
+    return harness_document_info(h, &info);
+}
+
+int harness_document_info(bg_harness *h, const bg_document_info *info)
+{
     const bg_exporter *e = &h->plugin->descriptor;
     if (!e->begin_document)
         return 0;
-    bg_document_info info = {sizeof info, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, doc_id,
-                             source,      "0123456789abcdef"};
-    return check(h, e->begin_document(h->ctx, h->ctx->state, &info));
+    return check(h, e->begin_document(h->ctx, h->ctx->state, info));
 }
 
 int harness_row(bg_harness *h, const bg_table_schema *schema, const bg_cell *cells)

@@ -21,6 +21,8 @@ int harness_load(bg_harness *h, const char *plugin_path, const char *output_path
 /* open + begin_table for each schema. */
 int harness_begin(bg_harness *h, size_t table_count, const bg_table_schema *const *schemas);
 int harness_document(bg_harness *h, const char *doc_id, const char *source);
+/* begin_document with a full document info (identity members included). */
+int harness_document_info(bg_harness *h, const bg_document_info *info);
 int harness_row(bg_harness *h, const bg_table_schema *schema, const bg_cell *cells);
 /* end_table for each, finish (summary may be NULL), close(commit) and, when
  * committed, publish the temporary files. */

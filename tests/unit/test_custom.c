@@ -61,6 +61,51 @@ static void test_rows(void **state)
     cJSON_Delete(custom);
 }
 
+/* Labels a job gives its custom table and columns reach the schema (what
+ * the XLSX header and the datapackage titles show); a bad label is refused
+ * with its JSON path. The built-in coded columns carry their value labels. */
+static void test_labels(void **state)
+{
+    (void)state;
+    cJSON *custom = cJSON_Parse("[{\"name\": \"ports\", \"table\": \"ports\", \"label\": \"港口吞吐量\","
+                                " \"pattern\": \"(?<n>\\\\d+)万吨\","
+                                " \"columns\": {\"n\": {\"type\": \"real\", \"label\": \"吞吐量（万吨）\","
+                                " \"description\": \"throughput\"}}}]");
+    bg_problems p = {0};
+    bg_custom_rules *r = bg_custom_rules_load(custom, "extract.custom", 6, &p);
+    assert_non_null(r);
+    const bg_table_schema *schema = bg_custom_table(r, 0);
+    assert_string_equal(schema->label, "港口吞吐量");
+    assert_string_equal(schema->columns[2].label, "吞吐量（万吨）");
+    assert_string_equal(schema->columns[2].label_en, "throughput");
+    assert_int_equal(schema->columns[2].type, BG_TYPE_REAL);
+    bg_custom_rules_free(r);
+    cJSON_Delete(custom);
+
+    custom = cJSON_Parse("[{\"name\": \"x\", \"table\": \"x\", \"pattern\": \"(?<n>a)\","
+                         " \"columns\": {\"n\": {\"type\": \"text\", \"label\": 3, \"lable\": \"y\"}}}]");
+    bg_problems q = {0};
+    assert_null(bg_custom_rules_load(custom, "extract.custom", 6, &q));
+    bool saw_label = false, saw_key = false;
+    for (size_t i = 0; i < q.count; i++) {
+        saw_label |= strstr(q.items[i], "extract.custom[0].columns.n.label: expected a non-empty string") != NULL;
+        saw_key |= strstr(q.items[i], "extract.custom[0].columns.n.lable: unknown key") != NULL;
+    }
+    assert_true(saw_label);
+    assert_true(saw_key);
+    bg_problems_free(&q);
+    cJSON_Delete(custom);
+
+    const bg_table_schema *targets = bg_builtin_table(BG_TABLE_TARGETS);
+    int kind = bg_column_index(targets, "kind"), qualifier = bg_column_index(targets, "qualifier");
+    assert_string_equal(bg_value_label_of(targets, (size_t)kind, "growth", 6), "增长");
+    assert_string_equal(bg_value_label_of(targets, (size_t)qualifier, "about", 5), "左右");
+    assert_null(bg_value_label_of(targets, (size_t)kind, "grow", 4));
+    assert_null(bg_value_label_of(targets, 0, "growth", 6)); /* doc_id is not coded */
+    const bg_table_schema *documents = bg_builtin_table(BG_TABLE_DOCUMENTS);
+    assert_string_equal(bg_value_label_of(documents, (size_t)bg_column_index(documents, "level"), "county", 6), "县");
+}
+
 static void test_compile_error(void **state)
 {
     (void)state;
@@ -107,6 +152,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_labels),
         cmocka_unit_test(test_compile_error),
         cmocka_unit_test(test_refusals),
     };

@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define BG_EXPORTER_ABI_MAJOR 1
-#define BG_EXPORTER_ABI_MINOR 1
+#define BG_EXPORTER_ABI_MINOR 2
 
 /* The entry symbol every exporter exports; the major is in its name. */
 #define BG_EXPORTER_ENTRY bg_exporter_entry_v1
@@ -133,6 +133,19 @@ typedef struct bg_column {
     uint32_t flags;       /* BG_COLUMN_* */
 } bg_column;
 
+/* The codes a coded column holds and their Chinese labels (ABI 1.2): the
+ * cells keep the code ("growth"), a format for people may show the label
+ * ("增长"). */
+typedef struct bg_value_label {
+    const char *value; /* the code as the cell holds it */
+    const char *label; /* Chinese label */
+} bg_value_label;
+
+typedef struct bg_column_values {
+    size_t count; /* 0: the column is not coded */
+    const bg_value_label *values;
+} bg_column_values;
+
 typedef struct bg_table_schema {
     uint32_t struct_size;
     uint16_t abi_major;
@@ -143,6 +156,10 @@ typedef struct bg_table_schema {
     const char *label_en; /* English description, or NULL */
     size_t column_count;
     const bg_column *columns; /* column_count entries */
+    /* Added in ABI 1.2 --------------------------------------------------- */
+    /* column_count entries parallel to columns, or NULL: the codes of each
+     * coded column. Check struct_size before use. */
+    const bg_column_values *column_values;
 } bg_table_schema;
 
 /* A document whose rows follow, until the next begin_document. */
@@ -153,6 +170,15 @@ typedef struct bg_document_info {
     const char *doc_id;       /* 16 hex digits, from the content hash */
     const char *source;       /* path, or path#row for a CSV container */
     const char *content_hash; /* hex XXH3-64 of the source bytes */
+    /* Added in ABI 1.2 --------------------------------------------------- */
+    /* The document's identity, as its documents row has it (NULL / 0 when
+     * unknown), so that any table's rows can carry it. */
+    const char *province;
+    const char *region;
+    const char *region_code; /* GB/T 2260 as of the plan year */
+    const char *level;       /* national, province, city, district, county, unknown */
+    int64_t plan_year;       /* 0 when unknown */
+    const char *doc_type;    /* work_report, interpretation, other */
 } bg_document_info;
 
 /* What happened to one source of the run. */
@@ -240,6 +266,15 @@ typedef struct bg_host_api {
      * shrink): an exporter that deletes data it did not receive this run
      * (SQLite's prune) must delete no more. Check struct_size before use. */
     double (*shrink_limit)(bg_context *ctx);
+    /* Added in ABI 1.2 --------------------------------------------------- */
+    /* What the committed output holds, in a few words ("8 sheets, 307
+     * rows"), for the line the run ends with (`wrote PATH (SIZE): WORDS`).
+     * Call it from finish() or close(); the last call wins. */
+    void (*describe)(bg_context *ctx, const char *format, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 2, 3)))
+#endif
+        ;
 } bg_host_api;
 
 typedef enum bg_option_type {
