@@ -2,6 +2,11 @@
 #include "run/exporters.h"
 
 #include "log.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -92,15 +97,109 @@ bg_error bg_export_commit(bg_export *x, char *msg, size_t msg_size)
     return s == BG_OK ? BG_E_OK : failed(x, "commit", msg, msg_size);
 }
 
-bool bg_export_outputs(const bg_export *x, bg_publish *p)
+/* Whether this run writes a file called name in the folder. */
+static bool written(const bg_context *ctx, const char *name)
 {
-    for (size_t i = 0; x->ctx && i < x->ctx->file_count; i++) {
+    for (size_t i = 0; i < ctx->file_count; i++) {
+        const char *slash = strrchr(ctx->files[i].final_path, '/');
+        const char *base = slash ? slash + 1 : ctx->files[i].final_path;
+        if (ctx->files[i].temp_path && !strcmp(base, name) && access(ctx->files[i].temp_path, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The previous manifest's names that this run does not write and that are
+ * still plain files there become x->stale. */
+static bg_error find_stale(bg_export *x, const char *manifest_path, char *msg, size_t msg_size)
+{
+    FILE *in = fopen(manifest_path, "r");
+    if (!in)
+        return errno == ENOENT ? BG_E_OK
+                               : bg_fail(msg, msg_size, BG_E_IO, "%s: cannot read: %s", manifest_path, strerror(errno));
+    char line[1024];
+    bg_error err = BG_E_OK;
+    while (err == BG_E_OK && fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        /* only plain names the exporter could have asked for, never a path */
+        if (!line[0] || line[0] == '#' || strchr(line, '/') || !strcmp(line, ".") || !strcmp(line, "..") ||
+            !strcmp(line, BG_MANIFEST_NAME) || written(x->ctx, line))
+            continue;
+        char *path = bg_path_join(x->ctx->output_path, line);
+        struct stat st;
+        if (!path || lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        char **grown = realloc(x->stale, (x->stale_count + 1) * sizeof *grown);
+        if (!grown) {
+            free(path);
+            err = bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
+            break;
+        }
+        x->stale = grown;
+        x->stale[x->stale_count++] = path;
+    }
+    fclose(in);
+    return err;
+}
+
+/* Writes the new manifest to a temporary file of the context (published
+ * with the rest): the names this run writes, sorted as they were asked for. */
+static bg_error write_manifest(bg_export *x, char *msg, size_t msg_size)
+{
+    const char *temp = bg_host_api_get()->output_file(x->ctx, BG_MANIFEST_NAME);
+    if (!temp)
+        return bg_fail(msg, msg_size, BG_E_IO, "%s: %s", x->ctx->output_path, x->ctx->message);
+    FILE *out = fopen(temp, "w");
+    if (!out)
+        return bg_fail(msg, msg_size, BG_E_IO, "%s: cannot write: %s", temp, strerror(errno));
+    fprintf(out,
+            "# baogao: the files %s (plugin %s) wrote to this folder in its last run.\n"
+            "# The next run removes a file listed here that it no longer writes; other files are never touched.\n",
+            x->json_path, x->plugin->descriptor.name);
+    for (size_t i = 0; i < x->ctx->file_count; i++) {
+        const struct bg_output_file *f = &x->ctx->files[i];
+        const char *slash = strrchr(f->final_path, '/');
+        const char *base = slash ? slash + 1 : f->final_path;
+        if (f->temp_path && strcmp(base, BG_MANIFEST_NAME) && access(f->temp_path, F_OK) == 0)
+            fprintf(out, "%s\n", base);
+    }
+    if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0) {
+        int e = errno;
+        fclose(out);
+        return bg_fail(msg, msg_size, BG_E_IO, "%s: cannot write: %s", temp, strerror(e));
+    }
+    if (fclose(out) != 0)
+        return bg_fail(msg, msg_size, BG_E_IO, "%s: cannot write: %s", temp, strerror(errno));
+    return BG_E_OK;
+}
+
+bg_error bg_export_outputs(bg_export *x, bg_publish *p, char *msg, size_t msg_size)
+{
+    if (!x->ctx)
+        return BG_E_OK;
+    if (x->plugin->descriptor.output_kind == BG_OUTPUT_DIRECTORY) {
+        char *manifest = bg_path_join(x->ctx->output_path, BG_MANIFEST_NAME);
+        if (!manifest)
+            return bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
+        bg_error err = find_stale(x, manifest, msg, msg_size);
+        free(manifest);
+        if (err == BG_E_OK)
+            err = write_manifest(x, msg, msg_size);
+        if (err != BG_E_OK)
+            return err;
+    }
+    for (size_t i = 0; i < x->ctx->file_count; i++) {
         const struct bg_output_file *f = &x->ctx->files[i];
         /* the plugin may have asked for a path and written nothing there */
         if (f->temp_path && access(f->temp_path, F_OK) == 0 && !bg_publish_add(p, f->temp_path, f->final_path))
-            return false;
+            return bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
     }
-    return true;
+    for (size_t i = 0; i < x->stale_count; i++)
+        if (!bg_publish_add(p, NULL, x->stale[i]))
+            return bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
+    return BG_E_OK;
 }
 
 void bg_export_free(bg_export *x)
@@ -117,4 +216,9 @@ void bg_export_free(bg_export *x)
     bg_context_discard(x->ctx);
     bg_context_free(x->ctx);
     x->ctx = NULL;
+    for (size_t i = 0; i < x->stale_count; i++)
+        free(x->stale[i]);
+    free(x->stale);
+    x->stale = NULL;
+    x->stale_count = 0;
 }

@@ -18,7 +18,12 @@ typedef struct bg_export {
     char json_path[64]; /* "exporters[1]", for messages */
     bg_context *ctx;
     bool closed;
+    char **stale; /* folder outputs: files the last run wrote and this one did not */
+    size_t stale_count;
 } bg_export;
+
+/* The file in a folder output that lists what the exporter wrote there. */
+#define BG_MANIFEST_NAME ".baogao-manifest"
 
 /* Creates the context (output already expanded; shrink_limit for
  * host_api.shrink_limit) and opens the exporter, then begins every table. BG_E_EXPORT (or NOMEM) with msg on failure; the
@@ -35,8 +40,13 @@ bg_error bg_export_end(bg_export *x, const bg_table_schema *const *tables, size_
                        const bg_run_summary *summary, char *msg, size_t msg_size);
 /* close(commit = 1): the plugin flushes its files for publishing. */
 bg_error bg_export_commit(bg_export *x, char *msg, size_t msg_size);
-/* Adds the exporter's written temporary files to p; false on no memory. */
-bool bg_export_outputs(const bg_export *x, bg_publish *p);
+/* Adds the exporter's written temporary files to p. A folder output also
+ * gets its manifest (BG_MANIFEST_NAME: the names written), and the files the
+ * previous manifest lists that this run did not write are added as removals
+ * (set aside with the rest, deleted at the commit, put back on rollback);
+ * a file the manifest does not list is never touched. BG_E_IO or NOMEM
+ * with msg on failure. */
+bg_error bg_export_outputs(bg_export *x, bg_publish *p, char *msg, size_t msg_size);
 /* Aborts when not closed yet (close(commit = 0)), removes the temporary
  * files that remain, frees the context. */
 void bg_export_free(bg_export *x);

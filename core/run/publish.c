@@ -49,7 +49,7 @@ static char *backup_name(const char *final_path)
  * with the run's other temporary files), the previous one back in place. */
 static void restore(bg_publish_file *f)
 {
-    if (f->placed) {
+    if (f->placed && f->temp_path) {
         if (rename(f->final_path, f->temp_path) != 0 && unlink(f->final_path) != 0 && errno != ENOENT)
             bg_error_log("%s: cannot take the new file back: %s", f->final_path, strerror(errno));
         f->placed = false;
@@ -78,6 +78,11 @@ bg_error bg_publish_place(bg_publish *p, char *msg, size_t msg_size)
                         strerror(e));
                 goto undo;
             }
+        }
+        if (!f->temp_path) {
+            /* a removal: the file stays set aside until the commit */
+            bg_debug("set aside %s (no longer written)", f->final_path);
+            continue;
         }
         if (rename(f->temp_path, f->final_path) != 0) {
             bg_fail(msg, msg_size, BG_E_IO, "%s: cannot move into place: %s", f->final_path, strerror(errno));

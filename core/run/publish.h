@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 typedef struct bg_publish_file {
-    const char *temp_path;  /* borrowed */
+    const char *temp_path;  /* borrowed; NULL: remove final_path at the commit */
     const char *final_path; /* borrowed */
     char *backup_path;      /* the previous file set aside, or NULL */
     bool placed;            /* temp renamed to final */
@@ -31,7 +31,8 @@ typedef struct bg_publish {
     size_t count, capacity;
 } bg_publish;
 
-/* Adds a file to publish; false on no memory. */
+/* Adds a file to publish (temp_path NULL: a file to remove, set aside like
+ * a replaced one, so a rollback puts it back); false on no memory. */
 bool bg_publish_add(bg_publish *p, const char *temp_path, const char *final_path);
 /* Sets each previous file aside and moves each new one in place; on any
  * failure restores every previous file and returns BG_E_IO with msg. */

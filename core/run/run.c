@@ -491,10 +491,8 @@ static int commit(run *r, const bg_run_summary *summary)
     if (interrupted(r))
         return BG_EXIT_INTERRUPTED;
     for (size_t x = 0; x < r->c->exporter_count; x++)
-        if (!bg_export_outputs(&r->exports[x], &r->publish)) {
-            snprintf(r->reason, sizeof r->reason, "out of memory");
+        if (bg_export_outputs(&r->exports[x], &r->publish, r->reason, sizeof r->reason) != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
-        }
     if (bg_publish_place(&r->publish, r->reason, sizeof r->reason) != BG_E_OK)
         return BG_EXIT_EXPORT_FAILED;
     if (interrupted(r)) {

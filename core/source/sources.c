@@ -41,7 +41,8 @@ typedef struct walker {
     folder_set folders;
 } walker;
 
-char *bg_source_name(const char *dir, const char *path)
+/* path relative to dir when it lies below it, else NULL. */
+static char *below(const char *dir, const char *path)
 {
     size_t n = dir ? strlen(dir) : 0;
     while (n > 1 && dir[n - 1] == '/')
@@ -50,6 +51,30 @@ char *bg_source_name(const char *dir, const char *path)
         return strdup(path + n + 1);
     if (n == 1 && dir[0] == '/' && path[0] == '/' && path[1])
         return strdup(path + 1);
+    return NULL;
+}
+
+char *bg_source_name(const char *dir, const char *path)
+{
+    char *name = below(dir, path);
+    if (name || path[0] != '/')
+        return name ? name : strdup(path);
+    /* Not below the config's folder as written: the same file reached through
+     * a symlinked folder must still get one name, so resolve its folder. The
+     * file itself is not resolved (a symlinked report keeps its own name). */
+    char *folder = bg_dirname(path), *base = bg_basename(path);
+    char *real = folder ? realpath(folder, NULL) : NULL;
+    char *resolved = real && base ? bg_path_join(real, base) : NULL;
+    free(folder);
+    free(base);
+    free(real);
+    if (resolved) {
+        name = below(dir, resolved);
+        if (!name)
+            return resolved;
+        free(resolved);
+        return name;
+    }
     return strdup(path);
 }
 
