@@ -2,30 +2,24 @@
  *
  * Rows of every table arrive interleaved, so each table's rows are spooled to
  * a tmpfile() as they come (cleaned for XML and Excel's limits on the way in,
- * column widths measured at the same time) and the workbook is built in
- * close(commit = 1), when the totals are known: an About sheet (run summary,
- * rows per table, glossary of every column), one sheet per table (split in
- * two past Excel's row limit), and a Targets matrix (documents x growth
- * indicators) with a bar chart of the GDP growth targets. Large runs switch
- * libxlsxwriter to constant_memory mode, so every sheet is written strictly
- * row by row. Written against libxlsxwriter 1.1.4 (Debian 12). */
-#include "baogao/exporter.h"
+ * coded values replaced by their Chinese labels, the document's identity put
+ * in front, column widths measured at the same time) and the workbook is
+ * built in close(commit = 1), when the totals are known: an About sheet (run
+ * summary, rows per table, glossary of every column and its codes), the
+ * sheets built from the targets (matrix.c), and one sheet per table (split
+ * in two past Excel's row limit), every sheet set up to print. Large runs
+ * switch libxlsxwriter to constant_memory mode, so every sheet is written
+ * strictly row by row. Written against libxlsxwriter 1.1.4 (Debian 12). */
+#include "xlsx.h"
 
-#include <xlsxwriter.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Excel's limits: a cell holds 32,767 characters (UTF-16 code units), a
- * sheet 1,048,576 rows, of which the first is our header. */
-#define XLSX_CELL_UNITS_MAX 32767
-#define XLSX_DATA_ROWS_MAX (LXW_ROW_MAX - 1)
 /* Above this many rows in all tables, write with constant_memory. */
 #define XLSX_CONSTANT_MEMORY_ROWS 100000
 /* Above this many spooled bytes the sheet XML may pass 4 GB: use ZIP64. */
@@ -37,17 +31,8 @@
 #define XLSX_YEAR_MAX 9999
 /* Integers beyond 15 digits lose precision as Excel numbers: write as text. */
 #define XLSX_EXACT_INTEGER_MAX 999999999999999LL
-/* Number formats. The percent format keeps the value as written (8.5 shows
- * as 8.5%) rather than Excel's 0.0% on value/100: the cell then equals the
- * CSV, JSON and SQLite exports and the unit column beside it, one `value`
- * column does not mix scales between its % and 亿元 rows, and a formula
- * like =G2-G3 reads in percentage points, as the reports speak. */
-#define XLSX_FORMAT_PERCENT "0.0##\"%\""
-#define XLSX_FORMAT_DATE "yyyy-mm-dd"
-#define XLSX_FORMAT_DATETIME "yyyy-mm-dd hh:mm:ss"
-#define XLSX_FORMAT_THOUSANDS "#,##0"
 
-static const bg_host_api *host;
+const bg_host_api *xlsx_host;
 
 /* ---- Options ---------------------------------------------------------- */
 
@@ -55,117 +40,39 @@ static const bg_option_spec xlsx_options[] = {
     {"header", BG_OPTION_CHOICE, "\"label\"", "label|name|both",
      "what a table sheet's header row shows: the Chinese label, the column name, or both (two lines)"},
     {"matrix", BG_OPTION_BOOL, "true", NULL,
-     "add the Targets matrix sheet (documents x growth indicators) and its GDP chart"},
+     "add the Targets matrix (a row per report, a cell per indicator), the GDP chart and the panels"},
     {"max_column_width", BG_OPTION_INTEGER, "60", NULL,
      "widest a column gets, in characters (CJK characters count double), 5..255"},
+    {"interpretations", BG_OPTION_CHOICE, "\"after\"", "after|omit",
+     "the matrix's rows for newspaper interpretations (解读): after the reports, or left out"},
+    {"panels", BG_OPTION_BOOL, "true", NULL,
+     "when the run covers several plan years, a sheet per headline indicator: regions x years"},
 };
 
 static const bg_option_limits xlsx_limits[] = {
     {0},
     {0},
     {.flags = BG_OPTION_HAS_MINIMUM | BG_OPTION_HAS_MAXIMUM, .minimum = 5, .maximum = 255},
+    {0},
+    {0},
 };
 
-typedef enum xlsx_header_mode { HEADER_LABEL, HEADER_NAME, HEADER_BOTH } xlsx_header_mode;
-
-/* ---- Per-run state ---------------------------------------------------- */
-
-typedef struct xlsx_column {
-    char *name, *label, *label_en;
+/* The identity columns every table sheet but documents begins with. */
+static const struct {
+    const char *name, *label, *label_en;
     bg_type type;
     uint32_t flags;
-    int unit_column; /* index of the unit that decides a percent format, or -1 */
-    unsigned width;  /* widest display width seen, header included */
-} xlsx_column;
-
-typedef struct xlsx_table {
-    char *name, *label, *label_en;
-    size_t column_count;
-    xlsx_column *columns;
-    FILE *spool; /* rows, see spool_row() for the format */
-    uint64_t spool_bytes;
-    uint64_t row_count;
-    char **sheet_names; /* filled while building; one per sheet the table spans */
-    size_t sheet_count;
-} xlsx_table;
-
-/* A document as the Targets matrix needs it. */
-typedef struct xlsx_doc {
-    char *doc_id, *region, *level;
-    int64_t plan_year;
-    bool has_plan_year;
-} xlsx_doc;
-
-/* A growth target as the Targets matrix needs it. */
-typedef struct xlsx_target {
-    char *doc_id;
-    size_t indicator;
-    double value, value_max;
-    bool has_value, has_value_max, percent;
-    char *qualifier;
-    char *written; /* value_text: the target as written (下降3%以上), or NULL */
-    int64_t plan_year;
-    bool has_plan_year;
-} xlsx_target;
-
-typedef struct xlsx_indicator {
-    char *key;
-    char *text; /* the first wording seen, for the header */
-} xlsx_indicator;
-
-typedef struct xlsx_summary {
-    bool present;
-    char *run_id, *job, *config_hash;
-    int64_t started_at, finished_at;
-    uint64_t sources_seen, documents, sources_failed;
-    size_t failed_count;
-    char **failed_source, **failed_error;
-} xlsx_summary;
-
-typedef struct xlsx_state {
-    bg_context *ctx;
-    const char *path; /* the host's temporary output path */
-    xlsx_header_mode header;
-    bool matrix;
-    unsigned max_width;
-
-    xlsx_table *tables;
-    size_t table_count;
-
-    /* Captured for the Targets matrix while rows arrive. */
-    int documents_table, targets_table;
-    int doc_col[4];    /* doc_id, region, level, plan_year */
-    int target_col[8]; /* doc_id, indicator, indicator_text, kind, value, value_max, unit, qualifier */
-    int target_plan_year_col;
-    int target_written_col; /* value_text, -1 when absent */
-    int target_label_col; /* indicator_label, when the host has it */
-    xlsx_doc *docs;
-    size_t doc_count, doc_capacity;
-    xlsx_target *targets;
-    size_t target_count, target_capacity;
-    xlsx_indicator *indicators;
-    size_t indicator_count, indicator_capacity;
-
-    xlsx_summary summary;
-    uint64_t cut_cells, removed_chars;
-
-    /* Scratch buffers: cleaning text, decoding a spooled row. */
-    char *scratch;
-    size_t scratch_capacity;
-    char *row_text;
-    size_t row_text_capacity;
-
-    /* Built in close(). */
-    lxw_workbook *workbook;
-    bool constant_memory;
-    char **used_names;
-    size_t used_name_count, used_name_capacity;
-    lxw_format *f_header, *f_text, *f_date, *f_datetime, *f_percent, *f_thousands, *f_title, *f_bold, *f_section;
-} xlsx_state;
+} identity_columns[XLSX_IDENTITY_COLUMNS] = {
+    {"province", "省份", "province of the document's region", BG_TYPE_TEXT, 0},
+    {"region", "地区", "the document's region", BG_TYPE_TEXT, 0},
+    {"region_code", "行政区划代码", "GB/T 2260 code of the region in the plan year", BG_TYPE_TEXT, BG_COLUMN_CODE},
+    {"region_level", "级别", "level of the region (全国, 省, 市, 区, 县)", BG_TYPE_TEXT, 0},
+    {"plan_year", "计划年份", "year the document plans for", BG_TYPE_INTEGER, 0},
+};
 
 /* ---- Small helpers ---------------------------------------------------- */
 
-static char *dup_string(const char *s)
+char *xlsx_strdup(const char *s)
 {
     if (!s)
         return NULL;
@@ -177,7 +84,7 @@ static char *dup_string(const char *s)
 }
 
 /* Grows *array (of element size size) to hold at least need elements. */
-static bool grow(void **array, size_t *capacity, size_t need, size_t size)
+bool xlsx_grow(void **array, size_t *capacity, size_t need, size_t size)
 {
     if (need <= *capacity)
         return true;
@@ -192,9 +99,9 @@ static bool grow(void **array, size_t *capacity, size_t need, size_t size)
     return true;
 }
 
-static bg_status nomem(xlsx_state *s, const char *what)
+bg_status xlsx_nomem(xlsx_state *s, const char *what)
 {
-    return host->fail(s->ctx, BG_ERR_NOMEM, "%s: out of memory (%s)", s->path, what);
+    return xlsx_host->fail(s->ctx, BG_ERR_NOMEM, "%s: out of memory (%s)", s->path, what);
 }
 
 /* Decodes one UTF-8 code point at p (n bytes left); returns its length, or 0
@@ -237,7 +144,7 @@ static bool wide_char(uint32_t cp)
 }
 
 /* Display width of the widest line of s (n bytes). */
-static unsigned text_width(const char *s, size_t n)
+unsigned xlsx_text_width(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     unsigned line = 0, widest = 0;
@@ -265,10 +172,10 @@ static unsigned text_width(const char *s, size_t n)
  * forbids, cut on a character boundary at Excel's 32,767 UTF-16 units.
  * Returns the length, or SIZE_MAX when out of memory; *cut says whether the
  * text was cut. */
-static size_t clean_text(xlsx_state *s, const char *text, size_t length, bool *cut)
+static size_t xlsx_clean_text(xlsx_state *s, const char *text, size_t length, bool *cut)
 {
     *cut = false;
-    if (!grow((void **)&s->scratch, &s->scratch_capacity, length + 1, 1))
+    if (!xlsx_grow((void **)&s->scratch, &s->scratch_capacity, length + 1, 1))
         return SIZE_MAX;
     const unsigned char *p = (const unsigned char *)text;
     size_t in = 0, out = 0, units = 0;
@@ -294,20 +201,20 @@ static size_t clean_text(xlsx_state *s, const char *text, size_t length, bool *c
     return out;
 }
 
-static bool same_text(const bg_cell *cell, const char *s)
+bool xlsx_same_text(const bg_cell *cell, const char *s)
 {
     return cell->type == BG_TYPE_TEXT && cell->as.text.length == strlen(s) &&
            memcmp(cell->as.text.data, s, cell->as.text.length) == 0;
 }
 
 /* A cleaned, NUL-terminated copy of a text cell, or NULL (not text, or no memory). */
-static char *cell_dup(xlsx_state *s, const bg_cell *cell)
+char *xlsx_cell_dup(xlsx_state *s, const bg_cell *cell)
 {
     if (cell->type != BG_TYPE_TEXT)
         return NULL;
     bool cut;
-    size_t n = clean_text(s, cell->as.text.data, cell->as.text.length, &cut);
-    return n == SIZE_MAX ? NULL : dup_string(s->scratch);
+    size_t n = xlsx_clean_text(s, cell->as.text.data, cell->as.text.length, &cut);
+    return n == SIZE_MAX ? NULL : xlsx_strdup(s->scratch);
 }
 
 static int column_index(const xlsx_table *t, const char *name)
@@ -319,7 +226,7 @@ static int column_index(const xlsx_table *t, const char *name)
 }
 
 /* The text a header cell shows for a column, per the header option. */
-static void header_text(const xlsx_state *s, const char *name, const char *label, char *out, size_t size)
+void xlsx_header_text(const xlsx_state *s, const char *name, const char *label, char *out, size_t size)
 {
     const char *shown = label && *label ? label : name;
     if (s->header == HEADER_NAME || shown == name)
@@ -358,11 +265,39 @@ static bool is_percent(const xlsx_table *t, size_t c, const bg_cell *cells)
     const xlsx_column *col = &t->columns[c];
     if (col->flags & BG_COLUMN_PERCENT)
         return true;
-    return col->unit_column >= 0 && same_text(&cells[col->unit_column], "%");
+    return col->unit_column >= 0 && xlsx_same_text(&cells[col->unit_column], "%");
 }
 
-static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *cells)
+/* One row as the sheet shows it: the identity cells (from the current
+ * document), then the host's cells, in column order. Text cells point at the
+ * host's strings or s->ident_text. */
+static bg_cell *sheet_row(xlsx_state *s, const xlsx_table *t, const bg_cell *cells)
 {
+    if (!xlsx_grow((void **)&s->row_cells, &s->row_cells_capacity, t->column_count + 1, sizeof *s->row_cells))
+        return NULL;
+    for (size_t c = 0; c < t->column_count; c++) {
+        int source = t->columns[c].source;
+        bg_cell *out = &s->row_cells[c];
+        if (source >= XLSX_IDENTITY_COLUMNS) {
+            *out = cells[source - XLSX_IDENTITY_COLUMNS];
+        } else if (source == IDENT_PLAN_YEAR) {
+            out->type = s->ident_has_year ? BG_TYPE_INTEGER : BG_TYPE_NULL;
+            out->as.integer = s->ident_year;
+        } else {
+            const char *text = s->ident_text[source];
+            out->type = text ? BG_TYPE_TEXT : BG_TYPE_NULL;
+            out->as.text.data = text;
+            out->as.text.length = text ? strlen(text) : 0;
+        }
+    }
+    return s->row_cells;
+}
+
+static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cells)
+{
+    const bg_cell *cells = sheet_row(s, t, host_cells);
+    if (!cells)
+        return xlsx_nomem(s, t->name);
     bool ok = true;
     for (size_t c = 0; c < t->column_count && ok; c++) {
         const bg_cell *cell = &cells[c];
@@ -387,18 +322,31 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *cells)
             break;
         }
         case BG_TYPE_TEXT: {
+            const char *text = cell->as.text.data;
+            size_t length = cell->as.text.length;
+            /* a coded value shows its Chinese label (the glossary has the codes) */
+            if (col->value_count && length < 64) {
+                char code[64];
+                memcpy(code, text, length);
+                code[length] = '\0';
+                const char *label = xlsx_value_label(col->values, col->value_count, code);
+                if (label) {
+                    text = label;
+                    length = strlen(label);
+                }
+            }
             bool cut;
-            size_t n = clean_text(s, cell->as.text.data, cell->as.text.length, &cut);
+            size_t n = xlsx_clean_text(s, text, length, &cut);
             if (n == SIZE_MAX)
-                return nomem(s, "cleaning text");
+                return xlsx_nomem(s, "cleaning text");
             if (cut && ++s->cut_cells <= XLSX_CUT_WARNINGS_MAX)
-                host->log(s->ctx, BG_LOG_WARN,
-                          "table %s row %" PRIu64 " column %s: text of %zu bytes cut to Excel's limit of %d "
-                          "characters",
-                          t->name, t->row_count + 1, col->name, cell->as.text.length, XLSX_CELL_UNITS_MAX);
+                xlsx_host->log(s->ctx, BG_LOG_WARN,
+                               "table %s row %" PRIu64 " column %s: text of %zu bytes cut to Excel's limit of %d "
+                               "characters",
+                               t->name, t->row_count + 1, col->name, cell->as.text.length, XLSX_CELL_UNITS_MAX);
             uint32_t len = (uint32_t)n;
             ok = ok && spool_put(t, &len, sizeof len) && spool_put(t, s->scratch, n);
-            width = text_width(s->scratch, n);
+            width = xlsx_text_width(s->scratch, n);
             break;
         }
         }
@@ -406,8 +354,8 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *cells)
             col->width = width;
     }
     if (!ok)
-        return host->fail(s->ctx, BG_ERR_IO, "%s: spooling table %s row %" PRIu64 ": %s", s->path, t->name,
-                          t->row_count + 1, strerror(errno));
+        return xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: spooling table %s row %" PRIu64 ": %s", s->path, t->name,
+                               t->row_count + 1, strerror(errno));
     t->row_count++;
     return BG_OK;
 }
@@ -442,7 +390,7 @@ static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells, size_t 
         case BG_TYPE_TEXT: {
             uint32_t len;
             if (fread(&len, sizeof len, 1, t->spool) != 1 ||
-                !grow((void **)&s->row_text, &s->row_text_capacity, used + len + 1, 1) ||
+                !xlsx_grow((void **)&s->row_text, &s->row_text_capacity, used + len + 1, 1) ||
                 (len && fread(s->row_text + used, 1, len, t->spool) != len))
                 return false;
             s->row_text[used + len] = '\0';
@@ -461,88 +409,6 @@ static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells, size_t 
     return true;
 }
 
-/* ---- Capturing what the Targets matrix needs ---------------------------- */
-
-static bg_status capture_document(xlsx_state *s, const bg_cell *cells)
-{
-    if (!grow((void **)&s->docs, &s->doc_capacity, s->doc_count + 1, sizeof *s->docs))
-        return nomem(s, "documents");
-    xlsx_doc *d = &s->docs[s->doc_count];
-    memset(d, 0, sizeof *d);
-    const int *col = s->doc_col;
-    if (col[0] < 0 || cells[col[0]].type != BG_TYPE_TEXT)
-        return BG_OK; /* no doc_id: nothing to join on */
-    d->doc_id = cell_dup(s, &cells[col[0]]);
-    d->region = col[1] >= 0 ? cell_dup(s, &cells[col[1]]) : NULL;
-    d->level = col[2] >= 0 ? cell_dup(s, &cells[col[2]]) : NULL;
-    if (col[3] >= 0 && cells[col[3]].type == BG_TYPE_INTEGER) {
-        d->plan_year = cells[col[3]].as.integer;
-        d->has_plan_year = true;
-    }
-    if (!d->doc_id)
-        return nomem(s, "documents");
-    s->doc_count++;
-    return BG_OK;
-}
-
-static bg_status capture_target(xlsx_state *s, const bg_cell *cells)
-{
-    const int *col = s->target_col;
-    for (int i = 0; i < 4; i++)
-        if (col[i] < 0 && i != 2)
-            return BG_OK;
-    if (!same_text(&cells[col[3]], "growth") || cells[col[0]].type != BG_TYPE_TEXT ||
-        cells[col[1]].type != BG_TYPE_TEXT)
-        return BG_OK;
-    const bg_cell *key = &cells[col[1]];
-    size_t i = 0;
-    while (i < s->indicator_count && !(strlen(s->indicators[i].key) == key->as.text.length &&
-                                       memcmp(s->indicators[i].key, key->as.text.data, key->as.text.length) == 0))
-        i++;
-    if (i == s->indicator_count) {
-        if (!grow((void **)&s->indicators, &s->indicator_capacity, i + 1, sizeof *s->indicators))
-            return nomem(s, "indicators");
-        s->indicators[i].key = cell_dup(s, key);
-        /* Head the column with the ruleset's name for the indicator when the
-         * host gives one (the same in every run), else the first wording. */
-        const bg_cell *label = s->target_label_col >= 0 ? &cells[s->target_label_col] : NULL;
-        if (label && label->type == BG_TYPE_TEXT && label->as.text.length > 0)
-            s->indicators[i].text = cell_dup(s, label);
-        else
-            s->indicators[i].text = col[2] >= 0 ? cell_dup(s, &cells[col[2]]) : NULL;
-        if (!s->indicators[i].key)
-            return nomem(s, "indicators");
-        s->indicator_count++;
-    }
-    if (!grow((void **)&s->targets, &s->target_capacity, s->target_count + 1, sizeof *s->targets))
-        return nomem(s, "targets");
-    xlsx_target *t = &s->targets[s->target_count];
-    memset(t, 0, sizeof *t);
-    t->indicator = i;
-    t->doc_id = cell_dup(s, &cells[col[0]]);
-    if (!t->doc_id)
-        return nomem(s, "targets");
-    if (col[4] >= 0 && cells[col[4]].type == BG_TYPE_REAL) {
-        t->value = cells[col[4]].as.real;
-        t->has_value = true;
-    }
-    if (col[5] >= 0 && cells[col[5]].type == BG_TYPE_REAL) {
-        t->value_max = cells[col[5]].as.real;
-        t->has_value_max = true;
-    }
-    t->percent = col[6] >= 0 && same_text(&cells[col[6]], "%");
-    t->qualifier = col[7] >= 0 ? cell_dup(s, &cells[col[7]]) : NULL;
-    t->written = s->target_written_col >= 0 && cells[s->target_written_col].type == BG_TYPE_TEXT
-                     ? cell_dup(s, &cells[s->target_written_col])
-                     : NULL;
-    if (s->target_plan_year_col >= 0 && cells[s->target_plan_year_col].type == BG_TYPE_INTEGER) {
-        t->plan_year = cells[s->target_plan_year_col].as.integer;
-        t->has_plan_year = true;
-    }
-    s->target_count++;
-    return BG_OK;
-}
-
 /* ---- Callbacks: open, begin_table, write_row, end_table, finish --------- */
 
 /* Creates (empties) the output file. libxlsxwriter prints to stderr when it
@@ -551,29 +417,42 @@ static bg_status probe_output(bg_context *ctx, const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (!f || fclose(f) != 0)
-        return host->fail(ctx, BG_ERR_IO, "%s: cannot create the workbook: %s", path, strerror(errno));
+        return xlsx_host->fail(ctx, BG_ERR_IO, "%s: cannot create the workbook: %s", path, strerror(errno));
     return BG_OK;
+}
+
+static xlsx_table *find_table(xlsx_state *s, const bg_table_schema *schema)
+{
+    if (schema->index < s->table_count && strcmp(s->tables[schema->index].name, schema->name) == 0)
+        return &s->tables[schema->index];
+    for (size_t i = 0; i < s->table_count; i++)
+        if (strcmp(s->tables[i].name, schema->name) == 0)
+            return &s->tables[i];
+    return NULL;
 }
 
 static bg_status xlsx_open(bg_context *ctx, void **state)
 {
     xlsx_state *s = calloc(1, sizeof *s);
     if (!s)
-        return host->fail(ctx, BG_ERR_NOMEM, "xlsx: out of memory");
+        return xlsx_host->fail(ctx, BG_ERR_NOMEM, "xlsx: out of memory");
     s->ctx = ctx;
     s->documents_table = s->targets_table = -1;
-    const char *header = host->option_text(ctx, "header");
+    const char *header = xlsx_host->option_text(ctx, "header");
     s->header = header && strcmp(header, "name") == 0   ? HEADER_NAME
                 : header && strcmp(header, "both") == 0 ? HEADER_BOTH
                                                         : HEADER_LABEL;
-    s->matrix = host->option_bool(ctx, "matrix") != 0;
-    int64_t width = host->option_integer(ctx, "max_column_width");
+    s->matrix = xlsx_host->option_bool(ctx, "matrix") != 0;
+    s->panels = xlsx_host->option_bool(ctx, "panels") != 0;
+    const char *interpretations = xlsx_host->option_text(ctx, "interpretations");
+    s->interpretations = !interpretations || strcmp(interpretations, "omit") != 0;
+    int64_t width = xlsx_host->option_integer(ctx, "max_column_width");
     if (width < 5 || width > 255) {
         free(s);
-        return host->fail(ctx, BG_ERR_OPTION, "xlsx: max_column_width is %" PRId64 ", expected 5..255", width);
+        return xlsx_host->fail(ctx, BG_ERR_OPTION, "xlsx: max_column_width is %" PRId64 ", expected 5..255", width);
     }
     s->max_width = (unsigned)width;
-    s->path = host->output_file(ctx, NULL);
+    s->path = xlsx_host->output_file(ctx, NULL);
     if (!s->path) {
         free(s);
         return BG_ERR_IO; /* output_file has called fail */
@@ -588,38 +467,106 @@ static bg_status xlsx_open(bg_context *ctx, void **state)
     return BG_OK;
 }
 
+/* Copies a schema column into col (source: its cell in the spooled row). */
+static bool copy_column(xlsx_state *s, xlsx_column *col, const bg_column *in, const bg_column_values *values,
+                        int source)
+{
+    col->name = xlsx_strdup(in->name);
+    col->label = xlsx_strdup(in->label);
+    col->label_en = xlsx_strdup(in->label_en);
+    if (!col->name || (in->label && !col->label) || (in->label_en && !col->label_en))
+        return false;
+    col->type = in->type;
+    col->flags = in->flags;
+    col->source = source;
+    if (values && values->count) {
+        col->values = calloc(values->count, sizeof *col->values);
+        if (!col->values)
+            return false;
+        for (size_t k = 0; k < values->count; k++) {
+            col->values[k].value = xlsx_strdup(values->values[k].value);
+            col->values[k].label = xlsx_strdup(values->values[k].label);
+            col->value_count = k + 1;
+            if (!col->values[k].value || !col->values[k].label)
+                return false;
+        }
+    }
+    char text[512];
+    xlsx_header_text(s, col->name, col->label, text, sizeof text);
+    col->width = xlsx_text_width(text, strlen(text)) + 2; /* room for the filter button */
+    return true;
+}
+
+static const bg_value_label level_labels[] = {{"national", "全国"}, {"province", "省"}, {"city", "市"},
+                                              {"district", "区"},   {"county", "县"},   {"unknown", "未知"}};
+
+/* The columns a table's sheet shows: for every table with a doc_id but
+ * documents, the identity first (a column of the table's own with the same
+ * name, such as targets.plan_year, takes the identity's place instead of
+ * appearing twice), then the table's columns. */
+static bool table_columns(xlsx_state *s, xlsx_table *t, const bg_table_schema *schema)
+{
+    const bg_column_values *values =
+        schema->struct_size >= offsetof(bg_table_schema, column_values) + sizeof schema->column_values
+            ? schema->column_values
+            : NULL;
+    bool has_doc_id = false;
+    for (size_t c = 0; c < schema->column_count; c++)
+        has_doc_id |= strcmp(schema->columns[c].name, "doc_id") == 0;
+    t->identity = has_doc_id && strcmp(schema->name, "documents") != 0;
+    t->host_columns = schema->column_count;
+    size_t shown = schema->column_count + (t->identity ? XLSX_IDENTITY_COLUMNS : 0);
+    t->columns = calloc(shown ? shown : 1, sizeof *t->columns);
+    if (!t->columns)
+        return false;
+    t->column_count = shown; /* zeroed until filled: freeing them is safe */
+    bool *taken = calloc(schema->column_count + 1, sizeof *taken);
+    if (!taken)
+        return false;
+    size_t n = 0;
+    bool ok = true;
+    for (int k = 0; t->identity && k < XLSX_IDENTITY_COLUMNS && ok; k++) {
+        int own = -1;
+        for (size_t c = 0; c < schema->column_count && own < 0; c++)
+            if (strcmp(schema->columns[c].name, identity_columns[k].name) == 0)
+                own = (int)c;
+        if (own >= 0) {
+            taken[own] = true;
+            ok = copy_column(s, &t->columns[n++], &schema->columns[own], values ? &values[own] : NULL,
+                             XLSX_IDENTITY_COLUMNS + own);
+            continue;
+        }
+        bg_column in = {identity_columns[k].name, identity_columns[k].type, identity_columns[k].label,
+                        identity_columns[k].label_en, identity_columns[k].flags};
+        bg_column_values level = {sizeof level_labels / sizeof level_labels[0], level_labels};
+        ok = copy_column(s, &t->columns[n++], &in, k == IDENT_LEVEL ? &level : NULL, k);
+    }
+    for (size_t c = 0; c < schema->column_count && ok; c++)
+        if (!taken[c])
+            ok = copy_column(s, &t->columns[n++], &schema->columns[c], values ? &values[c] : NULL,
+                             (int)(XLSX_IDENTITY_COLUMNS + c));
+    free(taken);
+    t->column_count = n;
+    return ok;
+}
+
 static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_schema *schema)
 {
     xlsx_state *s = state;
     s->ctx = ctx;
     xlsx_table *tables = realloc(s->tables, (s->table_count + 1) * sizeof *tables);
     if (!tables)
-        return nomem(s, "tables");
+        return xlsx_nomem(s, "tables");
     s->tables = tables;
     xlsx_table *t = &tables[s->table_count];
     memset(t, 0, sizeof *t);
     s->table_count++;
-    t->name = dup_string(schema->name);
-    t->label = dup_string(schema->label);
-    t->label_en = dup_string(schema->label_en);
-    t->columns = calloc(schema->column_count ? schema->column_count : 1, sizeof *t->columns);
-    if (!t->name || !t->columns || (schema->label && !t->label) || (schema->label_en && !t->label_en))
-        return nomem(s, schema->name);
-    t->column_count = schema->column_count;
-    for (size_t c = 0; c < schema->column_count; c++) {
-        const bg_column *in = &schema->columns[c];
-        xlsx_column *col = &t->columns[c];
-        col->name = dup_string(in->name);
-        col->label = dup_string(in->label);
-        col->label_en = dup_string(in->label_en);
-        if (!col->name || (in->label && !col->label) || (in->label_en && !col->label_en))
-            return nomem(s, schema->name);
-        col->type = in->type;
-        col->flags = in->flags;
-        char text[512];
-        header_text(s, col->name, col->label, text, sizeof text);
-        col->width = text_width(text, strlen(text)) + 2; /* room for the filter button */
-    }
+    t->name = xlsx_strdup(schema->name);
+    t->label = xlsx_strdup(schema->label);
+    t->label_en = xlsx_strdup(schema->label_en);
+    if (!t->name || (schema->label && !t->label) || (schema->label_en && !t->label_en) ||
+        !table_columns(s, t, schema))
+        return xlsx_nomem(s, schema->name);
     /* value, value_max -> unit; base_value -> base_unit: a cell is shown as a
      * percent when its row's unit is "%". */
     for (size_t c = 0; c < t->column_count; c++) {
@@ -641,35 +588,75 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
     }
     t->spool = tmpfile();
     if (!t->spool)
-        return host->fail(ctx, BG_ERR_IO, "%s: table %s: cannot create a spool file: %s", s->path, t->name,
-                          strerror(errno));
+        return xlsx_host->fail(ctx, BG_ERR_IO, "%s: table %s: cannot create a spool file: %s", s->path, t->name,
+                               strerror(errno));
     int index = (int)(s->table_count - 1);
     if (strcmp(t->name, "documents") == 0) {
         s->documents_table = index;
-        const char *names[4] = {"doc_id", "region", "level", "plan_year"};
-        for (int i = 0; i < 4; i++)
-            s->doc_col[i] = column_index(t, names[i]);
+        xlsx_matrix_documents_columns(s, t);
     } else if (strcmp(t->name, "targets") == 0) {
         s->targets_table = index;
-        const char *names[8] = {"doc_id", "indicator", "indicator_text", "kind",
-                                "value",  "value_max", "unit",           "qualifier"};
-        for (int i = 0; i < 8; i++)
-            s->target_col[i] = column_index(t, names[i]);
-        s->target_plan_year_col = column_index(t, "plan_year");
-        s->target_written_col = column_index(t, "value_text");
-        s->target_label_col = column_index(t, "indicator_label");
+        xlsx_matrix_targets_columns(s, t);
     }
     return BG_OK;
 }
 
-static xlsx_table *find_table(xlsx_state *s, const bg_table_schema *schema)
+/* The identity the next rows carry. */
+static bool set_identity(xlsx_state *s, const char *const text[XLSX_IDENTITY_COLUMNS], bool has_year, int64_t year)
 {
-    if (schema->index < s->table_count && strcmp(s->tables[schema->index].name, schema->name) == 0)
-        return &s->tables[schema->index];
-    for (size_t i = 0; i < s->table_count; i++)
-        if (strcmp(s->tables[i].name, schema->name) == 0)
-            return &s->tables[i];
-    return NULL;
+    for (int k = 0; k < XLSX_IDENTITY_COLUMNS; k++) {
+        free(s->ident_text[k]);
+        s->ident_text[k] = NULL;
+        if (k != IDENT_PLAN_YEAR && text[k] && *text[k] && !(s->ident_text[k] = xlsx_strdup(text[k])))
+            return false;
+    }
+    s->ident_has_year = has_year;
+    s->ident_year = year;
+    return true;
+}
+
+static bg_status xlsx_begin_document(bg_context *ctx, void *state, const bg_document_info *document)
+{
+    xlsx_state *s = state;
+    s->ctx = ctx;
+    const char *none[XLSX_IDENTITY_COLUMNS] = {0};
+    if (document->struct_size < offsetof(bg_document_info, doc_type) + sizeof document->doc_type)
+        return set_identity(s, none, false, 0) ? BG_OK : xlsx_nomem(s, "document");
+    const char *text[XLSX_IDENTITY_COLUMNS] = {document->province, document->region, document->region_code,
+                                               document->level, NULL};
+    return set_identity(s, text, document->plan_year != 0, document->plan_year) ? BG_OK : xlsx_nomem(s, "document");
+}
+
+/* A text cell of a host row as a string in scratch storage, or NULL. */
+static char *row_text(const bg_cell *cells, int column)
+{
+    if (column < 0 || cells[column].type != BG_TYPE_TEXT)
+        return NULL;
+    char *copy = malloc(cells[column].as.text.length + 1);
+    if (copy) {
+        memcpy(copy, cells[column].as.text.data, cells[column].as.text.length);
+        copy[cells[column].as.text.length] = '\0';
+    }
+    return copy;
+}
+
+/* The documents row is the identity of the rows after it (a host older
+ * than ABI 1.2 gives it no other way). */
+static bg_status identity_from_documents(xlsx_state *s, const xlsx_table *t, const bg_cell *cells)
+{
+    static const char *const names[XLSX_IDENTITY_COLUMNS] = {"province", "region", "region_code", "level", NULL};
+    char *text[XLSX_IDENTITY_COLUMNS] = {0};
+    for (int k = 0; k < XLSX_IDENTITY_COLUMNS; k++) {
+        int c = names[k] ? column_index(t, names[k]) : -1;
+        text[k] = c >= 0 ? row_text(cells, t->columns[c].source - XLSX_IDENTITY_COLUMNS) : NULL;
+    }
+    int year = column_index(t, "plan_year");
+    const bg_cell *y = year >= 0 ? &cells[t->columns[year].source - XLSX_IDENTITY_COLUMNS] : NULL;
+    bool ok = set_identity(s, (const char *const *)text, y && y->type == BG_TYPE_INTEGER,
+                           y && y->type == BG_TYPE_INTEGER ? y->as.integer : 0);
+    for (int k = 0; k < XLSX_IDENTITY_COLUMNS; k++)
+        free(text[k]);
+    return ok ? BG_OK : xlsx_nomem(s, "document");
 }
 
 static bg_status xlsx_write_row(bg_context *ctx, void *state, const bg_table_schema *schema, const bg_cell *cells)
@@ -678,12 +665,18 @@ static bg_status xlsx_write_row(bg_context *ctx, void *state, const bg_table_sch
     s->ctx = ctx;
     xlsx_table *t = find_table(s, schema);
     if (!t)
-        return host->fail(ctx, BG_ERR_INTERNAL, "%s: row for table %s, which never began", s->path, schema->name);
-    bg_status status = spool_row(s, t, cells);
-    if (status == BG_OK && s->matrix && (int)(t - s->tables) == s->documents_table)
-        status = capture_document(s, cells);
+        return xlsx_host->fail(ctx, BG_ERR_INTERNAL, "%s: row for table %s, which never began", s->path,
+                               schema->name);
+    bg_status status = BG_OK;
+    bool documents = (int)(t - s->tables) == s->documents_table;
+    if (documents)
+        status = identity_from_documents(s, t, cells);
+    if (status == BG_OK)
+        status = spool_row(s, t, cells);
+    if (status == BG_OK && s->matrix && documents)
+        status = xlsx_capture_document(s, cells);
     if (status == BG_OK && s->matrix && (int)(t - s->tables) == s->targets_table)
-        status = capture_target(s, cells);
+        status = xlsx_capture_target(s, cells);
     return status;
 }
 
@@ -693,7 +686,7 @@ static bg_status xlsx_end_table(bg_context *ctx, void *state, const bg_table_sch
     s->ctx = ctx;
     xlsx_table *t = find_table(s, schema);
     if (t && (fflush(t->spool) != 0 || ferror(t->spool)))
-        return host->fail(ctx, BG_ERR_IO, "%s: spooling table %s: %s", s->path, t->name, strerror(errno));
+        return xlsx_host->fail(ctx, BG_ERR_IO, "%s: spooling table %s: %s", s->path, t->name, strerror(errno));
     return BG_OK;
 }
 
@@ -703,9 +696,9 @@ static bg_status xlsx_finish(bg_context *ctx, void *state, const bg_run_summary 
     xlsx_summary *m = &s->summary;
     s->ctx = ctx;
     m->present = true;
-    m->run_id = dup_string(summary->run_id);
-    m->job = dup_string(summary->job);
-    m->config_hash = dup_string(summary->config_hash);
+    m->run_id = xlsx_strdup(summary->run_id);
+    m->job = xlsx_strdup(summary->job);
+    m->config_hash = xlsx_strdup(summary->config_hash);
     m->started_at = summary->started_at;
     m->finished_at = summary->finished_at;
     m->sources_seen = summary->sources_seen;
@@ -714,13 +707,13 @@ static bg_status xlsx_finish(bg_context *ctx, void *state, const bg_run_summary 
     m->failed_source = calloc(summary->source_count + 1, sizeof *m->failed_source);
     m->failed_error = calloc(summary->source_count + 1, sizeof *m->failed_error);
     if (!m->failed_source || !m->failed_error)
-        return nomem(s, "run summary");
+        return xlsx_nomem(s, "run summary");
     for (size_t i = 0; i < summary->source_count; i++) {
         const bg_source_result *r = &summary->sources[i];
         if (!r->status || strcmp(r->status, "ok") == 0)
             continue;
-        m->failed_source[m->failed_count] = dup_string(r->source ? r->source : "");
-        m->failed_error[m->failed_count] = dup_string(r->error ? r->error : r->status);
+        m->failed_source[m->failed_count] = xlsx_strdup(r->source ? r->source : "");
+        m->failed_error[m->failed_count] = xlsx_strdup(r->error ? r->error : r->status);
         m->failed_count++;
     }
     return BG_OK;
@@ -728,18 +721,12 @@ static bg_status xlsx_finish(bg_context *ctx, void *state, const bg_run_summary 
 
 /* ---- Building the workbook: names, formats, cells ------------------------ */
 
-static bg_status lxw_failed(xlsx_state *s, lxw_error err, const char *sheet, uint64_t row, const char *what)
+bg_status xlsx_lxw_failed(xlsx_state *s, lxw_error err, const char *sheet, uint64_t row, const char *what)
 {
-    return host->fail(s->ctx, err == LXW_ERROR_MEMORY_MALLOC_FAILED ? BG_ERR_NOMEM : BG_ERR_FORMAT,
+    return xlsx_host->fail(s->ctx, err == LXW_ERROR_MEMORY_MALLOC_FAILED ? BG_ERR_NOMEM : BG_ERR_FORMAT,
                       "%s: sheet '%s' row %" PRIu64 ": %s: %s", s->path, sheet, row + 1, what, lxw_strerror(err));
 }
 
-#define LXW_TRY(s, expr, sheet, row, what)                                                                             \
-    do {                                                                                                               \
-        lxw_error err_ = (expr);                                                                                       \
-        if (err_ != LXW_NO_ERROR)                                                                                      \
-            return lxw_failed((s), err_, (sheet), (row), (what));                                                      \
-    } while (0)
 
 static bool ascii_case_equal(const char *a, const char *b)
 {
@@ -782,7 +769,7 @@ static void copy_chars(char *dst, const char *src, size_t max_chars)
  * the suffix (" (2)" for a table's second sheet, or NULL), and " (2)",
  * " (3)"... appended on a clash. Returns the claimed name (owned by
  * s->used_names) or NULL when out of memory. */
-static const char *claim_sheet_name(xlsx_state *s, const char *wanted, const char *suffix)
+const char *xlsx_claim_sheet_name(xlsx_state *s, const char *wanted, const char *suffix)
 {
     char base[LXW_MAX_SHEETNAME_LENGTH], name[LXW_MAX_SHEETNAME_LENGTH + 32];
     char clean[256];
@@ -806,18 +793,101 @@ static const char *claim_sheet_name(xlsx_state *s, const char *wanted, const cha
         copy_chars(name, base, LXW_SHEETNAME_MAX - (size_t)clash_length);
         strcat(name, clash);
     }
-    if (!grow((void **)&s->used_names, &s->used_name_capacity, s->used_name_count + 1, sizeof(char *)))
+    if (!xlsx_grow((void **)&s->used_names, &s->used_name_capacity, s->used_name_count + 1, sizeof(char *)))
         return NULL;
-    char *copy = dup_string(name);
+    char *copy = xlsx_strdup(name);
     if (!copy)
         return NULL;
     s->used_names[s->used_name_count++] = copy;
     return copy;
 }
 
-static lxw_worksheet *add_sheet(xlsx_state *s, const char *name)
+lxw_worksheet *xlsx_add_sheet(xlsx_state *s, const char *name)
 {
     return workbook_add_worksheet(s->workbook, name);
+}
+
+lxw_error xlsx_print_setup(lxw_worksheet *ws, bool header_row, lxw_col_t repeat_columns)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    lxw_error err = worksheet_set_header(ws, "&L&A&R&D");
+    if (err == LXW_NO_ERROR)
+        err = worksheet_set_footer(ws, "&C&P / &N");
+    if (err == LXW_NO_ERROR && header_row)
+        err = worksheet_repeat_rows(ws, 0, 0);
+    if (err == LXW_NO_ERROR && repeat_columns > 0)
+        err = worksheet_repeat_columns(ws, 0, (lxw_col_t)(repeat_columns - 1));
+    return err;
+}
+
+lxw_format *xlsx_number_format(xlsx_state *s, const char *code)
+{
+    for (size_t i = 0; i < s->number_format_count; i++)
+        if (strcmp(s->number_formats[i].code, code) == 0)
+            return s->number_formats[i].format;
+    if (!xlsx_grow((void **)&s->number_formats, &s->number_format_capacity, s->number_format_count + 1,
+                   sizeof *s->number_formats))
+        return NULL;
+    char *copy = xlsx_strdup(code);
+    lxw_format *format = copy ? workbook_add_format(s->workbook) : NULL;
+    if (!format) {
+        free(copy);
+        return NULL;
+    }
+    format_set_num_format(format, code);
+    s->number_formats[s->number_format_count++] = (xlsx_format_entry){copy, format};
+    return format;
+}
+
+double xlsx_percent(double v)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%.15g", v / 100.0);
+    return strtod(text, NULL);
+}
+
+void xlsx_short_number(double v, char *out, size_t size)
+{
+    snprintf(out, size, "%.6f", v);
+    char *dot = strchr(out, '.');
+    if (dot) {
+        char *end = out + strlen(out) - 1;
+        while (end > dot && *end == '0')
+            *end-- = '\0';
+        if (end == dot)
+            *end = '\0';
+    }
+    if (strcmp(out, "-0") == 0)
+        snprintf(out, size, "0");
+}
+
+const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const char *value)
+{
+    for (size_t i = 0; value && i < count; i++)
+        if (strcmp(values[i].value, value) == 0)
+            return values[i].label;
+    return NULL;
+}
+
+const char *xlsx_level_label(const char *level)
+{
+    for (size_t i = 0; level && i < sizeof level_labels / sizeof level_labels[0]; i++)
+        if (strcmp(level_labels[i].value, level) == 0)
+            return level_labels[i].label;
+    return level;
+}
+
+const char *xlsx_doc_type_label(const char *doc_type)
+{
+    static const bg_value_label labels[] = {
+        {"work_report", "政府工作报告"}, {"interpretation", "解读"}, {"other", "其他"}};
+    for (size_t i = 0; doc_type && i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].value, doc_type) == 0)
+            return labels[i].label;
+    return doc_type;
 }
 
 static bool make_formats(xlsx_state *s)
@@ -832,7 +902,8 @@ static bool make_formats(xlsx_state *s)
     s->f_title = workbook_add_format(wb);
     s->f_bold = workbook_add_format(wb);
     s->f_section = workbook_add_format(wb);
-    if (!s->f_header || !s->f_text || !s->f_date || !s->f_datetime || !s->f_percent || !s->f_thousands || !s->f_title ||
+    s->f_wrap = workbook_add_format(wb);
+    if (!s->f_wrap || !s->f_header || !s->f_text || !s->f_date || !s->f_datetime || !s->f_percent || !s->f_thousands || !s->f_title ||
         !s->f_bold || !s->f_section)
         return false;
     format_set_bold(s->f_header);
@@ -851,6 +922,8 @@ static bool make_formats(xlsx_state *s)
     format_set_bold(s->f_bold);
     format_set_bold(s->f_section);
     format_set_bg_color(s->f_section, 0xDDEBF7);
+    format_set_text_wrap(s->f_wrap);
+    format_set_align(s->f_wrap, LXW_ALIGN_VERTICAL_TOP);
     return true;
 }
 
@@ -875,10 +948,15 @@ static lxw_error write_cell(xlsx_state *s, lxw_worksheet *ws, lxw_row_t row, lxw
             snprintf(buf, sizeof buf, "%" PRId64, cell->as.integer);
             return worksheet_write_string(ws, row, col, buf, s->f_text);
         }
-        return worksheet_write_number(ws, row, col, (double)cell->as.integer, percent ? s->f_percent : NULL);
+        /* a percent is an Excel percentage: 8 % is 0.08 shown as 8% */
+        if (percent)
+            return worksheet_write_number(ws, row, col, xlsx_percent((double)cell->as.integer), s->f_percent);
+        return worksheet_write_number(ws, row, col, (double)cell->as.integer, NULL);
     case BG_TYPE_REAL: {
         double v = cell->as.real;
-        lxw_format *f = percent ? s->f_percent : (v == floor(v) && fabs(v) >= 1e9) ? s->f_thousands : NULL;
+        if (percent)
+            return worksheet_write_number(ws, row, col, xlsx_percent(v), s->f_percent);
+        lxw_format *f = (v == floor(v) && fabs(v) >= 1e9) ? s->f_thousands : NULL;
         return worksheet_write_number(ws, row, col, v, f);
     }
     case BG_TYPE_TEXT:
@@ -897,7 +975,7 @@ static lxw_error write_cell(xlsx_state *s, lxw_worksheet *ws, lxw_row_t row, lxw
     return LXW_NO_ERROR;
 }
 
-static void column_name(lxw_col_t col, char *out)
+void xlsx_column_name(lxw_col_t col, char *out)
 {
     char tmp[8];
     int n = 0;
@@ -912,7 +990,7 @@ static void column_name(lxw_col_t col, char *out)
 }
 
 /* The comment on a header cell: the English side of the column. */
-static lxw_error header_comment(xlsx_state *s, lxw_worksheet *ws, lxw_col_t col, const char *name, const char *label,
+lxw_error xlsx_header_comment(xlsx_state *s, lxw_worksheet *ws, lxw_col_t col, const char *name, const char *label,
                                 const char *label_en)
 {
     char text[1024];
@@ -940,7 +1018,7 @@ static bg_status table_sheet_frame(xlsx_state *s, const xlsx_table *t, lxw_works
                 sheet, 0, "set_column");
         if ((col->flags & BG_COLUMN_CODE) && strlen(ranges) + 32 < sizeof ranges) {
             char letters[8];
-            column_name((lxw_col_t)c, letters);
+            xlsx_column_name((lxw_col_t)c, letters);
             snprintf(ranges + strlen(ranges), sizeof ranges - strlen(ranges), "%s%s1:%s%" PRIu64, *ranges ? " " : "",
                      letters, letters, data_rows + 1);
         }
@@ -950,11 +1028,12 @@ static bg_status table_sheet_frame(xlsx_state *s, const xlsx_table *t, lxw_works
     for (size_t c = 0; c < t->column_count; c++) {
         const xlsx_column *col = &t->columns[c];
         char text[512];
-        header_text(s, col->name, col->label, text, sizeof text);
+        xlsx_header_text(s, col->name, col->label, text, sizeof text);
         LXW_TRY(s, worksheet_write_string(ws, 0, (lxw_col_t)c, text, s->f_header), sheet, 0, "header");
-        LXW_TRY(s, header_comment(s, ws, (lxw_col_t)c, col->name, col->label, col->label_en), sheet, 0, "comment");
+        LXW_TRY(s, xlsx_header_comment(s, ws, (lxw_col_t)c, col->name, col->label, col->label_en), sheet, 0, "comment");
     }
-    worksheet_freeze_panes(ws, 1, 0);
+    worksheet_freeze_panes(ws, 1, t->identity ? 2 : 0);
+    LXW_TRY(s, xlsx_print_setup(ws, true, t->identity ? 2 : 0), sheet, 0, "print setup");
     if (t->column_count)
         LXW_TRY(s, worksheet_autofilter(ws, 0, 0, (lxw_row_t)data_rows, (lxw_col_t)(t->column_count - 1)), sheet, 0,
                 "autofilter");
@@ -973,26 +1052,26 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
     if (!t->sheet_names || !cells || !offsets) {
         free(cells);
         free(offsets);
-        return nomem(s, t->name);
+        return xlsx_nomem(s, t->name);
     }
     bg_status status = BG_OK;
     if (fseek(t->spool, 0, SEEK_SET) != 0)
         status =
-            host->fail(s->ctx, BG_ERR_IO, "%s: table %s: rewinding the spool: %s", s->path, t->name, strerror(errno));
+            xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: table %s: rewinding the spool: %s", s->path, t->name, strerror(errno));
     uint64_t done = 0;
     for (uint64_t k = 0; k < sheets && status == BG_OK; k++) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, " (%" PRIu64 ")", k + 1);
-        const char *sheet = claim_sheet_name(s, t->name, k ? suffix : NULL);
+        const char *sheet = xlsx_claim_sheet_name(s, t->name, k ? suffix : NULL);
         if (!sheet) {
-            status = nomem(s, t->name);
+            status = xlsx_nomem(s, t->name);
             break;
         }
         t->sheet_names[t->sheet_count++] = (char *)sheet;
-        lxw_worksheet *ws = add_sheet(s, sheet);
+        lxw_worksheet *ws = xlsx_add_sheet(s, sheet);
         if (!ws) {
             status =
-                host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add sheet '%s' for table %s", s->path, sheet, t->name);
+                xlsx_host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add sheet '%s' for table %s", s->path, sheet, t->name);
             break;
         }
         uint64_t rows = t->row_count - done < XLSX_DATA_ROWS_MAX ? t->row_count - done : XLSX_DATA_ROWS_MAX;
@@ -1000,7 +1079,7 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
             break;
         for (uint64_t r = 0; r < rows && status == BG_OK; r++) {
             if (!read_row(s, t, cells, offsets)) {
-                status = host->fail(s->ctx, BG_ERR_IO, "%s: table %s row %" PRIu64 ": reading the spool failed",
+                status = xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: table %s row %" PRIu64 ": reading the spool failed",
                                     s->path, t->name, done + r + 1);
                 break;
             }
@@ -1008,7 +1087,7 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
                 lxw_error err = write_cell(s, ws, (lxw_row_t)(r + 1), (lxw_col_t)c, &cells[c], t->columns[c].flags,
                                            is_percent(t, c, cells));
                 if (err != LXW_NO_ERROR) {
-                    status = host->fail(s->ctx, BG_ERR_FORMAT, "%s: table %s row %" PRIu64 " column %s: %s", s->path,
+                    status = xlsx_host->fail(s->ctx, BG_ERR_FORMAT, "%s: table %s row %" PRIu64 " column %s: %s", s->path,
                                         t->name, done + r + 1, t->columns[c].name, lxw_strerror(err));
                     break;
                 }
@@ -1022,21 +1101,6 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
 }
 
 /* ---- The About sheet ---------------------------------------------------- */
-
-static const char *const qualifier_marks[][3] = {
-    /* key, mark, what the report says */
-    {"at_least", "\xE2\x89\xA5", "以上, 不低于"}, /* ≥ */
-    {"about", "\xE2\x89\x88", "左右"},            /* ≈ */
-    {"at_most", "\xE2\x89\xA4", "以内, 不超过"},  /* ≤ */
-    {"exact", "=", "(no qualifier)"},
-    {"above", ">", "超过, 高于"},
-    {"below", "<", "低于"},
-    {"in_line", "~", "同步, 相适应"},
-    {"range",
-     "a\xE2\x80\x93"
-     "b",
-     "区间 (value–value_max)"},
-};
 
 static const char *type_name(bg_type type)
 {
@@ -1079,9 +1143,9 @@ static bg_status about_text(about_writer *w, lxw_col_t col, const char *text, lx
     if (!text)
         return BG_OK;
     bool cut;
-    size_t n = clean_text(w->s, text, strlen(text), &cut);
+    size_t n = xlsx_clean_text(w->s, text, strlen(text), &cut);
     if (n == SIZE_MAX)
-        return nomem(w->s, "About sheet");
+        return xlsx_nomem(w->s, "About sheet");
     LXW_TRY(w->s, worksheet_write_string(w->ws, w->row, col, w->s->scratch, format), w->sheet, w->row, "text");
     return BG_OK;
 }
@@ -1113,14 +1177,14 @@ static bg_status about_time(about_writer *w, int64_t when)
             return st_;                                                                                                \
     } while (0)
 
-static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet, const char *matrix_sheet)
+static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet)
 {
     about_writer w = {s, ws, sheet, 0};
-    const double widths[6] = {26, 24, 18, 60, 12, 22};
-    for (lxw_col_t c = 0; c < 6; c++)
+    const double widths[7] = {26, 24, 18, 60, 12, 22, 60};
+    for (lxw_col_t c = 0; c < 7; c++)
         LXW_TRY(s, worksheet_set_column(ws, c, c, widths[c], NULL), sheet, 0, "set_column");
     const xlsx_summary *m = &s->summary;
-    const char *job = m->job ? m->job : host->job_name(s->ctx);
+    const char *job = m->job ? m->job : xlsx_host->job_name(s->ctx);
 
     ABOUT(about_text(&w, 0, "政府工作报告数据 Government work report tables", s->f_title));
     w.row += 2;
@@ -1151,11 +1215,11 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         w.row++;
     } else {
         ABOUT(about_text(&w, 0, "运行摘要 Run summary", s->f_bold));
-        ABOUT(about_text(&w, 1, "(not provided by the host)", NULL));
+        ABOUT(about_text(&w, 1, "(not provided by the xlsx_host)", NULL));
         w.row++;
     }
     ABOUT(about_text(&w, 0, "baogao 版本 Version", s->f_bold));
-    ABOUT(about_text(&w, 1, host->host_version(s->ctx), NULL));
+    ABOUT(about_text(&w, 1, xlsx_host->host_version(s->ctx), NULL));
     w.row += 2;
 
     ABOUT(about_text(&w, 0, "各表行数 Rows per table", s->f_section));
@@ -1189,30 +1253,13 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         w.row++;
     }
 
-    if (matrix_sheet) {
-        char line[256];
+    char lines[24][XLSX_NOTE_MAX];
+    size_t line_count = xlsx_matrix_notes(s, lines, sizeof lines / sizeof lines[0]);
+    if (line_count) {
         ABOUT(about_text(&w, 0, "目标矩阵 Targets matrix", s->f_section));
         w.row++;
-        bool has_gdp = false;
-        for (size_t i = 0; i < s->indicator_count && !has_gdp; i++)
-            has_gdp = strcmp(s->indicators[i].key, "gdp") == 0;
-        snprintf(line, sizeof line,
-                 "Sheet '%s': one row per document, one column per growth indicator (the signed value in "
-                 "%%: a decline is negative), the target as written (增长6.5%%左右, 下降3%%以上) in the next "
-                 "column%s",
-                 matrix_sheet,
-                 has_gdp && s->doc_count ? "; chart of GDP growth targets on its right."
-                                         : " (no GDP growth target, so no chart).");
-        ABOUT(about_text(&w, 0, line, NULL));
-        w.row++;
-        const char *mark_header[3] = {"标记 Mark", "限定 Qualifier", "原文 Wording"};
-        for (lxw_col_t c = 0; c < 3; c++)
-            ABOUT(about_text(&w, c, mark_header[c], s->f_bold));
-        w.row++;
-        for (size_t i = 0; i < sizeof qualifier_marks / sizeof qualifier_marks[0]; i++) {
-            ABOUT(about_text(&w, 0, qualifier_marks[i][1], NULL));
-            ABOUT(about_text(&w, 1, qualifier_marks[i][0], NULL));
-            ABOUT(about_text(&w, 2, qualifier_marks[i][2], NULL));
+        for (size_t i = 0; i < line_count; i++) {
+            ABOUT(about_text(&w, 0, lines[i], NULL));
             w.row++;
         }
         w.row++;
@@ -1221,10 +1268,17 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
     ABOUT(about_text(&w, 0, "说明 Notes", s->f_section));
     w.row++;
     static const char *const notes[] = {
-        "Percentages are stored as written: 8.5 means 8.5% (shown with a % number format, not divided by 100).",
+        "Percentages are Excel percentages: 8.5% is stored as 0.085 with a percent format, so filters and formulas "
+        "compare with 0.085 (CSV, JSON and SQLite keep 8.5 with unit %). A difference of two cells is in points "
+        "of 100%: 0.5% means half a percentage point.",
+        "Every table sheet begins with the document's identity (省份, 地区, 行政区划代码, 级别, 计划年份); "
+        "doc_id joins the sheets.",
+        "Coded columns (类型, 限定, 方向, 部分, 级别, 文档类型) show Chinese labels; the codes the CSV, JSON and "
+        "SQLite exports hold are in the glossary below.",
         "Codes (doc_id, region_code, hashes) are text, so leading zeros survive; dates are real Excel dates.",
         "Each table sheet: header shows the Chinese label (option header); hover it for the English description.",
         "Texts longer than Excel's 32,767 characters are cut; characters XML forbids are removed.",
+        "Every sheet prints landscape on A4, one page wide, with its header row on every page.",
     };
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
         ABOUT(about_text(&w, 0, notes[i], NULL));
@@ -1234,348 +1288,48 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
 
     ABOUT(about_text(&w, 0, "字段说明 Glossary", s->f_section));
     w.row++;
-    const char *glossary_header[6] = {"表 Table", "列 Column", "中文 Chinese", "English", "类型 Type", "标记 Flags"};
-    for (lxw_col_t c = 0; c < 6; c++)
+    const char *glossary_header[7] = {"表 Table",  "列 Column", "中文 Chinese",   "English",
+                                      "类型 Type", "标记 Flags", "取值 Values (code = label)"};
+    for (lxw_col_t c = 0; c < 7; c++)
         ABOUT(about_text(&w, c, glossary_header[c], s->f_bold));
     w.row++;
+    for (int k = 0; k < XLSX_IDENTITY_COLUMNS; k++) {
+        ABOUT(about_text(&w, 0, "(every table)", NULL));
+        ABOUT(about_text(&w, 1, identity_columns[k].name, NULL));
+        ABOUT(about_text(&w, 2, identity_columns[k].label, NULL));
+        ABOUT(about_text(&w, 3, identity_columns[k].label_en, NULL));
+        ABOUT(about_text(&w, 4, type_name(identity_columns[k].type), NULL));
+        if (k == IDENT_LEVEL) {
+            char codes[512] = "";
+            for (size_t v = 0; v < sizeof level_labels / sizeof level_labels[0]; v++)
+                snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s = %s", v ? ", " : "",
+                         level_labels[v].value, level_labels[v].label);
+            ABOUT(about_text(&w, 6, codes, NULL));
+        }
+        w.row++;
+    }
     for (size_t i = 0; i < s->table_count; i++) {
         const xlsx_table *t = &s->tables[i];
         for (size_t c = 0; c < t->column_count; c++) {
             const xlsx_column *col = &t->columns[c];
-            char flags[128];
+            if (t->identity && col->source < XLSX_IDENTITY_COLUMNS)
+                continue; /* listed once above, as (every table) */
+            char flags[128], codes[1024] = "";
             flag_names(col->flags, flags, sizeof flags);
+            for (size_t k = 0; k < col->value_count && strlen(codes) + 64 < sizeof codes; k++)
+                snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s = %s", k ? ", " : "",
+                         col->values[k].value, col->values[k].label);
             ABOUT(about_text(&w, 0, t->name, NULL));
             ABOUT(about_text(&w, 1, col->name, NULL));
             ABOUT(about_text(&w, 2, col->label, NULL));
             ABOUT(about_text(&w, 3, col->label_en, NULL));
             ABOUT(about_text(&w, 4, type_name(col->type), NULL));
             ABOUT(about_text(&w, 5, flags, NULL));
+            ABOUT(about_text(&w, 6, codes, NULL));
             w.row++;
         }
     }
     return BG_OK;
-}
-
-/* ---- The Targets matrix and its chart ------------------------------------ */
-
-/* Open-addressing index of documents by doc_id. */
-typedef struct doc_index {
-    size_t *slots; /* doc index + 1; 0 is empty */
-    size_t capacity;
-} doc_index;
-
-static uint64_t hash_string(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static size_t *doc_slot(const xlsx_state *s, const doc_index *index, const char *doc_id)
-{
-    size_t i = (size_t)hash_string(doc_id) & (index->capacity - 1);
-    while (index->slots[i] && strcmp(s->docs[index->slots[i] - 1].doc_id, doc_id) != 0)
-        i = (i + 1) & (index->capacity - 1);
-    return &index->slots[i];
-}
-
-/* Every document of the run, in documents-table order, then those only the
- * targets table names; grid[doc * indicators + i] is the first growth target
- * of indicator i in that document, or -1. */
-static bg_status build_grid(xlsx_state *s, long **grid_out)
-{
-    doc_index index = {0};
-    size_t need = (s->doc_count + s->target_count) * 2 + 2;
-    index.capacity = 16;
-    while (index.capacity < need)
-        index.capacity *= 2;
-    index.slots = calloc(index.capacity, sizeof *index.slots);
-    if (!index.slots)
-        return nomem(s, "targets matrix");
-    size_t kept = 0;
-    for (size_t d = 0; d < s->doc_count; d++) { /* drop duplicate doc_ids */
-        size_t *slot = doc_slot(s, &index, s->docs[d].doc_id);
-        if (*slot) {
-            free(s->docs[d].doc_id);
-            free(s->docs[d].region);
-            free(s->docs[d].level);
-            continue;
-        }
-        s->docs[kept] = s->docs[d];
-        *slot = kept + 1; /* the slot found above is still the empty one */
-        kept++;
-    }
-    s->doc_count = kept;
-    long *doc_of_target = malloc((s->target_count + 1) * sizeof *doc_of_target);
-    if (!doc_of_target) {
-        free(index.slots);
-        return nomem(s, "targets matrix");
-    }
-    for (size_t i = 0; i < s->target_count; i++) {
-        xlsx_target *t = &s->targets[i];
-        size_t *slot = doc_slot(s, &index, t->doc_id);
-        if (!*slot) {
-            if (!grow((void **)&s->docs, &s->doc_capacity, s->doc_count + 1, sizeof *s->docs)) {
-                free(index.slots);
-                free(doc_of_target);
-                return nomem(s, "targets matrix");
-            }
-            xlsx_doc *d = &s->docs[s->doc_count];
-            memset(d, 0, sizeof *d);
-            d->doc_id = dup_string(t->doc_id);
-            d->plan_year = t->plan_year;
-            d->has_plan_year = t->has_plan_year;
-            if (!d->doc_id) {
-                free(index.slots);
-                free(doc_of_target);
-                return nomem(s, "targets matrix");
-            }
-            *slot = ++s->doc_count;
-        }
-        doc_of_target[i] = (long)*slot - 1;
-    }
-    free(index.slots);
-    size_t cells = s->doc_count * s->indicator_count;
-    long *grid = malloc((cells + 1) * sizeof *grid);
-    if (!grid) {
-        free(doc_of_target);
-        return nomem(s, "targets matrix");
-    }
-    for (size_t i = 0; i < cells; i++)
-        grid[i] = -1;
-    for (size_t i = 0; i < s->target_count; i++) {
-        long *cell = &grid[(size_t)doc_of_target[i] * s->indicator_count + s->targets[i].indicator];
-        if (*cell < 0)
-            *cell = (long)i;
-    }
-    free(doc_of_target);
-    *grid_out = grid;
-    return BG_OK;
-}
-
-/* Shortest text for a number as a person writes it: 5.5, 6, -0.3. */
-static void short_number(double v, char *out, size_t size)
-{
-    snprintf(out, size, "%.6f", v);
-    char *dot = strchr(out, '.');
-    if (dot) {
-        char *end = out + strlen(out) - 1;
-        while (end > dot && *end == '0')
-            *end-- = '\0';
-        if (end == dot)
-            *end = '\0';
-    }
-}
-
-static void qualifier_mark(const xlsx_target *t, char *out, size_t size)
-{
-    out[0] = '\0';
-    if (!t->qualifier)
-        return;
-    if (strcmp(t->qualifier, "range") == 0 && t->has_value && t->has_value_max) {
-        char lo[48], hi[48];
-        short_number(t->value, lo, sizeof lo);
-        short_number(t->value_max, hi, sizeof hi);
-        snprintf(out, size, "%s\xE2\x80\x93%s", lo, hi); /* en dash */
-        return;
-    }
-    for (size_t i = 0; i < sizeof qualifier_marks / sizeof qualifier_marks[0]; i++)
-        if (strcmp(t->qualifier, qualifier_marks[i][0]) == 0 && strcmp(t->qualifier, "range") != 0) {
-            snprintf(out, size, "%s", qualifier_marks[i][1]);
-            return;
-        }
-    snprintf(out, size, "%s", t->qualifier);
-}
-
-/* Puts gdp first, the other indicators keeping their first-seen order. */
-static size_t *indicator_order(const xlsx_state *s, long *gdp_position)
-{
-    size_t *order = malloc((s->indicator_count + 1) * sizeof *order);
-    if (!order)
-        return NULL;
-    size_t n = 0;
-    *gdp_position = -1;
-    for (size_t i = 0; i < s->indicator_count; i++)
-        if (strcmp(s->indicators[i].key, "gdp") == 0) {
-            order[n++] = i;
-            *gdp_position = 0;
-        }
-    for (size_t i = 0; i < s->indicator_count; i++)
-        if (strcmp(s->indicators[i].key, "gdp") != 0)
-            order[n++] = i;
-    return order;
-}
-
-static bg_status matrix_chart(xlsx_state *s, lxw_worksheet *ws, const char *sheet, lxw_col_t value_col,
-                              lxw_col_t place_col)
-{
-    lxw_chart *chart = workbook_add_chart(s->workbook, LXW_CHART_BAR);
-    if (!chart)
-        return nomem(s, "chart");
-    lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
-    if (!series)
-        return nomem(s, "chart");
-    lxw_row_t last = (lxw_row_t)s->doc_count;
-    chart_series_set_categories(series, sheet, 1, 1, last, 1);
-    chart_series_set_values(series, sheet, 1, value_col, last, value_col);
-    chart_series_set_name(series, "GDP growth target (%)");
-    chart_series_set_labels(series);
-    chart_series_set_labels_num_format(series, XLSX_FORMAT_PERCENT);
-    chart_title_set_name(chart, "地区生产总值增长目标 GDP growth targets by region");
-    /* In libxlsxwriter's bar chart, y_axis is the vertical category axis and
-     * x_axis the horizontal value axis (checked in the chart XML). */
-    chart_axis_set_num_format(chart->x_axis, "0\"%\"");
-    chart_axis_set_reverse(chart->y_axis);                                           /* first document on top */
-    chart_axis_set_label_position(chart->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW); /* clear of negative bars */
-    chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-    double height = 60.0 + 22.0 * (double)s->doc_count;
-    lxw_chart_options options = {.x_offset = 10,
-                                 .y_offset = 4,
-                                 .x_scale = 1.5,
-                                 .y_scale = height < 288     ? 1.0
-                                            : height > 11520 ? 40.0
-                                                             : height / 288.0,
-                                 .object_position = LXW_OBJECT_DONT_MOVE_DONT_SIZE,
-                                 .description = "Bar chart of each document's GDP growth target"};
-    LXW_TRY(s, worksheet_insert_chart_opt(ws, 0, place_col, chart, &options), sheet, 0, "chart");
-    return BG_OK;
-}
-
-static bg_status write_matrix_rows(xlsx_state *s, lxw_worksheet *ws, const char *sheet, const long *grid,
-                                   const size_t *order)
-{
-    for (size_t d = 0; d < s->doc_count; d++) {
-        const xlsx_doc *doc = &s->docs[d];
-        lxw_row_t row = (lxw_row_t)(d + 1);
-        LXW_TRY(s, worksheet_write_string(ws, row, 0, doc->doc_id, s->f_text), sheet, row, "doc_id");
-        if (doc->region)
-            LXW_TRY(s, worksheet_write_string(ws, row, 1, doc->region, NULL), sheet, row, "region");
-        if (doc->level)
-            LXW_TRY(s, worksheet_write_string(ws, row, 2, doc->level, NULL), sheet, row, "level");
-        if (doc->has_plan_year)
-            LXW_TRY(s, worksheet_write_number(ws, row, 3, (double)doc->plan_year, NULL), sheet, row, "plan_year");
-        for (size_t k = 0; k < s->indicator_count; k++) {
-            long i = grid[d * s->indicator_count + order[k]];
-            if (i < 0)
-                continue;
-            const xlsx_target *t = &s->targets[i];
-            lxw_col_t col = (lxw_col_t)(4 + 2 * k);
-            char mark[128];
-            if (t->has_value)
-                LXW_TRY(s, worksheet_write_number(ws, row, col, t->value, t->percent ? s->f_percent : NULL), sheet, row,
-                        "value");
-            /* the target as written (下降3%以上) beside its signed value (−3),
-             * else the qualifier's mark */
-            if (t->written && *t->written)
-                snprintf(mark, sizeof mark, "%s", t->written);
-            else
-                qualifier_mark(t, mark, sizeof mark);
-            if (*mark)
-                LXW_TRY(s, worksheet_write_string(ws, row, col + 1, mark, NULL), sheet, row, "qualifier");
-        }
-    }
-    return BG_OK;
-}
-
-static bg_status write_matrix(xlsx_state *s, lxw_worksheet *ws, const char *sheet)
-{
-    long *grid = NULL;
-    bg_status status = build_grid(s, &grid);
-    if (status != BG_OK)
-        return status;
-    long gdp = -1;
-    size_t *order = indicator_order(s, &gdp);
-    if (!order) {
-        free(grid);
-        return nomem(s, "targets matrix");
-    }
-    status = BG_OK;
-    const xlsx_table *documents = s->documents_table >= 0 ? &s->tables[s->documents_table] : NULL;
-    static const char *const fixed[4][2] = {
-        {"doc_id", "文档编号"}, {"region", "地区"}, {"level", "行政级别"}, {"plan_year", "计划年份"}};
-    lxw_col_t last_col = (lxw_col_t)(3 + 2 * s->indicator_count);
-    if (s->header == HEADER_BOTH && worksheet_set_row(ws, 0, 2 * LXW_DEF_ROW_HEIGHT, NULL) != LXW_NO_ERROR)
-        status = host->fail(s->ctx, BG_ERR_FORMAT, "%s: sheet '%s': set_row failed", s->path, sheet);
-    for (int c = 0; c < 4 && status == BG_OK; c++) {
-        int dc = documents ? s->doc_col[c] : -1;
-        const xlsx_column *col = dc >= 0 ? &documents->columns[dc] : NULL;
-        const char *label = col && col->label ? col->label : fixed[c][1];
-        char text[256];
-        header_text(s, fixed[c][0], label, text, sizeof text);
-        unsigned width = text_width(text, strlen(text)) + 3;
-        for (size_t d = 0; d < s->doc_count && c > 0 && c < 3; d++) {
-            const char *v = c == 1 ? s->docs[d].region : s->docs[d].level;
-            unsigned w = v ? text_width(v, strlen(v)) + 1 : 0;
-            width = w > width ? w : width;
-        }
-        if (c == 0)
-            width = width < 18 ? 18 : width;
-        lxw_error err = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
-                                             width > s->max_width ? s->max_width : width, c == 0 ? s->f_text : NULL);
-        if (err == LXW_NO_ERROR)
-            err = worksheet_write_string(ws, 0, (lxw_col_t)c, text, s->f_header);
-        if (err == LXW_NO_ERROR)
-            err = header_comment(s, ws, (lxw_col_t)c, fixed[c][0], label, col ? col->label_en : NULL);
-        if (err != LXW_NO_ERROR)
-            status = lxw_failed(s, err, sheet, 0, "header");
-    }
-    for (size_t k = 0; k < s->indicator_count && status == BG_OK; k++) {
-        const xlsx_indicator *ind = &s->indicators[order[k]];
-        lxw_col_t col = (lxw_col_t)(4 + 2 * k);
-        char text[512], mark_text[512], comment[512];
-        header_text(s, ind->key, ind->text, text, sizeof text);
-        if (s->header == HEADER_NAME)
-            snprintf(mark_text, sizeof mark_text, "%s_as_written", ind->key);
-        else
-            snprintf(mark_text, sizeof mark_text, "%s 目标原文", ind->text && *ind->text ? ind->text : ind->key);
-        snprintf(comment, sizeof comment,
-                 "indicator %s (first worded \"%s\"): growth target, signed (a decline is negative); the "
-                 "next column is the target as written (下降3%%以上)",
-                 ind->key, ind->text ? ind->text : ind->key);
-        unsigned width = text_width(text, strlen(text)) + 3;
-        unsigned mark_width = text_width(mark_text, strlen(mark_text)) + 3;
-        lxw_comment_options options = {.author = "baogao", .x_scale = 2.0, .y_scale = 1.2};
-        lxw_error err = worksheet_set_column(ws, col, col,
-                                             width < 9              ? 9
-                                             : width > s->max_width ? s->max_width
-                                                                    : width,
-                                             NULL);
-        if (err == LXW_NO_ERROR)
-            err = worksheet_set_column(ws, col + 1, col + 1,
-                                       mark_width > 20  ? 20
-                                       : mark_width < 8 ? 8
-                                                        : mark_width,
-                                       NULL);
-        if (err == LXW_NO_ERROR)
-            err = worksheet_write_string(ws, 0, col, text, s->f_header);
-        if (err == LXW_NO_ERROR)
-            err = worksheet_write_comment_opt(ws, 0, col, comment, &options);
-        if (err == LXW_NO_ERROR)
-            err = worksheet_write_string(ws, 0, col + 1, mark_text, s->f_header);
-        if (err != LXW_NO_ERROR)
-            status = lxw_failed(s, err, sheet, 0, "header");
-    }
-    if (status == BG_OK) {
-        worksheet_freeze_panes(ws, 1, 2);
-        lxw_error err = worksheet_autofilter(ws, 0, 0, (lxw_row_t)s->doc_count, last_col);
-        if (err == LXW_NO_ERROR && s->doc_count) {
-            char range[32];
-            snprintf(range, sizeof range, "A1:A%zu", s->doc_count + 1);
-            err = worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range);
-        }
-        if (err != LXW_NO_ERROR)
-            status = lxw_failed(s, err, sheet, 0, "autofilter");
-    }
-    if (status == BG_OK && gdp >= 0 && s->doc_count)
-        status = matrix_chart(s, ws, sheet, 4, last_col + 2);
-    else if (status == BG_OK)
-        host->log(s->ctx, BG_LOG_INFO, "no GDP growth target: the Targets matrix has no chart");
-    if (status == BG_OK)
-        status = write_matrix_rows(s, ws, sheet, grid, order);
-    free(order);
-    free(grid);
-    return status;
 }
 
 /* ---- close: build the workbook ------------------------------------------ */
@@ -1596,51 +1350,44 @@ static bg_status build_workbook(xlsx_state *s)
                                     .use_zip64 = bytes > XLSX_ZIP64_SPOOL_BYTES ? LXW_TRUE : LXW_FALSE};
     s->workbook = workbook_new_opt(s->path, &options);
     if (!s->workbook || !make_formats(s))
-        return nomem(s, "workbook");
+        return xlsx_nomem(s, "workbook");
     if (s->constant_memory)
-        host->log(s->ctx, BG_LOG_INFO, "%" PRIu64 " rows: writing in constant_memory mode", rows);
+        xlsx_host->log(s->ctx, BG_LOG_INFO, "%" PRIu64 " rows: writing in constant_memory mode", rows);
 
-    /* Claim the fixed names first, so a table called "about" becomes "about (2)". */
-    const char *about = claim_sheet_name(s, "About", NULL);
-    bool matrix = s->matrix && s->targets_table >= 0;
-    if (matrix && (s->doc_count + s->target_count > XLSX_DATA_ROWS_MAX || s->indicator_count > 8000)) {
-        host->log(s->ctx, BG_LOG_WARN, "too many documents or indicators for one sheet: no Targets matrix");
-        matrix = false;
-    }
-    const char *matrix_sheet = matrix ? claim_sheet_name(s, "Targets matrix", NULL) : NULL;
-    if (!about || (matrix && !matrix_sheet))
-        return nomem(s, "sheet names");
-    lxw_worksheet *about_ws = add_sheet(s, about);
+    /* Claim the fixed name first, so a table called "about" becomes "about (2)". */
+    const char *about = xlsx_claim_sheet_name(s, "About", NULL);
+    if (!about)
+        return xlsx_nomem(s, "sheet names");
+    lxw_worksheet *about_ws = xlsx_add_sheet(s, about);
     if (!about_ws)
-        return host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add the About sheet", s->path);
+        return xlsx_host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add the About sheet", s->path);
 
-    /* Table sheets need their names before About lists them, and About must
-     * be first: add About, then write tables, then fill About (its own temp
-     * file in constant_memory mode, so order of writing across sheets is free). */
+    /* Sheet order for the reader: About, the sheets built from the targets,
+     * then a sheet per table. About is added first and filled last, when
+     * every sheet's name is known (its own temp file in constant_memory
+     * mode, so the order of writing across sheets is free). */
+    if (s->matrix && s->targets_table >= 0) {
+        bg_status status = xlsx_write_matrix_sheets(s);
+        if (status != BG_OK)
+            return status;
+    }
     for (size_t i = 0; i < s->table_count; i++) {
         bg_status status = write_table(s, &s->tables[i]);
         if (status != BG_OK)
             return status;
     }
-    if (matrix) {
-        lxw_worksheet *ws = add_sheet(s, matrix_sheet);
-        if (!ws)
-            return host->fail(s->ctx, BG_ERR_FORMAT, "%s: cannot add sheet '%s'", s->path, matrix_sheet);
-        bg_status status = write_matrix(s, ws, matrix_sheet);
-        if (status != BG_OK)
-            return status;
-    }
-    bg_status status = write_about(s, about_ws, about, matrix_sheet);
+    bg_status status = write_about(s, about_ws, about);
     if (status != BG_OK)
         return status;
+    LXW_TRY(s, xlsx_print_setup(about_ws, false, 0), about, 0, "print setup");
     worksheet_activate(about_ws);
 
     const xlsx_summary *m = &s->summary;
     char title[256], comments[512];
-    const char *job = m->job ? m->job : host->job_name(s->ctx);
+    const char *job = m->job ? m->job : xlsx_host->job_name(s->ctx);
     snprintf(title, sizeof title, "%s — 政府工作报告数据 (government work report tables)", job ? job : "baogao");
     snprintf(comments, sizeof comments, "Made by baogao %s%s%s. Sheet About explains every column.",
-             host->host_version(s->ctx), m->run_id ? ", run " : "", m->run_id ? m->run_id : "");
+             xlsx_host->host_version(s->ctx), m->run_id ? ", run " : "", m->run_id ? m->run_id : "");
     lxw_doc_properties properties = {
         .title = title,
         .subject = "Targets, commitments, lists, sections and keywords extracted from government work reports",
@@ -1659,14 +1406,14 @@ static bg_status build_workbook(xlsx_state *s)
     lxw_error err = workbook_close(s->workbook);
     s->workbook = NULL; /* freed by workbook_close, even on error */
     if (err != LXW_NO_ERROR)
-        return host->fail(s->ctx, BG_ERR_IO, "%s: writing the workbook: %s", s->path, lxw_strerror(err));
+        return xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: writing the workbook: %s", s->path, lxw_strerror(err));
     if (s->cut_cells > XLSX_CUT_WARNINGS_MAX)
-        host->log(s->ctx, BG_LOG_WARN, "%" PRIu64 " cells in all were cut to %d characters", s->cut_cells,
+        xlsx_host->log(s->ctx, BG_LOG_WARN, "%" PRIu64 " cells in all were cut to %d characters", s->cut_cells,
                   XLSX_CELL_UNITS_MAX);
     if (s->removed_chars)
-        host->log(s->ctx, BG_LOG_WARN, "removed %" PRIu64 " characters that XML does not allow", s->removed_chars);
-    host->log(s->ctx, BG_LOG_DEBUG, "wrote %" PRIu64 " rows in %zu tables for %s", rows, s->table_count,
-              host->output_path(s->ctx));
+        xlsx_host->log(s->ctx, BG_LOG_WARN, "removed %" PRIu64 " characters that XML does not allow", s->removed_chars);
+    xlsx_host->log(s->ctx, BG_LOG_DEBUG, "wrote %" PRIu64 " rows in %zu tables for %s", rows, s->table_count,
+              xlsx_host->output_path(s->ctx));
     return BG_OK;
 }
 
@@ -1680,6 +1427,11 @@ static void free_state(xlsx_state *s)
             free(t->columns[c].name);
             free(t->columns[c].label);
             free(t->columns[c].label_en);
+            for (size_t k = 0; k < t->columns[c].value_count; k++) {
+                free(t->columns[c].values[k].value);
+                free(t->columns[c].values[k].label);
+            }
+            free(t->columns[c].values);
         }
         free(t->columns);
         free(t->name);
@@ -1690,23 +1442,13 @@ static void free_state(xlsx_state *s)
             fclose(t->spool);
     }
     free(s->tables);
-    for (size_t i = 0; i < s->doc_count; i++) {
-        free(s->docs[i].doc_id);
-        free(s->docs[i].region);
-        free(s->docs[i].level);
-    }
-    free(s->docs);
-    for (size_t i = 0; i < s->target_count; i++) {
-        free(s->targets[i].doc_id);
-        free(s->targets[i].qualifier);
-        free(s->targets[i].written);
-    }
-    free(s->targets);
-    for (size_t i = 0; i < s->indicator_count; i++) {
-        free(s->indicators[i].key);
-        free(s->indicators[i].text);
-    }
-    free(s->indicators);
+    xlsx_matrix_free(s);
+    for (int k = 0; k < XLSX_IDENTITY_COLUMNS; k++)
+        free(s->ident_text[k]);
+    free(s->row_cells);
+    for (size_t i = 0; i < s->number_format_count; i++)
+        free(s->number_formats[i].code);
+    free(s->number_formats);
     xlsx_summary *m = &s->summary;
     free(m->run_id);
     free(m->job);
@@ -1748,7 +1490,7 @@ static const bg_exporter xlsx_exporter = {
     .options = xlsx_options,
     .open = xlsx_open,
     .begin_table = xlsx_begin_table,
-    .begin_document = NULL,
+    .begin_document = xlsx_begin_document,
     .write_row = xlsx_write_row,
     .end_table = xlsx_end_table,
     .finish = xlsx_finish,
@@ -1759,6 +1501,6 @@ static const bg_exporter xlsx_exporter = {
 
 BG_EXPORTER_EXPORT const bg_exporter *BG_EXPORTER_ENTRY(const bg_host_api *api)
 {
-    host = api;
+    xlsx_host = api;
     return &xlsx_exporter;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,8 +249,9 @@ static void test_sheet_order(void **state)
     (void)state;
     char *workbook = part(sample, "xl/workbook.xml");
     assert_non_null(workbook);
-    const char *names[] = {"name=\"About\"",      "name=\"documents\"", "name=\"targets\"",  "name=\"commitments\"",
-                           "name=\"list_items\"", "name=\"sections\"",  "name=\"keywords\"", "name=\"Targets matrix\""};
+    const char *names[] = {"name=\"About\"",       "name=\"Targets matrix\"", "name=\"GDP 2022\"",
+                           "name=\"documents\"",   "name=\"targets\"",        "name=\"commitments\"",
+                           "name=\"list_items\"",  "name=\"sections\"",       "name=\"keywords\""};
     assert_in_order(workbook, names, sizeof names / sizeof names[0]);
     free(workbook);
 }
@@ -263,13 +265,14 @@ static void test_header_labels_and_comments(void **state)
     assert_non_null(strstr(sst, "<t>指标</t>"));
     assert_non_null(strstr(sst, "<t>文档编号</t>"));
     /* documents!A1 shows the Chinese label by default. */
-    char *documents = sheet(sample, 2);
+    char *documents = sheet(sample, 4);
     char *a1 = cell_xml(documents, "A1");
     char *index = cell_value(a1);
     char *text = shared_string(sst, atol(index));
     assert_string_equal(text, "文档编号");
-    /* The English side is in the header comments. */
-    char *comments = part(sample, "xl/comments1.xml");
+    /* The English side is in the header comments (the matrix's comments
+     * come first). */
+    char *comments = part(sample, "xl/comments2.xml");
     assert_non_null(comments);
     assert_non_null(strstr(comments, "region_code: six-digit GB/T 2260 code"));
     free(comments);
@@ -283,7 +286,7 @@ static void test_header_labels_and_comments(void **state)
 static void test_date_cell_is_a_date(void **state)
 {
     (void)state;
-    char *documents = sheet(sample, 2);
+    char *documents = sheet(sample, 4);
     char *k2 = cell_xml(documents, "K2"); /* report_date of the first document */
     assert_non_null(k2);
     char *type = attribute(k2, "t");
@@ -301,7 +304,7 @@ static void test_date_cell_is_a_date(void **state)
 static void test_codes_and_formula_like_text_are_strings(void **state)
 {
     (void)state;
-    char *documents = sheet(sample, 2);
+    char *documents = sheet(sample, 4);
     char *sst = part(sample, "xl/sharedStrings.xml");
     char *e2 = cell_xml(documents, "E2"); /* region_code 430203 */
     char *type = attribute(e2, "t");
@@ -334,49 +337,61 @@ static void test_codes_and_formula_like_text_are_strings(void **state)
 static void test_targets_sheet_frame(void **state)
 {
     (void)state;
-    char *targets = sheet(sample, 3);
+    char *targets = sheet(sample, 5);
     assert_non_null(targets);
-    assert_non_null(
-        strstr(targets, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:R5\"/>"));
-    assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"A1:A5\" numberStoredAsText=\"1\"/>"));
-    /* Widths from content: the sentence column (N) fits its longest value,
+    /* the header row and the two identity columns that name the region stay in view */
+    assert_non_null(strstr(targets, "<pane xSplit=\"2\" ySplit=\"1\" topLeftCell=\"C2\" activePane=\"bottomRight\" "
+                                    "state=\"frozen\"/>"));
+    /* 5 identity columns (the table's own plan_year among them) + 17 */
+    assert_non_null(strstr(targets, "<autoFilter ref=\"A1:V5\"/>"));
+    assert_non_null(strstr(targets, "<ignoredErrors><ignoredError sqref=\"C1:C5 F1:F5\" numberStoredAsText=\"1\"/>"));
+    /* Widths from content: the sentence column (R) fits its longest value,
      * 居民收入增长与经济增长同步, 13 CJK characters counted double, plus one. */
-    assert_non_null(strstr(targets, "<col min=\"14\" max=\"14\" width=\"27.7109375\""));
+    assert_non_null(strstr(targets, "<col min=\"18\" max=\"18\" width=\"27.7109375\""));
+    /* print setup: landscape A4, one page wide */
+    assert_non_null(strstr(targets, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\"/>"));
+    assert_non_null(strstr(targets, "<pageSetUpPr fitToPage=\"1\"/>"));
     free(targets);
+    char *workbook = part(sample, "xl/workbook.xml");
+    assert_non_null(strstr(workbook, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"4\">targets!$A:$B,targets!$1:$1</definedName>"));
+    free(workbook);
 }
 
 static void test_percent_values_use_a_number_format(void **state)
 {
     (void)state;
-    char *targets = sheet(sample, 3);
-    char *g2 = cell_xml(targets, "G2"); /* gdp 8.5 % */
-    char *value = cell_value(g2);
-    assert_string_equal(value, "8.5"); /* not divided by 100 */
-    char *format = cell_format(sample, g2);
-    assert_string_equal(format, "0.0##&quot;%&quot;");
-    char *g4 = cell_xml(targets, "G4"); /* -4.2 % */
-    char *v4 = cell_value(g4);
-    assert_string_equal(v4, "-4.2");
+    char *targets = sheet(sample, 5);
+    char *k2 = cell_xml(targets, "K2"); /* gdp 8.5 % */
+    char *value = cell_value(k2);
+    /* an Excel percentage: the double nearest 0.085, as libxlsxwriter prints it */
+    assert_string_equal(value, "0.08500000000000001");
+    char *format = cell_format(sample, k2);
+    assert_string_equal(format, "0.0##%");
+    char *k4 = cell_xml(targets, "K4"); /* -4.2 % */
+    char *v4 = cell_value(k4);
+    assert_string_equal(v4, "-0.042");
     /* A non-percent value (110 亿元) in commitments keeps the General format,
      * and its 11,000,000,000 base value gets thousands separators. */
-    char *commitments = sheet(sample, 4);
-    char *g2c = cell_xml(commitments, "G2");
-    char *plain = cell_format(sample, g2c);
+    char *commitments = sheet(sample, 6);
+    char *l2 = cell_xml(commitments, "L2");
+    char *l2_value = cell_value(l2);
+    assert_string_equal(l2_value, "110");
+    char *plain = cell_format(sample, l2);
     assert_string_equal(plain, "");
-    char *i2c = cell_xml(commitments, "J2");
-    char *big = cell_format(sample, i2c);
+    char *o2 = cell_xml(commitments, "O2");
+    char *big = cell_format(sample, o2);
     assert_string_equal(big, "#,##0");
     free(big);
-    free(i2c);
+    free(o2);
     free(plain);
-    free(g2c);
+    free(l2_value);
+    free(l2);
     free(commitments);
     free(v4);
-    free(g4);
+    free(k4);
     free(format);
     free(value);
-    free(g2);
+    free(k2);
     free(targets);
 }
 
@@ -417,60 +432,85 @@ static void test_about_sheet(void **state)
     free(sst);
 }
 
+/* The shared string a cell of a sheet holds. */
+static char *string_at(const char *xlsx, const char *sheet_xml, const char *ref)
+{
+    char *sst = part(xlsx, "xl/sharedStrings.xml");
+    char *cell = cell_xml(sheet_xml, ref);
+    assert_non_null(cell);
+    char *index = cell_value(cell);
+    char *text = shared_string(sst, atol(index));
+    free(index);
+    free(cell);
+    free(sst);
+    return text;
+}
+
+static void assert_string_cell(const char *xlsx, const char *sheet_xml, const char *ref, const char *want)
+{
+    char *text = string_at(xlsx, sheet_xml, ref);
+    if (strcmp(text, want) != 0)
+        fail_msg("%s is '%s', want '%s'", ref, text, want);
+    free(text);
+}
+
+static void assert_number_cell(const char *xlsx, const char *sheet_xml, const char *ref, const char *want,
+                               const char *want_format)
+{
+    char *cell = cell_xml(sheet_xml, ref);
+    assert_non_null(cell);
+    char *value = cell_value(cell);
+    char *format = cell_format(xlsx, cell);
+    if (strcmp(value, want) != 0 || strcmp(format, want_format) != 0)
+        fail_msg("%s is %s as '%s', want %s as '%s'", ref, value, format, want, want_format);
+    free(format);
+    free(value);
+    free(cell);
+}
+
 static void test_matrix_and_chart(void **state)
 {
     (void)state;
-    char *matrix = sheet(sample, 8);
-    char *sst = part(sample, "xl/sharedStrings.xml");
+    char *matrix = sheet(sample, 2);
     assert_non_null(matrix);
-    /* Row 2: doc a, gdp 8.5 (percent format) with ≥ next to it. */
-    char *a2 = cell_xml(matrix, "A2");
-    char *a2_index = cell_value(a2);
-    char *doc = shared_string(sst, atol(a2_index));
-    assert_string_equal(doc, "00000000000000a1");
-    char *b2 = cell_xml(matrix, "B2");
-    char *b2_index = cell_value(b2);
-    char *region = shared_string(sst, atol(b2_index));
-    assert_string_equal(region, "株洲市芦淞区");
-    char *e2 = cell_xml(matrix, "E2");
-    char *value = cell_value(e2);
-    assert_string_equal(value, "8.5");
-    char *f2 = cell_xml(matrix, "F2");
-    char *f2_index = cell_value(f2);
-    char *mark = shared_string(sst, atol(f2_index));
-    assert_string_equal(mark, "≥");
-    char *e1 = cell_xml(matrix, "E1");
-    char *e1_index = cell_value(e1);
-    char *header = shared_string(sst, atol(e1_index));
-    assert_string_equal(header, "地区生产总值");
-    /* resident_income is a relation, not growth: no column for it. */
-    assert_null(cell_xml(matrix, "G1"));
-    assert_non_null(strstr(matrix, "<autoFilter ref=\"A1:F3\"/>"));
+    /* Identity first, sorted by region code: 430203 before 430723. */
+    assert_string_cell(sample, matrix, "A1", "省份");
+    assert_string_cell(sample, matrix, "F1", "地区生产总值");
+    assert_string_cell(sample, matrix, "A2", "湖南省");
+    assert_string_cell(sample, matrix, "B2", "株洲市芦淞区");
+    assert_string_cell(sample, matrix, "C2", "430203");
+    assert_string_cell(sample, matrix, "D2", "区");
+    assert_string_cell(sample, matrix, "D3", "县");
+    /* One cell per indicator: a number whose format shows the qualifier. */
+    assert_number_cell(sample, matrix, "F2", "0.08500000000000001", "&quot;≥&quot;0.0%");
+    /* A decline, without the wording as written: 下降 and the qualifier's words. */
+    assert_number_cell(sample, matrix, "F3", "-0.042", "&quot;≥&quot;0.0%;&quot;下降&quot;0.0%&quot;以上&quot;");
+    /* A relation is words. */
+    assert_string_cell(sample, matrix, "G2", "与经济增长同步");
+    assert_string_cell(sample, matrix, "I2", "00000000000000a1");
+    assert_non_null(strstr(matrix, "<autoFilter ref=\"A1:I3\"/>"));
+    assert_non_null(strstr(matrix, "<pane xSplit=\"5\" ySplit=\"1\" topLeftCell=\"F2\""));
+    char *workbook = part(sample, "xl/workbook.xml");
+    assert_non_null(strstr(workbook, "'Targets matrix'!$A:$E,'Targets matrix'!$1:$1"));
+    free(workbook);
+    /* The GDP chart: its own sheet, one bar per region of the latest year. */
+    char *gdp = sheet(sample, 3);
+    assert_string_cell(sample, gdp, "B3", "澧县");
+    assert_number_cell(sample, gdp, "E2", "0.08500000000000001", "&quot;≥&quot;0.0%");
     char *chart = part(sample, "xl/charts/chart1.xml");
     assert_non_null(chart);
     assert_non_null(strstr(chart, "<c:barDir val=\"bar\"/>"));
-    /* First document on top: the category axis runs max to min. */
+    assert_non_null(strstr(chart, "2022年地区生产总值增长目标"));
+    /* First region on top: the category axis runs max to min. */
     const char *category_axis = strstr(chart, "<c:catAx>");
     assert_non_null(category_axis);
     assert_memory_equal(strstr(category_axis, "<c:orientation"), "<c:orientation val=\"maxMin\"/>", 29);
-    assert_non_null(strstr(chart, "<c:f>'Targets matrix'!$E$2:$E$3</c:f>"));
-    assert_non_null(strstr(chart, "<c:f>'Targets matrix'!$B$2:$B$3</c:f>"));
+    assert_non_null(strstr(chart, "<c:f>'GDP 2022'!$E$2:$E$3</c:f>"));
+    assert_non_null(strstr(chart, "<c:f>'GDP 2022'!$B$2:$B$3</c:f>"));
+    /* a decline among the bars: the axis may not start at 0 */
+    assert_null(strstr(chart, "<c:min val=\"0\"/>"));
     free(chart);
-    free(header);
-    free(e1_index);
-    free(e1);
-    free(mark);
-    free(f2_index);
-    free(f2);
-    free(value);
-    free(e2);
-    free(region);
-    free(b2_index);
-    free(b2);
-    free(doc);
-    free(a2_index);
-    free(a2);
-    free(sst);
+    free(gdp);
     free(matrix);
 }
 
@@ -494,16 +534,16 @@ static void test_header_option(void **state)
 {
     (void)state;
     char *path = write_sample("{\"header\": \"name\"}");
-    char *text = header_of(path, 2, "E1");
+    char *text = header_of(path, 4, "E1");
     assert_string_equal(text, "region_code");
     free(text);
     remove_workbook(path);
 
     path = write_sample("{\"header\": \"both\"}");
-    text = header_of(path, 2, "E1");
+    text = header_of(path, 4, "E1");
     assert_string_equal(text, "行政区划代码\nregion_code");
     free(text);
-    char *documents = sheet(path, 2);
+    char *documents = sheet(path, 4);
     assert_non_null(strstr(documents, "<row r=\"1\" spans=\"1:21\" ht=\"30\" customHeight=\"1\">"));
     free(documents);
     remove_workbook(path);
@@ -525,9 +565,9 @@ static void test_max_column_width(void **state)
 {
     (void)state;
     char *path = write_sample("{\"max_column_width\": 20}");
-    char *targets = sheet(path, 3);
+    char *targets = sheet(path, 5);
     /* The sentence column would be 27 wide; it is capped at 20. */
-    assert_non_null(strstr(targets, "<col min=\"14\" max=\"14\" width=\"20.7109375\""));
+    assert_non_null(strstr(targets, "<col min=\"18\" max=\"18\" width=\"20.7109375\""));
     free(targets);
     remove_workbook(path);
 }
@@ -713,19 +753,19 @@ static void test_table_over_row_limit_continues_on_second_sheet(void **state)
     char command[1024];
     snprintf(command, sizeof command, "unzip -p '%s' xl/worksheets/sheet2.xml | head -c 4000", path);
     char *head = command_output(command);
-    assert_non_null(strstr(head, "<dimension ref=\"A1:E1048576\"/>"));
+    assert_non_null(strstr(head, "<dimension ref=\"A1:J1048576\"/>"));
     assert_non_null(strstr(head, "t=\"inlineStr\"")); /* constant_memory mode */
     free(head);
     snprintf(command, sizeof command, "unzip -p '%s' xl/worksheets/sheet2.xml | tail -c 2000", path);
     char *tail = command_output(command);
     assert_non_null(strstr(tail, "<row r=\"1048576\""));
-    assert_non_null(strstr(tail, "<autoFilter ref=\"A1:E1048576\"/>"));
+    assert_non_null(strstr(tail, "<autoFilter ref=\"A1:J1048576\"/>"));
     assert_non_null(strstr(tail, "<legacyDrawing r:id=")); /* header comments */
     free(tail);
     char *second = sheet(path, 3);
-    assert_non_null(strstr(second, "<dimension ref=\"A1:E6\"/>"));
-    assert_non_null(strstr(second, "<autoFilter ref=\"A1:E6\"/>"));
-    char *d6 = cell_xml(second, "D6"); /* the last row: count = rows - 1 */
+    assert_non_null(strstr(second, "<dimension ref=\"A1:J6\"/>"));
+    assert_non_null(strstr(second, "<autoFilter ref=\"A1:J6\"/>"));
+    char *d6 = cell_xml(second, "I6"); /* the last row: count = rows - 1 */
     char *value = cell_value(d6);
     assert_string_equal(value, "1048579");
     /* Header comments work in constant_memory mode too (row 1 is written first). */
@@ -735,6 +775,177 @@ static void test_table_over_row_limit_continues_on_second_sheet(void **state)
     free(value);
     free(d6);
     free(second);
+    remove_workbook(path);
+}
+
+/* ---- The analyst's workbook: every case the matrix sheets show ------------- */
+
+typedef struct analyst_doc {
+    const char *doc_id, *province, *region, *code, *level, *doc_type;
+    int year;
+} analyst_doc;
+
+typedef struct analyst_target {
+    int doc;
+    const char *indicator, *label, *kind;
+    double value, value_max; /* NAN: none */
+    const char *unit, *qualifier, *qualifier_text, *written, *reference, *direction;
+} analyst_target;
+
+static void analyst_row(bg_harness *h, const bg_table_schema *schema, const analyst_target *t, const analyst_doc *d,
+                        int seq)
+{
+    bg_cell row[64];
+    null_row(schema, row);
+    set_cell(schema, row, "doc_id", cell_text(d->doc_id));
+    set_cell(schema, row, "seq", cell_int(seq));
+    set_cell(schema, row, "plan_year", cell_int(d->year));
+    set_cell(schema, row, "indicator", cell_text(t->indicator));
+    set_cell(schema, row, "indicator_label", cell_text(t->label));
+    set_cell(schema, row, "indicator_text", cell_text(t->label));
+    set_cell(schema, row, "kind", cell_text(t->kind));
+    if (!isnan(t->value))
+        set_cell(schema, row, "value", cell_real(t->value));
+    if (!isnan(t->value_max))
+        set_cell(schema, row, "value_max", cell_real(t->value_max));
+    if (t->unit)
+        set_cell(schema, row, "unit", cell_text(t->unit));
+    if (t->qualifier)
+        set_cell(schema, row, "qualifier", cell_text(t->qualifier));
+    if (t->qualifier_text)
+        set_cell(schema, row, "qualifier_text", cell_text(t->qualifier_text));
+    if (t->written)
+        set_cell(schema, row, "value_text", cell_text(t->written));
+    if (t->reference)
+        set_cell(schema, row, "reference", cell_text(t->reference));
+    if (t->direction)
+        set_cell(schema, row, "direction", cell_text(t->direction));
+    set_cell(schema, row, "sentence", cell_text("（原句）"));
+    if (harness_row(h, schema, row))
+        fail_msg("target row: %s", h->message);
+}
+
+/* Six documents of two plan years: a national report, two regions with a
+ * report each year, a newspaper interpretation; growth, rate levels, a
+ * relation, a range, a decline as written, an absent target; and a custom
+ * table with labelled columns. */
+static char *write_analyst_workbook(const char *options_json)
+{
+    static const analyst_doc docs[] = {
+        {"00000000000000d1", "湖南省", "株洲市芦淞区", "430203", "district", "work_report", 2022},
+        {"00000000000000d2", "湖南省", "澧县", "430723", "county", "work_report", 2022},
+        {"00000000000000d3", "湖南省", "株洲市芦淞区", "430203", "district", "work_report", 2023},
+        {"00000000000000d4", "湖南省", "澧县", "430723", "county", "work_report", 2023},
+        {"00000000000000d5", "湖南省", "株洲市", "430200", "city", "interpretation", 2023},
+        {"00000000000000d6", NULL, "全国", "100000", "national", "work_report", 2023},
+    };
+    static const analyst_target targets[] = {
+        {0, "gdp", "地区生产总值", "growth", 8.5, NAN, "%", "at_least", "以上", "增长8.5%以上", NULL, "rise"},
+        {0, "cpi", "居民消费价格", "level", 3, NAN, "%", "about", "左右", "涨幅3%左右", NULL, NULL},
+        {0, "urban_unemployment_rate", "城镇调查失业率", "level", 5.5, NAN, "%", "at_most", "以内",
+         "控制在5.5%以内", NULL, NULL},
+        {0, "resident_income", "居民人均可支配收入", "relation", NAN, NAN, NULL, "in_line", "同步", NULL, "经济增长",
+         NULL},
+        {1, "gdp", "地区生产总值", "growth", 7, 7.5, "%", "range", NULL, "增长7%-7.5%", NULL, "rise"},
+        {1, "energy_intensity", "单位地区生产总值能耗", "growth", -3, NAN, "%", "at_most", "以上", "下降3%以上", NULL,
+         "fall"},
+        {2, "gdp", "地区生产总值", "growth", 6, NAN, "%", "about", "左右", "增长6%左右", NULL, "rise"},
+        {3, "gdp", "地区生产总值", "absent", NAN, NAN, NULL, NULL, NULL, NULL, NULL, NULL},
+        {4, "gdp", "地区生产总值", "growth", 7, NAN, "%", "about", "左右", "增长7%左右", NULL, "rise"},
+        {5, "gdp", "地区生产总值", "growth", 5, NAN, "%", "about", "左右", "增长5%左右", NULL, "rise"},
+    };
+    static const bg_column port_columns[] = {
+        {"doc_id", BG_TYPE_TEXT, "文档编号", "document id", BG_COLUMN_KEY | BG_COLUMN_CODE},
+        {"seq", BG_TYPE_INTEGER, "序号", NULL, BG_COLUMN_KEY},
+        {"tons", BG_TYPE_REAL, "吞吐量（万吨）", "throughput", 0},
+    };
+    const bg_table_schema ports = {sizeof ports, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 2, "ports", "港口",
+                                   "custom rule", 3, port_columns, NULL};
+    const bg_table_schema *schemas[3] = {bg_builtin_table(BG_TABLE_DOCUMENTS), bg_builtin_table(BG_TABLE_TARGETS),
+                                         &ports};
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, options_json), 0);
+    assert_int_equal(harness_begin(&h, 3, schemas), 0);
+    for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+        const analyst_doc *doc = &docs[d];
+        bg_document_info info = {.struct_size = sizeof info,
+                                 .abi_major = BG_EXPORTER_ABI_MAJOR,
+                                 .abi_minor = BG_EXPORTER_ABI_MINOR,
+                                 .doc_id = doc->doc_id,
+                                 .source = "r.txt",
+                                 .content_hash = "0123456789abcdef",
+                                 .province = doc->province,
+                                 .region = doc->region,
+                                 .region_code = doc->code,
+                                 .level = doc->level,
+                                 .plan_year = doc->year,
+                                 .doc_type = doc->doc_type};
+        assert_int_equal(harness_document_info(&h, &info), 0);
+        bg_cell row[64];
+        null_row(schemas[0], row);
+        set_cell(schemas[0], row, "doc_id", cell_text(doc->doc_id));
+        set_cell(schemas[0], row, "province", doc->province ? cell_text(doc->province) : cell_null());
+        set_cell(schemas[0], row, "region", cell_text(doc->region));
+        set_cell(schemas[0], row, "region_code", cell_text(doc->code));
+        set_cell(schemas[0], row, "level", cell_text(doc->level));
+        set_cell(schemas[0], row, "doc_type", cell_text(doc->doc_type));
+        set_cell(schemas[0], row, "plan_year", cell_int(doc->year));
+        assert_int_equal(harness_row(&h, schemas[0], row), 0);
+        int seq = 1;
+        for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+            if (targets[t].doc == (int)d)
+                analyst_row(&h, schemas[1], &targets[t], doc, seq++);
+        if (d == 0) {
+            bg_cell port[3] = {cell_text(doc->doc_id), cell_int(1), cell_real(150.5)};
+            assert_int_equal(harness_row(&h, &ports, port), 0);
+        }
+    }
+    int rc = harness_end(&h, 3, schemas, NULL, 1);
+    if (rc)
+        fail_msg("run failed: %s", h.message);
+    harness_free(&h);
+    return path;
+}
+
+static const char *python_with_openpyxl(void);
+
+static void run_check(const char *mode, const char *path)
+{
+    const char *python = python_with_openpyxl();
+    if (!python)
+        skip();
+    char command[2048];
+    snprintf(command, sizeof command, "%s '%s/tests/plugins/xlsx_check.py' %s '%s'", python, BG_TEST_SOURCE_DIR, mode,
+             path);
+    assert_int_equal(system(command), 0);
+}
+
+/* The matrix as a paper table, the GDP chart sheet, the panel, identity
+ * columns, Excel percentages, value labels, print setup: read back with
+ * openpyxl (tests/plugins/xlsx_check.py analyst). */
+static void test_analyst_workbook(void **state)
+{
+    (void)state;
+    char *path = write_analyst_workbook(NULL);
+    run_check("analyst", path);
+    char *chart = part(path, "xl/charts/chart1.xml");
+    assert_non_null(chart);
+    assert_non_null(strstr(chart, "2023年地区生产总值增长目标"));
+    assert_non_null(strstr(chart, "<c:min val=\"0\"/>")); /* bars from 0 */
+    assert_non_null(strstr(chart, "<c:f>'GDP 2023'!$E$2:$E$3</c:f>")); /* the national report and 芦淞区 */
+    free(chart);
+    remove_workbook(path);
+}
+
+static void test_interpretations_omitted(void **state)
+{
+    (void)state;
+    char *path = write_analyst_workbook("{\"interpretations\": \"omit\", \"panels\": false}");
+    run_check("omit", path);
     remove_workbook(path);
 }
 
@@ -756,7 +967,8 @@ static void test_openpyxl_reads_it(void **state)
     if (!python)
         skip();
     char command[2048];
-    snprintf(command, sizeof command, "%s '%s/tests/plugins/xlsx_check.py' '%s'", python, BG_TEST_SOURCE_DIR, sample);
+    snprintf(command, sizeof command, "%s '%s/tests/plugins/xlsx_check.py' sample '%s'", python, BG_TEST_SOURCE_DIR,
+             sample);
     assert_int_equal(system(command), 0);
 }
 
@@ -796,6 +1008,8 @@ int main(void)
         cmocka_unit_test(test_libreoffice_renders_it),
     };
     const struct CMUnitTest other_tests[] = {
+        cmocka_unit_test(test_analyst_workbook),
+        cmocka_unit_test(test_interpretations_omitted),
         cmocka_unit_test(test_header_option),
         cmocka_unit_test(test_matrix_off),
         cmocka_unit_test(test_max_column_width),
