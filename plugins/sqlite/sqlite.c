@@ -95,8 +95,8 @@ static const bg_column values_columns[] = {
 
 /* Names the exporter uses itself; a result table may not take them, nor
  * start with VIEW_PREFIX, which the per-table views take. */
-static const char *const reserved_names[] = {"runs",          "sources",     "baogao_tables",  "baogao_columns",
-                                             "baogao_values", "target_matrix", "gdp_targets", "gdp_targets_all"};
+static const char *const reserved_names[] = {"runs",          "sources",       "baogao_tables", "baogao_columns",
+                                             "baogao_values", "target_matrix", "gdp_targets",   "gdp_targets_all"};
 #define VIEW_PREFIX "v_"
 
 /* One result table of the run. */
@@ -599,7 +599,7 @@ static bg_status record_values(sqlite_state *s, const char *table_name, const bg
     if ((status = prepare_text(s, &sql, &stmt, "recording value labels")))
         return status;
     for (size_t i = 0; i < schema->column_count && !status; i++)
-        for (size_t v = 0; v < coded[i].count && !status; v++) {
+        for (size_t v = 0; coded[i].values && v < coded[i].count && !status; v++) {
             const bg_value_label *label = &coded[i].values[v];
             if (!label->value)
                 continue;

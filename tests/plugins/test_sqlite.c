@@ -705,7 +705,7 @@ static const target_spec identity_targets[] = {
     {DOC_R, 3, "cpi", "growth", 1, 3, "about", "左右", NULL},
     {DOC_R, 4, "urban_unemployment_rate", "level", 1, 5.5, "at_most", "以内", NULL},
     {DOC_R, 5, "resident_income", "relation", 0, 0, "in_line", "同步", NULL},
-    {DOC_R, 6, "grain_output", "level", 1, 30.5, "at_least", "以上", NULL}, /* no headline column */
+    {DOC_R, 6, "grain_output", "level", 1, 30.5, "at_least", "以上", NULL},   /* no headline column */
     {DOC_R, 7, "energy_intensity", "growth", 1, -3, "at_most", "以上", NULL}, /* 下降3%以上 */
     {DOC_I, 0, "gdp", "growth", 1, 6.5, "at_least", "以上", NULL},
     {DOC_I, 1, "resident_income", "relation", 0, 0, "in_line", "同步", NULL}, /* the growth below wins */
@@ -743,9 +743,16 @@ static void clear_row(bg_cell *row, const bg_table_schema *schema)
 static void write_identity_run(fixture *f, const char *options, const doc_spec *docs, size_t doc_count,
                                const target_spec *targets, size_t target_count, size_t planned_count)
 {
-    const bg_table_schema planned = {sizeof planned, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR,
-                                     BG_BUILTIN_TABLE_COUNT, "planned_investment", "计划投资", NULL, planned_count,
-                                     planned_columns, NULL};
+    const bg_table_schema planned = {sizeof planned,
+                                     BG_EXPORTER_ABI_MAJOR,
+                                     BG_EXPORTER_ABI_MINOR,
+                                     BG_BUILTIN_TABLE_COUNT,
+                                     "planned_investment",
+                                     "计划投资",
+                                     NULL,
+                                     planned_count,
+                                     planned_columns,
+                                     NULL};
     const bg_table_schema *schemas[BG_BUILTIN_TABLE_COUNT + 1];
     for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
         schemas[i] = bg_builtin_table(i);
@@ -840,16 +847,16 @@ static void write_identity_run(fixture *f, const char *options, const doc_spec *
 
 static void write_identity_sample(fixture *f, const char *options)
 {
-    write_identity_run(f, options, identity_docs, COUNT_OF(identity_docs), identity_targets,
-                       COUNT_OF(identity_targets), COUNT_OF(planned_columns));
+    write_identity_run(f, options, identity_docs, COUNT_OF(identity_docs), identity_targets, COUNT_OF(identity_targets),
+                       COUNT_OF(planned_columns));
 }
 
 /* The view's column names, comma-separated (malloc'ed). */
 static char *view_columns(sqlite3 *db, const char *view)
 {
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('%s') ORDER BY cid)",
-             view);
+    snprintf(sql, sizeof sql,
+             "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('%s') ORDER BY cid)", view);
     return query_text(db, sql);
 }
 
@@ -858,8 +865,8 @@ static void test_table_views_carry_identity(void **state)
     fixture *f = *state;
     write_identity_sample(f, NULL);
     sqlite3 *db = open_db(f->out);
-    static const char *const tables[] = {"targets", "commitments", "list_items", "sections", "keywords",
-                                         "planned_investment"};
+    static const char *const tables[] = {"targets",  "commitments", "list_items",
+                                         "sections", "keywords",    "planned_investment"};
     for (size_t i = 0; i < COUNT_OF(tables); i++) {
         char sql[512], view[64];
         snprintf(view, sizeof view, "v_%s", tables[i]);
@@ -952,8 +959,9 @@ static void test_gdp_targets_leave_out_interpretations(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM gdp_targets WHERE doc_id = '" DOC_I "'"), 0);
     /* _all adds the interpretation, with its doc_type */
     assert_int_equal(query_int(db, "SELECT count(*) FROM gdp_targets_all"), 4);
-    assert_query_text(db, "SELECT doc_type || ' ' || value || ' ' || plan_year FROM gdp_targets_all "
-                          "WHERE doc_id = '" DOC_I "'",
+    assert_query_text(db,
+                      "SELECT doc_type || ' ' || value || ' ' || plan_year FROM gdp_targets_all "
+                      "WHERE doc_id = '" DOC_I "'",
                       "interpretation 6.5 2023");
     sqlite3_close(db);
 }
@@ -968,8 +976,8 @@ static void assert_matrix_columns(sqlite3 *db)
         fail_msg("target_matrix columns: %s", columns);
     free(columns);
     assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('target_matrix')"), 7 + 2 * 14);
-    static const char *const headline[] = {"cpi", "urban_unemployment_rate", "resident_income", "retail_sales",
-                                           "fixed_asset_investment", "general_budget_revenue"};
+    static const char *const headline[] = {"cpi",          "urban_unemployment_rate", "resident_income",
+                                           "retail_sales", "fixed_asset_investment",  "general_budget_revenue"};
     for (size_t i = 0; i < COUNT_OF(headline); i++) {
         char sql[256];
         snprintf(sql, sizeof sql,
@@ -988,8 +996,8 @@ static void test_target_matrix_has_fixed_columns(void **state)
     char *with_data = view_columns(db, "target_matrix");
     assert_matrix_columns(db);
     /* grain_output is in the data but no headline indicator */
-    assert_int_equal(
-        query_int(db, "SELECT count(*) FROM pragma_table_info('target_matrix') WHERE name LIKE 'grain%'"), 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('target_matrix') WHERE name LIKE 'grain%'"),
+                     0);
     sqlite3_close(db);
     /* a file with no target at all has the same columns */
     char other[sizeof f->out];
@@ -1031,10 +1039,9 @@ static void test_target_matrix_picks(void **state)
                       "WHERE doc_id = '" DOC_N "'",
                       "null absent 8.0");
     /* a headline indicator the document does not mention: NULL, NULL */
-    assert_query_text(db,
-                      "SELECT typeof(cpi) || ' ' || typeof(cpi_qualifier) FROM target_matrix WHERE doc_id = '" DOC_N
-                      "'",
-                      "null null");
+    assert_query_text(
+        db, "SELECT typeof(cpi) || ' ' || typeof(cpi_qualifier) FROM target_matrix WHERE doc_id = '" DOC_N "'",
+        "null null");
     assert_query_text(db,
                       "SELECT province || ' ' || region_code || ' ' || level || ' ' || plan_year || ' ' || doc_type "
                       "|| ' ' || gdp FROM target_matrix WHERE doc_id = '" DOC_I "'",
