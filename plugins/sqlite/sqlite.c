@@ -4,7 +4,9 @@
  * from earlier runs stay (unless `prune`), and runs/sources record what each
  * run saw. The host's temporary file starts as a copy of the existing output
  * and is only renamed over it after a committed run, so a failed run leaves
- * the previous database exactly as it was. */
+ * the previous database exactly as it was. Views for notebooks (v_<table>,
+ * gdp_targets, target_matrix) are rebuilt at the end of every run, so they
+ * follow the tables' columns. */
 #include "baogao/exporter.h"
 
 #include <sqlite3.h>
@@ -21,13 +23,11 @@
 /* Layout of the bookkeeping tables, in PRAGMA user_version. Bump it and add a
  * step to migrate() when that layout changes; result tables migrate by
  * themselves (ensure_table adds missing columns). */
-#define SQLITE_LAYOUT_VERSION 1
+#define SQLITE_LAYOUT_VERSION 2
 
 /* Longest table prefix; table names stay short enough for index names. */
 #define PREFIX_MAX 32
 #define NAME_MAX_LENGTH 64
-/* SQLite allows 2000 columns by default; the matrix view stays well below. */
-#define MATRIX_MAX_INDICATORS 1000
 
 static const bg_host_api *host;
 
@@ -84,11 +84,20 @@ static const bg_column columns_columns[] = {
     {"label_en", BG_TYPE_TEXT, "英文说明", "English description", 0},
 };
 
+static const bg_column values_columns[] = {
+    {"table_name", BG_TYPE_TEXT, "表名", "SQL name of a result table", BG_COLUMN_KEY},
+    {"column_name", BG_TYPE_TEXT, "列名", "a coded column", BG_COLUMN_KEY},
+    {"value", BG_TYPE_TEXT, "代码", "a code the column holds (growth)", BG_COLUMN_KEY},
+    {"label", BG_TYPE_TEXT, "标签", "its Chinese label (增长)", 0},
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Names the exporter uses itself; a result table may not take them. */
-static const char *const reserved_names[] = {"runs",           "sources",       "baogao_tables",
-                                             "baogao_columns", "target_matrix", "gdp_targets"};
+/* Names the exporter uses itself; a result table may not take them, nor
+ * start with VIEW_PREFIX, which the per-table views take. */
+static const char *const reserved_names[] = {"runs",          "sources",       "baogao_tables", "baogao_columns",
+                                             "baogao_values", "target_matrix", "gdp_targets",   "gdp_targets_all"};
+#define VIEW_PREFIX "v_"
 
 /* One result table of the run. */
 typedef struct result_table {
@@ -385,8 +394,9 @@ static bg_status migrate(sqlite_state *s)
         return host->fail(s->ctx, BG_ERR_FORMAT,
                           "%s: written by a newer sqlite exporter (layout %d; this one knows up to %d)", s->destination,
                           version, SQLITE_LAYOUT_VERSION);
-    /* Layout 1: runs, sources, baogao_tables, baogao_columns. Creating them
-     * when missing also covers a new table_prefix in an existing file. */
+    /* Layout 1: runs, sources, baogao_tables, baogao_columns; layout 2 adds
+     * baogao_values. Creating them when missing also covers a new
+     * table_prefix in an existing file. */
     static const struct {
         const char *name;
         size_t count;
@@ -396,6 +406,7 @@ static bg_status migrate(sqlite_state *s)
         {"sources", COUNT(sources_columns), sources_columns},
         {"baogao_tables", COUNT(tables_columns), tables_columns},
         {"baogao_columns", COUNT(columns_columns), columns_columns},
+        {"baogao_values", COUNT(values_columns), values_columns},
     };
     char name[PREFIX_MAX + NAME_MAX_LENGTH + 1];
     for (size_t i = 0; i < COUNT(bookkeeping) && !status; i++) {
@@ -556,7 +567,54 @@ static bg_status sqlite_open(bg_context *ctx, void **state)
 
 /* begin_table ---------------------------------------------------------------- */
 
-/* Replaces the table's labels in baogao_tables and baogao_columns. */
+/* The value labels of the schema's coded columns (ABI 1.2), or NULL from
+ * an older host. */
+static const bg_column_values *schema_values(const bg_table_schema *schema)
+{
+    size_t needed = offsetof(bg_table_schema, column_values) + sizeof schema->column_values;
+    return schema->struct_size >= needed ? schema->column_values : NULL;
+}
+
+/* Replaces the table's rows in baogao_values: one per code of each coded
+ * column, so that a notebook can join the Chinese labels. */
+static bg_status record_values(sqlite_state *s, const char *table_name, const bg_table_schema *schema)
+{
+    char values[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+    sql_name(s, "baogao_values", values);
+    sqlite3_stmt *stmt;
+    sql_text sql = {0};
+    sql_add(&sql, "DELETE FROM \"%s\" WHERE table_name = ?1", values);
+    bg_status status = prepare_text(s, &sql, &stmt, "recording value labels");
+    if (status)
+        return status;
+    sqlite3_bind_text(stmt, 1, table_name, -1, SQLITE_STATIC);
+    status = step_done(s, stmt, "recording value labels");
+    sqlite3_finalize(stmt);
+    const bg_column_values *coded = schema_values(schema);
+    if (status || !coded)
+        return status;
+    sql = (sql_text){0};
+    sql_add(&sql, "INSERT OR REPLACE INTO \"%s\" (table_name, column_name, value, label) VALUES (?1, ?2, ?3, ?4)",
+            values);
+    if ((status = prepare_text(s, &sql, &stmt, "recording value labels")))
+        return status;
+    for (size_t i = 0; i < schema->column_count && !status; i++)
+        for (size_t v = 0; coded[i].values && v < coded[i].count && !status; v++) {
+            const bg_value_label *label = &coded[i].values[v];
+            if (!label->value)
+                continue;
+            sqlite3_bind_text(stmt, 1, table_name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(stmt, 2, schema->columns[i].name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(stmt, 3, label->value, -1, SQLITE_STATIC);
+            bind_text_or_null(stmt, 4, label->label);
+            status = step_done(s, stmt, "recording value labels");
+        }
+    sqlite3_finalize(stmt);
+    return status;
+}
+
+/* Replaces the table's labels in baogao_tables, baogao_columns and
+ * baogao_values. */
 static bg_status record_metadata(sqlite_state *s, const char *table_name, const bg_table_schema *schema)
 {
     char tables[PREFIX_MAX + NAME_MAX_LENGTH + 1], columns[PREFIX_MAX + NAME_MAX_LENGTH + 1];
@@ -605,7 +663,7 @@ static bg_status record_metadata(sqlite_state *s, const char *table_name, const 
         status = step_done(s, stmt, "recording column labels");
     }
     sqlite3_finalize(stmt);
-    return status;
+    return status ? status : record_values(s, table_name, schema);
 }
 
 /* Indexes on doc_id, indicator, region_code and BG_COLUMN_INDEXED columns,
@@ -643,6 +701,11 @@ static bg_status sqlite_begin_table(bg_context *ctx, void *state, const bg_table
         if (strcmp(schema->name, reserved_names[i]) == 0)
             return host->fail(ctx, BG_ERR_FORMAT, "%s: table %s: the sqlite exporter uses that name itself",
                               s->destination, schema->name);
+    if (strncmp(schema->name, VIEW_PREFIX, strlen(VIEW_PREFIX)) == 0)
+        return host->fail(ctx, BG_ERR_FORMAT,
+                          "%s: table %s: names starting with " VIEW_PREFIX " are the sqlite exporter's views; "
+                          "rename the table",
+                          s->destination, schema->name);
     if (!schema->column_count)
         return host->fail(ctx, BG_ERR_FORMAT, "%s: table %s has no columns", s->destination, schema->name);
     int has_doc_id = 0;
@@ -1054,8 +1117,53 @@ static bg_status record_run(sqlite_state *s, const bg_run_summary *summary)
     return status;
 }
 
+/* The document's identity, from documents, that every view starts with. */
+static const char *const identity_columns[] = {"province", "region", "region_code", "level", "plan_year", "doc_type"};
+
+/* The headline indicators of target_matrix, compiled in so that its columns
+ * stay the same whatever the data: keys of the shipped rules
+ * (config/rules/gov_work_report.json), each with the kind of target it
+ * usually has; every one is a percentage. The README lists them. */
+typedef struct headline_indicator {
+    const char *indicator;
+    const char *kind;
+} headline_indicator;
+
+static const headline_indicator headline_indicators[] = {
+    {"gdp", "growth"},
+    {"industrial_value_added", "growth"},
+    {"fixed_asset_investment", "growth"},
+    {"retail_sales", "growth"},
+    {"general_budget_revenue", "growth"},
+    {"local_general_budget_revenue", "growth"},
+    {"foreign_trade", "growth"},
+    {"resident_income", "growth"},
+    {"urban_resident_income", "growth"},
+    {"rural_resident_income", "growth"},
+    {"cpi", "growth"},
+    {"urban_unemployment_rate", "level"},
+    {"registered_unemployment_rate", "level"},
+    {"energy_intensity", "growth"},
+};
+
+static int is_identity_column(const char *name)
+{
+    for (size_t i = 0; i < COUNT(identity_columns); i++)
+        if (strcmp(name, identity_columns[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends the identity columns of documents d. */
+static void add_identity(sql_text *sql)
+{
+    for (size_t i = 0; i < COUNT(identity_columns); i++)
+        sql_add(sql, "%sd.\"%s\" AS \"%s\"", i ? ", " : "", identity_columns[i], identity_columns[i]);
+}
+
 /* Runs one view's DROP + CREATE in a savepoint; a view that cannot be built
- * (an older targets table without kind, say) is skipped with a warning. */
+ * (an older documents table without doc_type, say) is skipped with a
+ * warning. */
 static bg_status replace_view(sqlite_state *s, const char *name, sql_text *create)
 {
     if (create->failed) {
@@ -1078,67 +1186,101 @@ static bg_status replace_view(sqlite_state *s, const char *name, sql_text *creat
     return exec_sql(s, "RELEASE baogao_view", "creating a view");
 }
 
-/* target_matrix: one row per document, one column per indicator (and kind
- * other than growth), built from the indicators present now. */
-static bg_status create_target_matrix(sqlite_state *s, const char *documents, const char *targets)
+/* v_<table>: the identity, then the table's columns as the file has them
+ * now (older runs' columns included); a column named like an identity
+ * column (sections.level, targets.plan_year) shows as <table>_<column>. */
+static bg_status create_table_view(sqlite_state *s, const char *documents, const char *table)
 {
-    static const char *const fixed[] = {"doc_id", "region", "region_code", "level", "plan_year"};
-    char view[PREFIX_MAX + NAME_MAX_LENGTH + 1];
-    sql_name(s, "target_matrix", view);
-    sql_text select = {0};
-    sql_add(&select,
-            "SELECT DISTINCT indicator, kind FROM \"%s\" WHERE indicator IS NOT NULL AND kind IS NOT NULL "
-            "AND value IS NOT NULL ORDER BY indicator, kind",
-            targets);
+    const char *name = table + strlen(s->prefix);
+    char view[PREFIX_MAX + NAME_MAX_LENGTH + 8];
+    snprintf(view, sizeof view, "%s" VIEW_PREFIX "%s", s->prefix, name);
     sqlite3_stmt *stmt;
-    if (select.failed || sqlite3_prepare_v2(s->db, select.data, -1, &stmt, NULL) != SQLITE_OK) {
-        host->log(s->ctx, BG_LOG_WARN, "%s: view %s not created: %s", s->destination, view,
-                  select.failed ? "out of memory" : sqlite3_errmsg(s->db));
-        free(select.data);
-        return BG_OK;
-    }
-    free(select.data);
+    bg_status status =
+        prepare(s, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid", &stmt, "reading the schema");
+    if (status)
+        return status;
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
     sql_text sql = {0};
-    sql_add(&sql,
-            "CREATE VIEW \"%s\" AS SELECT d.doc_id AS doc_id, d.region AS region, d.region_code AS region_code, "
-            "d.level AS level, d.plan_year AS plan_year",
-            view);
-    size_t columns = 0;
+    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
+    add_identity(&sql);
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && columns < MATRIX_MAX_INDICATORS) {
-        const char *indicator = (const char *)sqlite3_column_text(stmt, 0);
-        const char *kind = (const char *)sqlite3_column_text(stmt, 1);
-        /* Indicator and kind go into the view's SQL as literals and as a
-         * column name, so only identifiers qualify; "other" mixes unrelated
-         * targets and makes no column. */
-        if (!is_identifier(indicator) || !is_identifier(kind) || strcmp(indicator, "other") == 0)
-            continue;
-        char column[2 * NAME_MAX_LENGTH + 2];
-        if (strcmp(kind, "growth") == 0)
-            snprintf(column, sizeof column, "%s", indicator);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *column = (const char *)sqlite3_column_text(stmt, 0);
+        if (!is_identifier(column))
+            continue; /* added by someone else; only identifiers go into SQL text */
+        if (is_identity_column(column))
+            sql_add(&sql, ", t.\"%s\" AS \"%s_%s\"", column, name, column);
         else
-            snprintf(column, sizeof column, "%s_%s", indicator, kind);
-        int clash = 0;
-        for (size_t i = 0; i < COUNT(fixed); i++)
-            clash |= strcmp(column, fixed[i]) == 0;
-        if (clash)
-            continue;
-        sql_add(&sql, ", MAX(CASE WHEN t.indicator = '%s' AND t.kind = '%s' THEN t.value END) AS \"%s\"", indicator,
-                kind, column);
-        columns++;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        host->log(s->ctx, BG_LOG_WARN, "%s: view %s not created: %s", s->destination, view, sqlite3_errmsg(s->db));
-        sqlite3_finalize(stmt);
-        free(sql.data);
-        return BG_OK;
+            sql_add(&sql, ", t.\"%s\" AS \"%s\"", column, column);
     }
     sqlite3_finalize(stmt);
-    sql_add(&sql, " FROM \"%s\" d LEFT JOIN \"%s\" t ON t.doc_id = d.doc_id GROUP BY d.doc_id", documents, targets);
-    host->log(s->ctx, BG_LOG_DEBUG, "%s: view %s with %zu indicator columns", s->destination, view, columns);
+    if (rc != SQLITE_DONE) {
+        free(sql.data);
+        return fail_db(s, "reading the schema");
+    }
+    sql_add(&sql, " FROM \"%s\" t LEFT JOIN \"%s\" d ON d.doc_id = t.doc_id", table, documents);
     return replace_view(s, view, &sql);
 }
 
+/* gdp_targets_all: every GDP growth target (and every "no GDP target") with
+ * the document's identity; gdp_targets: the same for work reports only, as
+ * an interpretation of a report would count its region-year twice. */
+static bg_status create_gdp_targets(sqlite_state *s, const char *documents, const char *targets, int reports_only)
+{
+    char view[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+    sql_name(s, reports_only ? "gdp_targets" : "gdp_targets_all", view);
+    sql_text sql = {0};
+    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
+    add_identity(&sql);
+    sql_add(&sql,
+            ", CASE WHEN t.kind = 'absent' THEN NULL ELSE t.value END AS value, t.value_max AS value_max, "
+            "CASE WHEN t.kind = 'absent' THEN 'absent' ELSE t.qualifier END AS qualifier, "
+            "t.qualifier_text AS qualifier_text, t.value_text AS value_text, t.aspiration AS aspiration, "
+            "t.doc_id AS doc_id FROM \"%s\" t JOIN \"%s\" d ON d.doc_id = t.doc_id "
+            "WHERE t.indicator = 'gdp' AND t.kind IN ('growth', 'absent')%s "
+            "ORDER BY d.region_code, d.plan_year, t.doc_id, t.seq",
+            targets, documents, reports_only ? " AND d.doc_type = 'work_report'" : "");
+    return replace_view(s, view, &sql);
+}
+
+/* target_matrix: one row per document (reports before interpretations of
+ * the same region-year), the identity and doc_id, then per headline
+ * indicator its value and qualifier. A document's first target of the
+ * indicator's kind is taken, else a relation (value NULL, qualifier
+ * in_line …), else an "absent" (value NULL, qualifier 'absent'). Scalar
+ * subqueries rather than window functions, so that older SQLite libraries
+ * still read the schema. */
+static bg_status create_target_matrix(sqlite_state *s, const char *documents, const char *targets)
+{
+    char view[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+    sql_name(s, "target_matrix", view);
+    sql_text sql = {0};
+    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
+    add_identity(&sql);
+    sql_add(&sql, ", d.doc_id AS doc_id");
+    for (size_t i = 0; i < COUNT(headline_indicators); i++) {
+        const headline_indicator *h = &headline_indicators[i];
+        static const char *const picks[][2] = {
+            {"CASE WHEN t.kind = 'absent' THEN NULL ELSE t.value END", ""},
+            {"CASE WHEN t.kind = 'absent' THEN 'absent' ELSE t.qualifier END", "_qualifier"},
+        };
+        for (size_t p = 0; p < COUNT(picks); p++)
+            sql_add(&sql,
+                    ", (SELECT %s FROM \"%s\" t WHERE t.doc_id = d.doc_id AND t.indicator = '%s' "
+                    "AND t.kind IN ('%s', 'relation', 'absent') "
+                    "ORDER BY CASE t.kind WHEN 'relation' THEN 1 WHEN 'absent' THEN 2 ELSE 0 END, t.seq LIMIT 1) "
+                    "AS \"%s%s\"",
+                    picks[p][0], targets, h->indicator, h->kind, h->indicator, picks[p][1]);
+    }
+    sql_add(&sql,
+            " FROM \"%s\" d ORDER BY d.region_code, d.plan_year, "
+            "CASE WHEN d.doc_type = 'work_report' THEN 0 ELSE 1 END, d.doc_id",
+            documents);
+    return replace_view(s, view, &sql);
+}
+
+/* Rebuilds the views from the tables the file has now. Without documents
+ * there is no identity to join, hence no view. */
 static bg_status create_views(sqlite_state *s)
 {
     s->views_done = 1;
@@ -1149,19 +1291,21 @@ static bg_status create_views(sqlite_state *s)
     bg_status status = object_type(s, documents, type_documents);
     if (!status)
         status = object_type(s, targets, type_targets);
-    if (status || strcmp(type_documents, "table") != 0 || strcmp(type_targets, "table") != 0)
+    if (status || strcmp(type_documents, "table") != 0)
         return status;
-    char view[PREFIX_MAX + NAME_MAX_LENGTH + 1];
-    sql_name(s, "gdp_targets", view);
-    sql_text sql = {0};
-    sql_add(&sql,
-            "CREATE VIEW \"%s\" AS SELECT d.doc_id AS doc_id, d.region AS region, d.region_code AS region_code, "
-            "d.province AS province, d.level AS level, t.plan_year AS plan_year, t.value AS value, "
-            "t.value_max AS value_max, t.qualifier AS qualifier, t.qualifier_text AS qualifier_text, "
-            "t.sentence AS sentence FROM \"%s\" t JOIN \"%s\" d ON d.doc_id = t.doc_id "
-            "WHERE t.indicator = 'gdp' AND t.kind = 'growth'",
-            view, targets, documents);
-    status = replace_view(s, view, &sql);
+    /* The file's result tables with a doc_id, this run's and earlier ones'. */
+    status = prepare_deletes(s);
+    size_t prefix_length = strlen(s->prefix);
+    for (size_t i = 0; i < s->delete_count && !status; i++) {
+        const char *table = s->delete_tables[i];
+        if (strcmp(table, documents) != 0 && strncmp(table, s->prefix, prefix_length) == 0)
+            status = create_table_view(s, documents, table);
+    }
+    if (status || strcmp(type_targets, "table") != 0)
+        return status;
+    status = create_gdp_targets(s, documents, targets, 0);
+    if (!status)
+        status = create_gdp_targets(s, documents, targets, 1);
     if (!status)
         status = create_target_matrix(s, documents, targets);
     return status;
