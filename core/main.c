@@ -25,6 +25,9 @@
 
 static volatile sig_atomic_t interrupted;
 
+/* Under -q, warnings of one kind shown before the rest are only counted. */
+#define BG_FOLD_KEEP 3
+
 static void on_signal(int signo)
 {
     (void)signo;
@@ -56,12 +59,14 @@ static void usage(FILE *out)
           "      --only PLUGIN   run only the exporters of this plugin\n"
           "      --dry-run       extract everything, write nothing\n"
           "      --allow-shrink  publish even when far fewer documents than last time were read\n"
-          "  -q, --quiet         only warnings and errors: a successful run prints nothing\n"
-          "      --summary       with -q, still print the summary line of a successful run\n"
+          "  -q, --quiet         only warnings and errors: a successful run prints nothing; after 3\n"
+          "                      warnings of one kind the rest are counted in one line at the end\n"
+          "      --summary       with -q, still print the summary and `wrote` lines of a successful run\n"
           "      --log-file FILE also append every info message to FILE (cron: -q mails, FILE keeps)\n"
           "  -v, --verbose       debug messages\n"
-          "      --log-json      one JSON object per log line\n"
-          "      --no-progress   no progress bar even on a terminal\n"
+          "      --log-json      one JSON object per log line; the summary's object has the run's\n"
+          "                      figures and outputs as fields\n"
+          "      --no-progress   no progress bar (nor export phase line) even on a terminal\n"
           "  -h, --help          this help\n"
           "      --version       print the version\n"
           "\n"
@@ -163,6 +168,10 @@ static int command_run(const cli *o, bool check_only)
                               .summary = o->summary,
                               .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 && isatty(2),
                               .interrupted = &interrupted};
+    /* -q: a warning per document for a thousand documents says no more than
+     * the first few and a count */
+    if (o->verbosity < 0)
+        bg_log_fold(BG_FOLD_KEEP);
     int code = bg_run(job, &options);
     bg_job_free(job);
     return code;

@@ -12,6 +12,8 @@
 #include "paths.h"
 #include "run/exporters.h"
 #include "run/lock.h"
+#include "run/outputs.h"
+#include "run/progress.h"
 #include "run/publish.h"
 #include "run/state.h"
 #include "run/workers.h"
@@ -48,6 +50,7 @@ typedef struct run {
     const bg_config *c;
     const bg_run_options *o;
     time_t started;
+    struct timespec started_clock; /* for the summary's seconds */
     char run_id[64];
     bg_lock lock;
     bool locked;
@@ -59,10 +62,13 @@ typedef struct run {
     bg_export *exports;
     summary_builder summary;
     id_set seen;
-    uint64_t documents, failed;
+    uint64_t documents, failed, duplicates;
     bg_table_count *counts;
     bg_publish publish;
-    char reason[1024]; /* why the run did not publish */
+    bg_progress progress;
+    bg_outputs outputs; /* what each exporter handed to publishing */
+    bool published;     /* ... and it is in place */
+    char reason[1024];  /* why the run did not publish */
 } run;
 
 static bool interrupted(const run *r)
@@ -203,17 +209,6 @@ static void summary_free(summary_builder *b)
         free((char *)b->items[i].error);
     }
     free(b->items);
-}
-
-static void progress(size_t done, size_t total, time_t started)
-{
-    int width = 30;
-    int filled = total ? (int)(done * (size_t)width / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu sources, %lds", filled, "##############################", width - filled, "",
-            done, total, (long)(time(NULL) - started));
-    if (done == total)
-        fputc('\n', stderr);
-    fflush(stderr);
 }
 
 /* Stages ------------------------------------------------------------------- */
@@ -390,8 +385,8 @@ static int take_source(run *r, source_out *out)
     }
     for (size_t k = 0; k < out->docs.count; k++) {
         bg_source_doc *d = &out->docs.items[k];
-        if (d->notice)
-            bg_warn("%s: %s", d->source, d->notice);
+        if (d->notice) /* a notice is its own kind: "%s: %s" would fold them all together */
+            bg_log_kind(BG_LOG_WARN, d->notice, "%s: %s", d->source, d->notice);
         bool fresh = true;
         if (!d->error && !id_set_insert(&r->seen, d->doc_id, &fresh)) {
             snprintf(r->reason, sizeof r->reason, "out of memory");
@@ -408,6 +403,7 @@ static int take_source(run *r, source_out *out)
             continue;
         }
         if (!fresh) {
+            r->duplicates++;
             bg_info("%s: same content as an earlier source (doc %s), skipped", d->source, d->doc_id);
             continue;
         }
@@ -429,7 +425,7 @@ static int extract_all(run *r)
         snprintf(r->reason, sizeof r->reason, "cannot start worker threads");
         return BG_EXIT_EXPORT_FAILED;
     }
-    bool show_progress = r->o->progress && r->sources.count > 0;
+    bg_progress_start(&r->progress, r->o->progress, &r->sources);
     int code = BG_EXIT_OK;
     for (size_t i = 0; i < r->sources.count && code == BG_EXIT_OK; i++) {
         source_out *out = bg_workers_next(w, i);
@@ -440,10 +436,11 @@ static int extract_all(run *r)
         code = take_source(r, out);
         free_source_out(out);
         bg_workers_release(w, i);
-        if (show_progress)
-            progress(i + 1, r->sources.count, r->started);
+        bg_progress_source_done(&r->progress, i);
     }
     bg_workers_finish(w, free_source_out);
+    if (code == BG_EXIT_OK)
+        bg_progress_extracted(&r->progress);
     return code;
 }
 
@@ -471,12 +468,41 @@ static void fill_summary(run *r, bg_run_summary *s)
                           .sources = r->summary.items};
 }
 
+static uint64_t rows_total(const run *r)
+{
+    uint64_t rows = 0;
+    for (size_t t = 0; t < r->table_count; t++)
+        rows += r->row_counts[t];
+    return rows;
+}
+
+/* The export phase line: which exporter of how many, doing what. */
+static void show_export_step(run *r, size_t x, const char *doing)
+{
+    if (!r->progress.on)
+        return;
+    size_t n = 0, open = 0;
+    for (size_t i = 0; i < r->c->exporter_count; i++)
+        if (r->exports[i].ctx) {
+            open++;
+            n += i <= x;
+        }
+    const bg_export *e = &r->exports[x];
+    char *shown = bg_display_path(e->ctx->output_path);
+    bg_progress_phase(&r->progress, "exporting %zu/%zu: %s %s %s (%llu rows)…", n, open, e->plugin->descriptor.name,
+                      doing, shown ? shown : e->ctx->output_path, (unsigned long long)rows_total(r));
+    free(shown);
+}
+
 static int end_exporters(run *r, const bg_run_summary *summary)
 {
-    for (size_t x = 0; x < r->c->exporter_count; x++)
-        if (r->exports[x].ctx &&
-            bg_export_end(&r->exports[x], r->tables, r->table_count, summary, r->reason, sizeof r->reason) != BG_E_OK)
+    for (size_t x = 0; x < r->c->exporter_count; x++) {
+        if (!r->exports[x].ctx)
+            continue;
+        show_export_step(r, x, "finishing");
+        if (bg_export_end(&r->exports[x], r->tables, r->table_count, summary, r->reason, sizeof r->reason) != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
+    }
     return BG_EXIT_OK;
 }
 
@@ -485,14 +511,25 @@ static int end_exporters(run *r, const bg_run_summary *summary)
  * the commit point puts every previous output back. */
 static int commit(run *r, const bg_run_summary *summary)
 {
-    for (size_t x = 0; x < r->c->exporter_count; x++)
-        if (r->exports[x].ctx && bg_export_commit(&r->exports[x], r->reason, sizeof r->reason) != BG_E_OK)
+    for (size_t x = 0; x < r->c->exporter_count; x++) {
+        if (!r->exports[x].ctx)
+            continue;
+        show_export_step(r, x, "writing");
+        if (bg_export_commit(&r->exports[x], r->reason, sizeof r->reason) != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
+    }
     if (interrupted(r))
         return BG_EXIT_INTERRUPTED;
     for (size_t x = 0; x < r->c->exporter_count; x++)
+    {
         if (bg_export_outputs(&r->exports[x], &r->publish, r->reason, sizeof r->reason) != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
+        if (!bg_outputs_add(&r->outputs, &r->exports[x], rows_total(r))) {
+            snprintf(r->reason, sizeof r->reason, "out of memory");
+            return BG_EXIT_EXPORT_FAILED;
+        }
+    }
+    bg_progress_phase(&r->progress, "publishing %zu file%s…", r->publish.count, r->publish.count == 1 ? "" : "s");
     if (bg_publish_place(&r->publish, r->reason, sizeof r->reason) != BG_E_OK)
         return BG_EXIT_EXPORT_FAILED;
     if (interrupted(r)) {
@@ -507,12 +544,39 @@ static int commit(run *r, const bg_run_summary *summary)
         return BG_EXIT_EXPORT_FAILED;
     }
     bg_publish_done(&r->publish);
+    bg_outputs_measure(&r->outputs);
+    r->published = true;
     for (size_t i = 0; i < r->publish.count; i++)
-        bg_debug("wrote %s", r->publish.files[i].final_path);
+        bg_debug("placed %s", r->publish.files[i].final_path);
     return BG_EXIT_OK;
 }
 
-/* The run's last words: one summary line, then every failure. Quiet runs
+/* The summary as fields, for --log-json. */
+static cJSON *summary_fields(const run *r, int code, double seconds)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "event", "summary");
+    cJSON_AddStringToObject(o, "job", r->c->job);
+    cJSON_AddStringToObject(o, "run_id", r->run_id);
+    cJSON_AddNumberToObject(o, "sources_seen", (double)r->sources.count);
+    cJSON_AddNumberToObject(o, "documents", (double)r->documents);
+    cJSON_AddNumberToObject(o, "sources_failed", (double)r->failed);
+    cJSON_AddNumberToObject(o, "duplicates", (double)r->duplicates);
+    cJSON *rows = cJSON_AddObjectToObject(o, "rows");
+    for (size_t t = 0; rows && t < r->table_count; t++)
+        cJSON_AddNumberToObject(rows, r->tables[t]->name, (double)r->row_counts[t]);
+    cJSON_AddNumberToObject(o, "seconds", (double)(long long)(seconds * 1000 + 0.5) / 1000);
+    cJSON_AddNumberToObject(o, "exit_code", code);
+    cJSON_AddBoolToObject(o, "dry_run", r->o->dry_run);
+    /* only what is in place: a run that failed to publish wrote nothing */
+    cJSON *outputs = r->published ? bg_outputs_json(&r->outputs) : cJSON_CreateArray();
+    if (outputs)
+        cJSON_AddItemToObject(o, "outputs", outputs);
+    return o;
+}
+
+/* The run's last words: one summary line, a `wrote` line per published
+ * output, then every failure, then the count of what -q folded. Quiet runs
  * that succeeded say nothing (unless asked); any other outcome is said at
  * warning or error level so that cron mails it. */
 static void report(run *r, int code)
@@ -524,7 +588,7 @@ static void report(run *r, int code)
                  (unsigned long long)r->row_counts[t]);
         strncat(per_table, part, sizeof per_table - strlen(per_table) - 1);
     }
-    const char *outcome = code == BG_EXIT_OK              ? ""
+    const char *outcome = code == BG_EXIT_OK               ? ""
                           : code == BG_EXIT_SOURCES_FAILED ? " (outputs written without the failed sources)"
                           : code == BG_EXIT_LOCKED         ? " (refused: another run holds the lock)"
                           : code == BG_EXIT_GUARD          ? " (refused by the guard: outputs not replaced)"
@@ -536,21 +600,32 @@ static void report(run *r, int code)
     else if (code == BG_EXIT_INTERRUPTED)
         bg_error_log("interrupted: previous outputs are left as they were");
     bg_log_level level = code == BG_EXIT_OK ? BG_LOG_INFO : code == BG_EXIT_SOURCES_FAILED ? BG_LOG_WARN : BG_LOG_ERROR;
-    const char *format = "summary: job %s, %zu sources seen, %llu documents, %llu failed, rows: %s; %ld s%s";
-    if (level == BG_LOG_INFO && !r->o->summary)
-        bg_log(level, format, r->c->job, r->sources.count, (unsigned long long)r->documents,
-               (unsigned long long)r->failed, per_table, (long)(time(NULL) - r->started), outcome);
-    else
-        bg_log_always(level, format, r->c->job, r->sources.count, (unsigned long long)r->documents,
-                      (unsigned long long)r->failed, per_table, (long)(time(NULL) - r->started), outcome);
+    bool always = level != BG_LOG_INFO || r->o->summary;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double seconds =
+        (double)(now.tv_sec - r->started_clock.tv_sec) + (double)(now.tv_nsec - r->started_clock.tv_nsec) / 1e9;
+    char duplicates[48] = "";
+    if (r->duplicates)
+        snprintf(duplicates, sizeof duplicates, ", %llu duplicate%s", (unsigned long long)r->duplicates,
+                 r->duplicates == 1 ? "" : "s");
+    bg_log_fields(level, always, summary_fields(r, code, seconds),
+                  "summary: job %s, %zu sources seen, %llu documents, %llu failed%s, rows: %s; %ld s%s", r->c->job,
+                  r->sources.count, (unsigned long long)r->documents, (unsigned long long)r->failed, duplicates,
+                  per_table, (long)(seconds + 0.5), outcome);
+    /* wrote lines are info, as a successful summary: -q shows them with --summary */
+    if (r->published)
+        bg_outputs_log(&r->outputs, r->o->summary);
     for (size_t i = 0; i < r->summary.count; i++)
         if (r->summary.items[i].error)
             bg_log_always(BG_LOG_WARN, "failed source: %s", r->summary.items[i].error);
+    bg_log_fold_report();
 }
 
 int bg_run(bg_job *job, const bg_run_options *options)
 {
     run r = {.job = job, .c = job->config, .o = options, .started = time(NULL)};
+    clock_gettime(CLOCK_MONOTONIC, &r.started_clock);
     r.table_count = bg_rules_table_count(job->rules);
     r.tables = bg_rules_tables(job->rules);
     struct tm tm_start;
@@ -585,9 +660,11 @@ int bg_run(bg_job *job, const bg_run_options *options)
     if (code == BG_EXIT_OK && interrupted(&r))
         bg_info("a signal arrived after the outputs were published; the run is complete");
 
+    bg_progress_end(&r.progress);
     for (size_t x = 0; r.exports && x < r.c->exporter_count; x++)
         bg_export_free(&r.exports[x]);
     report(&r, code);
+    bg_outputs_free(&r.outputs);
     bg_publish_free(&r.publish);
     free(r.exports);
     summary_free(&r.summary);

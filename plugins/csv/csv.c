@@ -336,6 +336,15 @@ static bg_status csv_close(bg_context *ctx, void *state_ptr, int commit)
         free(table->name);
         free(table->path);
     }
+    /* ABI 1.2: what the folder holds, for the run's closing line */
+    if (commit && status == BG_OK && host->struct_size >= offsetof(bg_host_api, describe) + sizeof host->describe &&
+        host->describe) {
+        uint64_t rows = 0; /* counted only in the tables written */
+        for (size_t i = 0; i < state->table_count; i++)
+            rows += state->tables[i].rows;
+        size_t files = state->only_table ? 1 : state->table_count;
+        host->describe(ctx, "%zu CSV file%s, %" PRIu64 " rows", files, files == 1 ? "" : "s", rows);
+    }
     free(state->tables);
     free(state->scratch);
     freelocale(state->c_locale);

@@ -447,6 +447,15 @@ static bg_status json_close(bg_context *ctx, void *state_ptr, int commit)
             fclose(state->tables[i].spool);
         free(state->tables[i].name);
     }
+    /* ABI 1.2: what the file holds, for the run's closing line */
+    if (commit && status == BG_OK && host->struct_size >= offsetof(bg_host_api, describe) + sizeof host->describe &&
+        host->describe) {
+        uint64_t rows = 0;
+        for (size_t i = 0; i < state->table_count; i++)
+            rows += state->tables[i].rows;
+        host->describe(ctx, "%zu tables, %" PRIu64 " rows%s", state->table_count, rows,
+                       state->lines ? " (JSON Lines)" : "");
+    }
     free(state->tables);
     cJSON_Delete(state->summary);
     free(state->scratch);

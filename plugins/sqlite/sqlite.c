@@ -1314,7 +1314,6 @@ static bg_status create_views(sqlite_state *s)
 static bg_status sqlite_finish(bg_context *ctx, void *state, const bg_run_summary *summary)
 {
     sqlite_state *s = state;
-    (void)ctx;
     bg_status status = prepare_deletes(s);
     if (!status)
         status = collect_current(s, summary);
@@ -1326,6 +1325,16 @@ static bg_status sqlite_finish(bg_context *ctx, void *state, const bg_run_summar
         status = record_run(s, summary);
     if (!status)
         status = create_views(s);
+    /* ABI 1.2: what the file holds after this run, for the closing line */
+    if (!status && host->struct_size >= offsetof(bg_host_api, describe) + sizeof host->describe && host->describe) {
+        char documents[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+        sql_name(s, "documents", documents);
+        sql_text sql = {0};
+        sql_add(&sql, "SELECT count(*) FROM \"%s\"", documents);
+        long long n = count_of(s, &sql);
+        if (n >= 0)
+            host->describe(ctx, "%zu tables, %lld document%s in the file", s->table_count, n, n == 1 ? "" : "s");
+    }
     return status;
 }
 

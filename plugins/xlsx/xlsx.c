@@ -1472,6 +1472,15 @@ static bg_status xlsx_close(bg_context *ctx, void *state, int commit)
     xlsx_state *s = state;
     s->ctx = ctx;
     bg_status status = commit ? build_workbook(s) : BG_OK;
+    /* ABI 1.2: what the workbook holds, for the run's closing line */
+    if (commit && status == BG_OK &&
+        xlsx_host->struct_size >= offsetof(bg_host_api, describe) + sizeof xlsx_host->describe &&
+        xlsx_host->describe) {
+        uint64_t rows = 0;
+        for (size_t i = 0; i < s->table_count; i++)
+            rows += s->tables[i].row_count;
+        xlsx_host->describe(ctx, "%zu sheets, %" PRIu64 " rows", s->used_name_count, rows);
+    }
     free_state(s);
     return status;
 }
