@@ -417,21 +417,9 @@ bg_config *bg_config_read(const char *path, bg_problems *problems)
 
 bg_config *bg_config_parse(const char *bytes, size_t size, const char *path, bg_problems *problems)
 {
-    const char *error_at = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(bytes, size, &error_at, 0);
-    if (!root) {
-        size_t line = 1, column = 1;
-        for (const char *p = bytes; error_at && p < error_at && p < bytes + size; p++) {
-            if (*p == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        bg_problems_add(problems, "%s: not valid JSON near line %zu, column %zu", path, line, column);
+    cJSON *root = bg_json_parse(bytes, size, path, problems);
+    if (!root)
         return NULL;
-    }
     bg_config *c = calloc(1, sizeof *c);
     if (!c) {
         cJSON_Delete(root);

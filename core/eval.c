@@ -1,13 +1,18 @@
 /* eval.c — `baogao eval`: runs extraction on the documents a gold file names
- * and scores it as ../shared/gold/README.md says (a target matches on
+ * and scores it as tests/gold/README.md says (a target matches on
  * indicator, kind, value to 1e-9 and qualifier; precision and recall over
- * all documents; a document with no gold targets must yield none). */
+ * all documents; a document with no gold targets must yield none). The
+ * documents are read as a run reads its sources (source/sources.h lists
+ * them, source/read.h reads and decodes them, corpora split into records). */
 #include "eval.h"
 
 #include "extract/rules.h"
+#include "gold.h"
 #include "hash.h"
+#include "log.h"
 #include "paths.h"
-#include "source/decode.h"
+#include "source/read.h"
+#include "source/sources.h"
 #include "table.h"
 #include "text/clean.h"
 #include "text/utf8.h"
@@ -244,9 +249,9 @@ static void score_judged(eval_state *e, const char *key, const cJSON *gold, bg_r
         /* a later judgment of the same sample row: scored with the first */
         bool seen_before = false;
         for (const cJSON *p = gold->child; p && p != g && !seen_before; p = p->next)
-            seen_before = cJSON_IsNumber(id) && number_is(&(bg_cell){.type = BG_TYPE_INTEGER,
-                                                                      .as.integer = (long long)id->valuedouble},
-                                                          cJSON_GetObjectItemCaseSensitive(p, "id"));
+            seen_before = cJSON_IsNumber(id) &&
+                          number_is(&(bg_cell){.type = BG_TYPE_INTEGER, .as.integer = (long long)id->valuedouble},
+                                    cJSON_GetObjectItemCaseSensitive(p, "id"));
         if (seen_before)
             continue;
         e->s.judged_sample++;
@@ -466,53 +471,170 @@ static void score_boilerplate(eval_state *e, const char *key, const cJSON *gold,
     bg_text_free(&text);
 }
 
-/* Extracts one gold document and scores it. */
-static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, const char *docs_dir, char *msg,
-                              size_t n)
+/* The documents gold keys name: the files of the job's sources, or of a
+ * folder and its subfolders; listed once, each file read (and a corpus
+ * split) the first time a key names it. */
+typedef struct doc_source {
+    const bg_config *config; /* whose sources are listed */
+    bg_config *folder;       /* owned: the sources of a folder */
+    const char *where;       /* for messages */
+    size_t max_bytes;
+    bool listed;
+    bg_source_list list;
+    bg_source_docs *docs; /* per listed file, once read */
+    bool *read;
+} doc_source;
+
+/* A job of one source: folder and its subfolders, the kinds of file a job's
+ * folder source takes, names relative to folder. */
+static bg_config *folder_sources(const char *folder)
 {
-    const char *inline_text = str(doc, "text");
-    char *bytes = NULL;
-    size_t size = 0;
-    bg_decoded decoded = {0};
-    if (inline_text) {
-        size = strlen(inline_text);
-        decoded.utf8 = strdup(inline_text);
-        decoded.length = size;
-        decoded.encoding = "utf-8";
-        decoded.reason = "valid utf-8";
-        decoded.format = "text";
-        if (!decoded.utf8)
-            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
-    } else {
-        size_t len = strlen(docs_dir) + strlen(key) + 2;
-        char *path = malloc(len);
-        if (!path)
-            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
-        snprintf(path, len, "%s/%s", docs_dir, key);
-        bytes = bg_read_file(path, &size);
-        if (!bytes) {
-            bg_error err = bg_fail(msg, n, BG_E_IO, "%s: cannot read the document the gold names", path);
-            free(path);
+    bg_config *c = calloc(1, sizeof *c);
+    bg_source_config *s = c ? calloc(1, sizeof *s) : NULL;
+    if (!s) {
+        free(c);
+        return NULL;
+    }
+    c->sources = s;
+    c->source_count = 1;
+    c->dir = strdup(folder);
+    s->json_path = strdup("--docs");
+    s->path = strdup(folder);
+    s->recursive = true;
+    s->encoding = strdup("auto");
+    s->format = strdup("auto");
+    s->delimiter = strdup(",");
+    if (!c->dir || !s->json_path || !s->path || !s->encoding || !s->format || !s->delimiter) {
+        bg_config_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void doc_source_free(doc_source *ds)
+{
+    for (size_t i = 0; ds->docs && i < ds->list.count; i++)
+        bg_source_docs_free(&ds->docs[i]);
+    free(ds->docs);
+    free(ds->read);
+    bg_source_list_free(&ds->list);
+    bg_config_free(ds->folder);
+}
+
+/* 2: name is key (key_length bytes); 1: name ends with "/" key; 0: neither. */
+static int name_match(const char *name, const char *key, size_t key_length)
+{
+    size_t length = strlen(name);
+    if (length == key_length && !memcmp(name, key, key_length))
+        return 2;
+    if (length > key_length && name[length - key_length - 1] == '/' &&
+        !memcmp(name + length - key_length, key, key_length))
+        return 1;
+    return 0;
+}
+
+static bool is_corpus(const bg_source_file *f)
+{
+    const char *format = f->config ? f->config->format : NULL;
+    return format && (!strcmp(format, "csv") || !strcmp(format, "jsonl"));
+}
+
+/* The document key names: a file by its name, a corpus record as file#row. */
+static bg_error find_document(doc_source *ds, const char *key, const bg_source_doc **out, char *msg, size_t n)
+{
+    if (!ds->listed) {
+        bg_error err = bg_sources_list(ds->config, NULL, &ds->list, msg, n);
+        if (err != BG_E_OK)
             return err;
-        }
-        bg_error err = bg_decode(bytes, size, path, "auto", "auto", &decoded, msg, n);
-        free(path);
-        if (err != BG_E_OK) {
-            free(bytes);
-            return err;
+        ds->listed = true;
+        ds->docs = calloc(ds->list.count + 1, sizeof *ds->docs);
+        ds->read = calloc(ds->list.count + 1, sizeof *ds->read);
+        if (!ds->docs || !ds->read)
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
+    }
+    const char *record = strrchr(key, '#');
+    size_t best = ds->list.count, other = ds->list.count;
+    int best_quality = 0;
+    for (size_t i = 0; i < ds->list.count; i++) {
+        const bg_source_file *f = &ds->list.files[i];
+        int quality = is_corpus(f) ? (record ? name_match(f->name, key, (size_t)(record - key)) : 0)
+                                   : name_match(f->name, key, strlen(key));
+        if (quality > best_quality) {
+            best_quality = quality;
+            best = i;
+            other = ds->list.count;
+        } else if (quality && quality == best_quality) {
+            other = i;
         }
     }
+    for (size_t i = 0; i < ds->list.count && best == ds->list.count && !record; i++)
+        if (is_corpus(&ds->list.files[i]) && name_match(ds->list.files[i].name, key, strlen(key)))
+            return bg_fail(msg, n, BG_E_IO, "%s: %s is a corpus; name one of its records as %s#ROW", key,
+                           ds->list.files[i].name, key);
+    if (best == ds->list.count) {
+        size_t failed = 0;
+        const char *why = NULL;
+        for (size_t i = 0; i < ds->list.count; i++)
+            if (ds->list.files[i].error && !failed++)
+                why = ds->list.files[i].error;
+        return bg_fail(msg, n, BG_E_IO, "%s: the gold names a document that is not %s (%zu files listed)%s%s%s", key,
+                       ds->where, ds->list.count - failed, why ? "; not readable: " : "", why ? why : "",
+                       failed > 1 ? " …" : "");
+    }
+    const bg_source_file *f = &ds->list.files[best];
+    if (other != ds->list.count)
+        return bg_fail(msg, n, BG_E_IO, "%s: the gold names both %s and %s %s; name the one meant by its path", key,
+                       f->name, ds->list.files[other].name, ds->where);
+    if (!ds->read[best]) {
+        bg_read_limits limits = {.max_bytes = ds->max_bytes};
+        if (bg_source_read(f, &limits, &ds->docs[best]) != BG_E_OK)
+            return bg_fail(msg, n, BG_E_NOMEM, "%s: out of memory", f->name);
+        ds->read[best] = true;
+    }
+    size_t want_length = strlen(f->name) + (record && is_corpus(f) ? strlen(record) : 0);
+    const bg_source_docs *docs = &ds->docs[best];
+    for (size_t k = 0; k < docs->count; k++) {
+        const bg_source_doc *d = &docs->items[k];
+        if (strlen(d->source) != want_length || strncmp(d->source, f->name, strlen(f->name)) != 0 ||
+            (record && is_corpus(f) && strcmp(d->source + strlen(f->name), record) != 0))
+            continue;
+        if (d->error)
+            return bg_fail(msg, n, BG_E_IO, "%s: %s", key, d->error);
+        if (d->notice)
+            bg_warn("%s: %s", d->source, d->notice);
+        *out = d;
+        return BG_E_OK;
+    }
+    /* a corpus read whole but without that record, or a corpus that failed */
+    if (docs->count == 1 && docs->items[0].error)
+        return bg_fail(msg, n, BG_E_IO, "%s: %s", key, docs->items[0].error);
+    return bg_fail(msg, n, BG_E_IO, "%s: %s has no record %s (%zu read)", key, f->name, record + 1, docs->count);
+}
+
+/* Extracts one gold document and scores it. */
+static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, doc_source *ds, char *msg, size_t n)
+{
+    const char *inline_text = str(doc, "text");
     char hash[17];
-    bg_content_hash(bytes ? bytes : inline_text, size, hash);
-    bg_doc_input in = {0};
-    in.doc_id = hash;
-    in.source = key;
-    in.content_hash = hash;
-    in.encoding = decoded.encoding;
-    in.encoding_reason = decoded.reason;
-    in.format = decoded.format;
-    in.utf8 = decoded.utf8;
-    in.length = decoded.length;
+    bg_doc_input in;
+    if (inline_text) {
+        size_t size = strlen(inline_text);
+        bg_content_hash(inline_text, size, hash);
+        in = (bg_doc_input){.doc_id = hash,
+                            .source = key,
+                            .content_hash = hash,
+                            .encoding = "utf-8",
+                            .encoding_reason = "valid utf-8",
+                            .format = "text",
+                            .utf8 = inline_text,
+                            .length = size};
+    } else {
+        const bg_source_doc *d = NULL;
+        bg_error err = find_document(ds, key, &d, msg, n);
+        if (err != BG_E_OK)
+            return err;
+        in = bg_source_doc_input(d);
+    }
     bg_rowset *set = bg_rowset_new(e->t.count, e->t.schemas);
     bg_error err = set ? bg_extract_document(e->rules, &in, set, msg, n) : bg_fail(msg, n, BG_E_NOMEM, "out of memory");
     if (err == BG_E_OK) {
@@ -525,12 +647,9 @@ static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, 
         score_lists(e, key, cJSON_GetObjectItemCaseSensitive(doc, "lists"), set);
         score_sections(e, key, cJSON_GetObjectItemCaseSensitive(doc, "sections"), set);
         score_meta(e, key, cJSON_GetObjectItemCaseSensitive(doc, "meta"), set);
-        score_boilerplate(e, key, cJSON_GetObjectItemCaseSensitive(doc, "boilerplate_absent"), decoded.utf8,
-                          decoded.length, set);
+        score_boilerplate(e, key, cJSON_GetObjectItemCaseSensitive(doc, "boilerplate_absent"), in.utf8, in.length, set);
     }
     bg_rowset_free(set);
-    free(bytes);
-    bg_decoded_free(&decoded);
     return err;
 }
 
@@ -539,41 +658,43 @@ static double ratio(size_t a, size_t b)
     return b ? (double)a / (double)b : 1.0;
 }
 
-static bool line(eval_state *e, const char *name, size_t gold, long found, size_t matched, bool precision, double min_p,
-                 double min_r)
+/* a ratio as printed: "n/a" when nothing was there to count */
+static const char *shown_ratio(char buf[16], size_t a, size_t b)
 {
-    double p = ratio(matched, found < 0 ? 0 : (size_t)found), r = ratio(matched, gold);
-    bool ok = (!precision || p >= min_p) && r >= min_r;
+    if (!b)
+        return "n/a";
+    snprintf(buf, 16, "%.3f", (double)a / (double)b);
+    return buf;
+}
+
+static bool threshold_set(double t)
+{
+    return t >= 0; /* false for BG_EVAL_NONE and NAN */
+}
+
+/* One line of the table. found < 0: the table has no precision. A figure
+ * is compared only when it exists and its threshold is set; the line is
+ * marked ok or BELOW only when one was. Returns false when one is below. */
+static bool line(eval_state *e, const char *name, size_t gold, long found, size_t matched, double min_p, double min_r)
+{
+    bool has_p = found > 0, has_r = gold > 0;
+    bool compare_p = has_p && threshold_set(min_p), compare_r = has_r && threshold_set(min_r);
+    bool ok = (!compare_p || ratio(matched, (size_t)found) >= min_p) && (!compare_r || ratio(matched, gold) >= min_r);
     if (e->report) {
-        char fbuf[24], pbuf[24];
+        char fbuf[24], pbuf[16], rbuf[16];
         snprintf(fbuf, sizeof fbuf, found < 0 ? "-" : "%ld", found);
-        snprintf(pbuf, sizeof pbuf, precision ? "%.3f" : "-", p);
-        fprintf(e->report, "%-22s %6zu %6s %8zu %9s %7.3f  %s\n", name, gold, fbuf, matched, pbuf, r,
-                ok ? "ok" : "BELOW");
+        fprintf(e->report, "%-22s %6zu %6s %8zu %9s %7s%s%s\n", name, gold, fbuf, matched,
+                found < 0 ? "-" : shown_ratio(pbuf, matched, (size_t)found), shown_ratio(rbuf, matched, gold),
+                compare_p || compare_r ? "  " : "", compare_p || compare_r ? (ok ? "ok" : "BELOW") : "");
     }
     return ok;
 }
 
-bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const char *docs_dir,
-                            const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
-                            size_t n)
+bg_error bg_eval_gold(const bg_rules *rules, const char *gold_path, const cJSON *gold, const bg_eval_documents *docs,
+                      const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
+                      size_t n)
 {
     *passed = 0;
-    size_t size;
-    char *bytes = bg_read_file(gold_path, &size);
-    if (!bytes)
-        return bg_fail(msg, n, BG_E_IO, "%s: cannot read the gold file", gold_path);
-    cJSON *root = cJSON_ParseWithLength(bytes, size);
-    free(bytes);
-    const cJSON *documents = cJSON_GetObjectItemCaseSensitive(root, "documents");
-    const char *format = str(root, "format");
-    if (!root || !format || strcmp(format, "baogao-gold/1") != 0 || !cJSON_IsObject(documents)) {
-        cJSON_Delete(root);
-        return bg_fail(msg, n, BG_E_GOLD,
-                       "%s: not a gold file (want \"format\": \"baogao-gold/1\" "
-                       "and a \"documents\" object)",
-                       gold_path);
-    }
     eval_state e;
     memset(&e, 0, sizeof e);
     e.rules = rules;
@@ -586,43 +707,50 @@ bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const 
     e.t.commitments = table_index(&e.t, "commitments");
     e.t.lists = table_index(&e.t, "list_items");
     e.t.sections = table_index(&e.t, "sections");
-    const char *dir = docs_dir ? docs_dir : ".";
+    char *gold_folder = NULL;
+    char where[512];
+    snprintf(where, sizeof where, "among the job's sources");
+    doc_source ds = {.config = docs->job, .where = where, .max_bytes = docs->max_bytes};
+    if (!docs->job) {
+        const char *folder = docs->folder ? docs->folder : (gold_folder = bg_dirname(gold_path));
+        snprintf(where, sizeof where, "in %s or its subfolders", folder ? folder : "?");
+        ds.config = ds.folder = folder ? folder_sources(folder) : NULL;
+        if (!ds.config) {
+            free(gold_folder);
+            return bg_fail(msg, n, BG_E_NOMEM, "out of memory");
+        }
+    }
     const cJSON *doc;
     bg_error err = BG_E_OK;
-    cJSON_ArrayForEach(doc, documents)
+    cJSON_ArrayForEach(doc, cJSON_GetObjectItemCaseSensitive(gold, "documents"))
     {
-        if (!cJSON_IsObject(doc)) {
-            err = bg_fail(msg, n, BG_E_GOLD, "%s: documents.%s: expected an object", gold_path, doc->string);
-            break;
-        }
-        if ((err = eval_document(&e, doc->string, doc, dir, msg, n)) != BG_E_OK)
+        if ((err = eval_document(&e, doc->string, doc, &ds, msg, n)) != BG_E_OK)
             break;
     }
-    cJSON_Delete(root);
+    doc_source_free(&ds);
+    free(gold_folder);
     if (err != BG_E_OK)
         return err;
     bool ok = true;
     if (report)
         fprintf(report, "%-22s %6s %6s %8s %9s %7s\n", "table", "gold", "found", "matched", "precision", "recall");
-    ok = line(&e, "targets", e.s.targets_gold, (long)e.s.targets_found, e.s.targets_matched, true, th->min_precision,
+    ok = line(&e, "targets", e.s.targets_gold, (long)e.s.targets_found, e.s.targets_matched, th->min_precision,
               th->min_recall) &&
          ok;
-    ok = line(&e, "commitments (must)", e.s.commitments_gold, -1, e.s.commitments_matched, false, 0, th->min_recall) &&
-         ok;
-    if (e.s.judged_sample) {
+    ok = line(&e, "commitments (must)", e.s.commitments_gold, -1, e.s.commitments_matched, 0, th->min_recall) && ok;
+    if (e.s.judged_sample && report) {
         /* precision over the judged sample: of the rows still produced as
-         * judged, those judged correct */
-        if (report)
-            fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7s  %s\n", "commitments (judged)", e.s.judged_sample,
-                    e.s.judged_current, e.s.judged_correct, ratio(e.s.judged_correct, e.s.judged_current), "-",
-                    e.s.judged_changed ? "CHANGED" : "ok");
+         * judged, those judged correct; no threshold applies */
+        char pbuf[16];
+        fprintf(report, "%-22s %6zu %6zu %8zu %9s %7s%s\n", "commitments (judged)", e.s.judged_sample,
+                e.s.judged_current, e.s.judged_correct, shown_ratio(pbuf, e.s.judged_correct, e.s.judged_current), "-",
+                e.s.judged_changed ? "  CHANGED" : "");
     }
-    ok = line(&e, "review not plan", e.s.review_gold, -1, e.s.review_matched, false, 0, th->min_recall) && ok;
-    ok = line(&e, "lists", e.s.lists_gold, -1, e.s.lists_matched, false, 0, th->min_recall) && ok;
-    ok = line(&e, "sections", e.s.sections_gold, -1, e.s.sections_matched, false, 0, th->min_recall) && ok;
-    ok = line(&e, "meta fields", e.s.meta_gold, -1, e.s.meta_matched, false, 0, th->min_field) && ok;
-    ok = line(&e, "boilerplate absent", e.s.boilerplate_gold, -1, e.s.boilerplate_absent, false, 0, th->min_recall) &&
-         ok;
+    ok = line(&e, "review not plan", e.s.review_gold, -1, e.s.review_matched, 0, th->min_recall) && ok;
+    ok = line(&e, "lists", e.s.lists_gold, -1, e.s.lists_matched, 0, th->min_recall) && ok;
+    ok = line(&e, "sections", e.s.sections_gold, -1, e.s.sections_matched, 0, th->min_recall) && ok;
+    ok = line(&e, "meta fields", e.s.meta_gold, -1, e.s.meta_matched, 0, th->min_field) && ok;
+    ok = line(&e, "boilerplate absent", e.s.boilerplate_gold, -1, e.s.boilerplate_absent, 0, th->min_recall) && ok;
     if (report)
         fprintf(report,
                 "\ntarget fields (matched rows where the gold gives them)\n%-22s "
@@ -630,29 +758,59 @@ bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const 
                 "field", "gold", "correct", "accuracy");
     e.s.worst_field = 1.0;
     for (size_t f = 0; f < TARGET_FIELD_COUNT; f++) {
-        double a = ratio(e.field_correct[f], e.field_total[f]);
         e.s.field_total += e.field_total[f];
         e.s.field_correct += e.field_correct[f];
-        if (a < e.s.worst_field)
+        bool known = e.field_total[f] > 0, compared = known && threshold_set(th->min_field);
+        double a = ratio(e.field_correct[f], e.field_total[f]);
+        if (known && a < e.s.worst_field)
             e.s.worst_field = a;
-        bool fok = a >= th->min_field;
+        bool fok = !compared || a >= th->min_field;
         ok = ok && fok;
+        char abuf[16];
         if (report)
-            fprintf(report, "%-22s %6zu %8zu %9.3f  %s\n", target_fields[f], e.field_total[f], e.field_correct[f], a,
-                    fok ? "ok" : "BELOW");
+            fprintf(report, "%-22s %6zu %8zu %9s%s%s\n", target_fields[f], e.field_total[f], e.field_correct[f],
+                    shown_ratio(abuf, e.field_correct[f], e.field_total[f]), compared ? "  " : "",
+                    compared ? (fok ? "ok" : "BELOW") : "");
     }
-    if (report && e.s.judged_sample)
+    if (report && e.s.judged_sample) {
+        char pbuf[16];
         fprintf(report,
-                "\ncommitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %.3f), %zu "
+                "\ncommitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %s), %zu "
                 "changed since judged (judge them again), %zu no longer produced (%zu of them judged correct)\n",
-                e.s.judged_sample, e.s.judged_current, ratio(e.s.judged_correct, e.s.judged_current),
+                e.s.judged_sample, e.s.judged_current, shown_ratio(pbuf, e.s.judged_correct, e.s.judged_current),
                 e.s.judged_changed, e.s.judged_gone, e.s.judged_lost);
-    if (report)
+    }
+    if (report && bg_eval_has_thresholds(th))
         fprintf(report, "\n%s\n", ok ? "PASS" : "FAIL");
     *passed = ok;
     if (score)
         *score = e.s;
     return BG_E_OK;
+}
+
+bool bg_eval_has_thresholds(const bg_eval_thresholds *th)
+{
+    return threshold_set(th->min_precision) || threshold_set(th->min_recall) || threshold_set(th->min_field);
+}
+
+bg_error bg_eval_run_scored(const bg_rules *rules, const char *gold_path, const char *docs_dir,
+                            const bg_eval_thresholds *th, FILE *report, int *passed, bg_eval_score *score, char *msg,
+                            size_t n)
+{
+    *passed = 0;
+    bg_problems problems = {0};
+    cJSON *gold = NULL;
+    bg_error err = bg_gold_read(gold_path, &gold, &problems);
+    if (err != BG_E_OK) {
+        bg_fail(msg, n, err, "%s%s", problems.count ? problems.items[0] : gold_path,
+                problems.count > 1 ? " (and more problems)" : "");
+        bg_problems_free(&problems);
+        return err;
+    }
+    bg_eval_documents docs = {.folder = docs_dir};
+    err = bg_eval_gold(rules, gold_path, gold, &docs, th, report, passed, score, msg, n);
+    cJSON_Delete(gold);
+    return err;
 }
 
 bg_error bg_eval_run(const bg_rules *rules, const char *gold_path, const char *docs_dir, const bg_eval_thresholds *th,
@@ -681,25 +839,26 @@ void bg_eval_score_add(bg_eval_score *t, const bg_eval_score *s)
 
 void bg_eval_print_total(const bg_eval_score *t, size_t files, FILE *report)
 {
+    char p[16], r[16];
     fprintf(report, "\nall %zu gold files\n%-22s %6s %6s %8s %9s %7s\n", files, "table", "gold", "found", "matched",
             "precision", "recall");
-    fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7.3f\n", "targets", t->targets_gold, t->targets_found,
-            t->targets_matched, ratio(t->targets_matched, t->targets_found), ratio(t->targets_matched, t->targets_gold));
-    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "commitments (must)", t->commitments_gold, "-",
-            t->commitments_matched, "-", ratio(t->commitments_matched, t->commitments_gold));
+    fprintf(report, "%-22s %6zu %6zu %8zu %9s %7s\n", "targets", t->targets_gold, t->targets_found, t->targets_matched,
+            shown_ratio(p, t->targets_matched, t->targets_found), shown_ratio(r, t->targets_matched, t->targets_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7s\n", "commitments (must)", t->commitments_gold, "-",
+            t->commitments_matched, "-", shown_ratio(r, t->commitments_matched, t->commitments_gold));
     if (t->judged_sample)
-        fprintf(report, "%-22s %6zu %6zu %8zu %9.3f %7s\n", "commitments (judged)", t->judged_sample,
-                t->judged_current, t->judged_correct, ratio(t->judged_correct, t->judged_current), "-");
-    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "meta fields", t->meta_gold, "-", t->meta_matched, "-",
-            ratio(t->meta_matched, t->meta_gold));
-    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "sections", t->sections_gold, "-", t->sections_matched, "-",
-            ratio(t->sections_matched, t->sections_gold));
-    fprintf(report, "%-22s %6zu %6s %8zu %9s %7.3f\n", "lists", t->lists_gold, "-", t->lists_matched, "-",
-            ratio(t->lists_matched, t->lists_gold));
+        fprintf(report, "%-22s %6zu %6zu %8zu %9s %7s\n", "commitments (judged)", t->judged_sample, t->judged_current,
+                t->judged_correct, shown_ratio(p, t->judged_correct, t->judged_current), "-");
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7s\n", "meta fields", t->meta_gold, "-", t->meta_matched, "-",
+            shown_ratio(r, t->meta_matched, t->meta_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7s\n", "sections", t->sections_gold, "-", t->sections_matched, "-",
+            shown_ratio(r, t->sections_matched, t->sections_gold));
+    fprintf(report, "%-22s %6zu %6s %8zu %9s %7s\n", "lists", t->lists_gold, "-", t->lists_matched, "-",
+            shown_ratio(r, t->lists_matched, t->lists_gold));
     if (t->judged_sample)
         fprintf(report,
-                "commitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %.3f), %zu "
+                "commitments judged by hand: %zu rows sampled, %zu still produced as judged (precision %s), %zu "
                 "changed since judged, %zu no longer produced (%zu of them judged correct)\n",
-                t->judged_sample, t->judged_current, ratio(t->judged_correct, t->judged_current), t->judged_changed,
-                t->judged_gone, t->judged_lost);
+                t->judged_sample, t->judged_current, shown_ratio(p, t->judged_correct, t->judged_current),
+                t->judged_changed, t->judged_gone, t->judged_lost);
 }

@@ -107,3 +107,23 @@ void bg_check_keys(const cJSON *object, const char *prefix, const char *const *k
             bg_problems_add(problems, "%s%s: unknown key", prefix, item->string);
     }
 }
+
+cJSON *bg_json_parse(const char *bytes, size_t size, const char *path, bg_problems *problems)
+{
+    const char *error_at = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(bytes, size, &error_at, 0);
+    if (root)
+        return root;
+    size_t line = 1, column = 1;
+    const char *stop = error_at && error_at >= bytes && error_at <= bytes + size ? error_at : bytes + size;
+    for (const char *p = bytes; p < stop; p++) {
+        if (*p == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+    }
+    bg_problems_add(problems, "%s: not valid JSON near line %zu, column %zu", path, line, column);
+    return NULL;
+}

@@ -24,4 +24,9 @@ const char *bg_nearest(const char *word, const char *const *candidates, size_t c
 void bg_check_keys(const cJSON *object, const char *prefix, const char *const *known, size_t count,
                    bg_problems *problems);
 
+/* Parses size bytes of JSON (the config, the rules, a gold file). NULL when
+ * they are not JSON, with one problem "PATH: not valid JSON near line L,
+ * column C"; the caller owns the result (cJSON_Delete). */
+cJSON *bg_json_parse(const char *bytes, size_t size, const char *path, bg_problems *problems);
+
 #endif

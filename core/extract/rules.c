@@ -26,16 +26,8 @@ static cJSON *read_json(const char *path, bg_problems *p)
         bg_problems_add(p, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(bytes, size, &end, 0);
-    if (!root) {
-        size_t line = 1;
-        const char *stop = end && end >= bytes && end <= bytes + size ? end : bytes + size;
-        for (const char *c = bytes; c < stop; c++)
-            if (*c == '\n')
-                line++;
-        bg_problems_add(p, "%s: not valid JSON near line %zu", path, line);
-    } else if (!cJSON_IsObject(root)) {
+    cJSON *root = bg_json_parse(bytes, size, path, p);
+    if (root && !cJSON_IsObject(root)) {
         bg_problems_add(p, "%s: must be a JSON object", path);
         cJSON_Delete(root);
         root = NULL;
