@@ -1,7 +1,10 @@
 /* test_csv.c — the csv exporter, loaded through the real host code: files per
  * table, header, BOM and line endings by profile, quoting, the formula guard,
  * numbers that round-trip in any locale, the table option, option checks and
- * abort. Files are read back with libcsv's parser. */
+ * abort; the identity columns (by profile, by option, from the document info
+ * or the documents row) and datapackage.json, read with cJSON and checked
+ * against the files by datapackage_check.py. Files are read back with libcsv's
+ * parser. */
 #include "harness.h"
 #include "table.h"
 
@@ -9,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include <cmocka.h>
 #include <csv.h>
 #include <dirent.h>
@@ -186,6 +190,45 @@ static void assert_line_endings(const char *raw, int crlf)
     assert_true(lines > 0);
 }
 
+/* The identity columns a table's header begins with (the excel default):
+ * none for documents; targets keeps its own plan_year; sections' own level is
+ * a heading's depth, so the document's level is doc_level. */
+static const char *const *identity_header(const char *table)
+{
+    static const char *const none[] = {NULL};
+    static const char *const all[] = {"province", "region", "region_code", "level", "plan_year", NULL};
+    static const char *const targets[] = {"province", "region", "region_code", "level", NULL};
+    static const char *const sections[] = {"province", "region", "region_code", "doc_level", "plan_year", NULL};
+    if (!strcmp(table, "documents"))
+        return none;
+    if (!strcmp(table, "targets"))
+        return targets;
+    if (!strcmp(table, "sections"))
+        return sections;
+    return all;
+}
+
+/* Checks that the header begins with the table's identity columns; returns
+ * how many there are. */
+static size_t assert_identity_header(const csv_doc *doc, const char *table)
+{
+    const char *const *names = identity_header(table);
+    size_t n = 0;
+    for (; names[n]; n++) {
+        assert_true(doc->rows[0].count > n);
+        assert_string_equal(doc->rows[0].fields[n], names[n]);
+    }
+    return n;
+}
+
+/* The header is the schema's columns and nothing before them. */
+static void assert_plain_header(const csv_doc *doc, const bg_table_schema *schema)
+{
+    assert_int_equal(doc->rows[0].count, schema->column_count);
+    for (size_t c = 0; c < schema->column_count; c++)
+        assert_string_equal(doc->rows[0].fields[c], schema->columns[c].name);
+}
+
 /* The descriptor says what it is. */
 static void test_descriptor(void **unused)
 {
@@ -203,16 +246,17 @@ static void test_excel_default(void **unused)
 {
     (void)unused;
     char *out = write_sample(NULL);
-    assert_int_equal(count_entries(out), BG_BUILTIN_TABLE_COUNT);
+    assert_int_equal(count_entries(out), BG_BUILTIN_TABLE_COUNT + 1); /* and datapackage.json */
     for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
         const bg_table_schema *schema = bg_builtin_table(t);
         csv_doc doc;
         read_table(out, schema->name, &doc);
         assert_memory_equal(doc.raw, BOM, 3);
         assert_line_endings(doc.raw, 1);
-        assert_int_equal(doc.rows[0].count, schema->column_count);
+        size_t lead = assert_identity_header(&doc, schema->name);
+        assert_int_equal(doc.rows[0].count, lead + schema->column_count);
         for (size_t c = 0; c < schema->column_count; c++)
-            assert_string_equal(doc.rows[0].fields[c], schema->columns[c].name);
+            assert_string_equal(doc.rows[0].fields[lead + c], schema->columns[c].name);
         csv_doc_free(&doc);
     }
 
@@ -468,7 +512,7 @@ static void test_table_option(void **unused)
 {
     (void)unused;
     char *out = write_sample("{\"table\":\"targets\"}");
-    assert_int_equal(count_entries(out), 1);
+    assert_int_equal(count_entries(out), 2); /* targets.csv, datapackage.json */
     csv_doc doc;
     read_table(out, "targets", &doc);
     assert_int_equal(doc.count, 5);
@@ -548,6 +592,515 @@ static void test_abort_leaves_nothing(void **unused)
     cleanup(out);
 }
 
+/* ---- Identity columns ------------------------------------------------------ */
+
+/* excel: every table but documents begins with the identity columns; the
+ * harness sample's document info leaves them unknown, so they come from each
+ * document's documents row. */
+static void test_identity_columns_excel(void **unused)
+{
+    (void)unused;
+    char *out = write_sample(NULL);
+    csv_doc doc;
+    read_table(out, "targets", &doc);
+    assert_string_equal(field(&doc, 1, "province"), "湖南省");
+    assert_string_equal(field(&doc, 1, "region"), "株洲市芦淞区");
+    assert_string_equal(field(&doc, 1, "region_code"), "430203");
+    assert_string_equal(field(&doc, 1, "level"), "district");
+    assert_string_equal(field(&doc, 1, "plan_year"), "2022");
+    assert_string_equal(field(&doc, 3, "region"), "澧县");
+    assert_string_equal(field(&doc, 3, "region_code"), "430723");
+    assert_string_equal(field(&doc, 3, "level"), "county");
+    assert_string_equal(field(&doc, 3, "doc_id"), "00000000000000b2");
+    csv_doc_free(&doc);
+    read_table(out, "sections", &doc);
+    assert_string_equal(field(&doc, 1, "doc_level"), "district");
+    assert_string_equal(field(&doc, 1, "level"), "1"); /* the heading's own */
+    assert_string_equal(field(&doc, 2, "plan_year"), "2022");
+    csv_doc_free(&doc);
+    read_table(out, "documents", &doc);
+    assert_plain_header(&doc, bg_builtin_table(BG_TABLE_DOCUMENTS));
+    csv_doc_free(&doc);
+    cleanup(out);
+}
+
+/* rfc4180: no identity columns anywhere. */
+static void test_identity_columns_rfc4180(void **unused)
+{
+    (void)unused;
+    char *out = write_sample("{\"profile\":\"rfc4180\"}");
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+        csv_doc doc;
+        read_table(out, bg_builtin_table(t)->name, &doc);
+        assert_plain_header(&doc, bg_builtin_table(t));
+        csv_doc_free(&doc);
+    }
+    cleanup(out);
+}
+
+/* identity_columns set in the config overrides the profile, either way. */
+static void test_identity_columns_option(void **unused)
+{
+    (void)unused;
+    char *out = write_sample("{\"identity_columns\":false}");
+    csv_doc doc;
+    read_table(out, "keywords", &doc);
+    assert_plain_header(&doc, bg_builtin_table(BG_TABLE_KEYWORDS));
+    assert_memory_equal(doc.raw, BOM, 3); /* the rest of the profile stays */
+    csv_doc_free(&doc);
+    cleanup(out);
+
+    out = write_sample("{\"profile\":\"rfc4180\",\"identity_columns\":true}");
+    read_table(out, "keywords", &doc);
+    assert_int_equal(assert_identity_header(&doc, "keywords"), 5);
+    assert_string_equal(field(&doc, 2, "region"), "澧县");
+    assert_string_equal(field(&doc, 2, "keyword"), "高质量发展");
+    assert_line_endings(doc.raw, 0);
+    csv_doc_free(&doc);
+    cleanup(out);
+}
+
+/* A row of schema from (column name, cell) pairs; other columns NULL. */
+static void put_row(bg_harness *h, const bg_table_schema *schema, size_t n, const char *const *names,
+                    const bg_cell *values)
+{
+    bg_cell row[64];
+    assert_true(schema->column_count <= 64);
+    for (size_t c = 0; c < schema->column_count; c++)
+        row[c] = cell_null();
+    for (size_t i = 0; i < n; i++) {
+        int c = bg_column_index(schema, names[i]);
+        if (c < 0)
+            fail_msg("%s has no column %s", schema->name, names[i]);
+        row[c] = values[i];
+    }
+    if (harness_row(h, schema, row) != 0)
+        fail_msg("row of %s: %s", schema->name, h->message);
+}
+
+static void put_document(bg_harness *h, const char *doc_id, const char *province, const char *region,
+                         const char *region_code, const char *level, int64_t plan_year)
+{
+    static const char *const names[] = {"doc_id", "province", "region", "region_code", "level", "plan_year"};
+    bg_cell values[] = {cell_text(doc_id),      cell_text(province), cell_text(region),
+                        cell_text(region_code), cell_text(level),    cell_int(plan_year)};
+    put_row(h, bg_builtin_table(BG_TABLE_DOCUMENTS), 6, names, values);
+}
+
+static void put_keyword(bg_harness *h, const char *doc_id)
+{
+    static const char *const names[] = {"doc_id", "keyword", "count"};
+    bg_cell values[] = {cell_text(doc_id), cell_text("乡村振兴"), cell_int(2)};
+    put_row(h, bg_builtin_table(BG_TABLE_KEYWORDS), 3, names, values);
+}
+
+/* The identity comes from bg_document_info (ABI 1.2) before the documents
+ * row; an older host's info (struct_size short of the identity) is not read
+ * past its size, and the documents row says it; a document whose info and
+ * row say nothing gets empty identity cells, not the previous document's. */
+static void test_identity_from_document_info(void **unused)
+{
+    (void)unused;
+    char *root = harness_tempdir();
+    char *out = file_in(root, "out");
+    free(root);
+    const bg_table_schema *schemas[] = {bg_builtin_table(BG_TABLE_DOCUMENTS), bg_builtin_table(BG_TABLE_KEYWORDS)};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("csv"), out,
+                                  "{\"profile\":\"rfc4180\","
+                                  "\"identity_columns\":true}"),
+                     0);
+    assert_int_equal(harness_begin(&h, 2, schemas), 0);
+
+    bg_document_info info = {.struct_size = sizeof info,
+                             .abi_major = BG_EXPORTER_ABI_MAJOR,
+                             .abi_minor = BG_EXPORTER_ABI_MINOR,
+                             .doc_id = "00000000000000c3",
+                             .source = "c.txt",
+                             .content_hash = "00000000000000c3",
+                             .province = "湖北省",
+                             .region = "武汉市",
+                             .region_code = "420100",
+                             .level = "city",
+                             .plan_year = 2023,
+                             .doc_type = "work_report"};
+    assert_int_equal(harness_document_info(&h, &info), 0);
+    put_document(&h, "00000000000000c3", "湖南省", "长沙市", "430100", "county", 2021);
+    put_keyword(&h, "00000000000000c3");
+
+    bg_document_info old = info; /* an ABI 1.1 host: the identity is past its size */
+    old.struct_size = (uint32_t)offsetof(bg_document_info, province);
+    old.abi_minor = 1;
+    old.doc_id = "00000000000000d4";
+    old.province = old.region = old.region_code = old.level = "not to be read";
+    old.plan_year = 1999;
+    assert_int_equal(harness_document_info(&h, &old), 0);
+    put_document(&h, "00000000000000d4", "湖南省", "澧县", "430723", "county", 2022);
+    put_keyword(&h, "00000000000000d4");
+
+    bg_document_info unknown = {.struct_size = sizeof unknown,
+                                .abi_major = BG_EXPORTER_ABI_MAJOR,
+                                .abi_minor = BG_EXPORTER_ABI_MINOR,
+                                .doc_id = "00000000000000e5",
+                                .source = "e.txt",
+                                .content_hash = "00000000000000e5"};
+    assert_int_equal(harness_document_info(&h, &unknown), 0);
+    put_keyword(&h, "00000000000000e5");
+    if (harness_end(&h, 2, schemas, NULL, 1) != 0)
+        fail_msg("end: %s", h.message);
+    harness_free(&h);
+
+    csv_doc doc;
+    read_table(out, "keywords", &doc);
+    assert_int_equal(doc.count, 4);
+    assert_string_equal(field(&doc, 1, "province"), "湖北省");
+    assert_string_equal(field(&doc, 1, "region"), "武汉市");
+    assert_string_equal(field(&doc, 1, "region_code"), "420100");
+    assert_string_equal(field(&doc, 1, "level"), "city");
+    assert_string_equal(field(&doc, 1, "plan_year"), "2023");
+    assert_string_equal(field(&doc, 2, "region"), "澧县");
+    assert_string_equal(field(&doc, 2, "region_code"), "430723");
+    assert_string_equal(field(&doc, 2, "plan_year"), "2022");
+    assert_null(strstr(doc.raw, "not to be read"));
+    assert_non_null(strstr(doc.raw, "\n,,,,,00000000000000e5,乡村振兴,"));
+    csv_doc_free(&doc);
+    read_table(out, "documents", &doc);
+    assert_string_equal(field(&doc, 1, "region"), "长沙市"); /* documents itself is as written */
+    csv_doc_free(&doc);
+    cleanup(out);
+}
+
+/* ---- datapackage.json ------------------------------------------------------ */
+
+static const char *python3(void)
+{
+    if (access("/usr/bin/python3", X_OK) == 0)
+        return "/usr/bin/python3";
+    return system("python3 -c 1 >/dev/null 2>&1") == 0 ? "python3" : NULL;
+}
+
+/* A custom table as extract.custom builds it, labelled by the config, with
+ * an ABI 1.1 schema: column_values lies past its struct_size and must not
+ * be read. */
+static const bg_value_label unread_codes[] = {{"x", "不应读取"}};
+static const bg_column_values unread_values[6] = {{1, unread_codes}, {1, unread_codes}, {1, unread_codes},
+                                                  {1, unread_codes}, {1, unread_codes}, {1, unread_codes}};
+static const bg_column port_columns[] = {
+    {"doc_id", BG_TYPE_TEXT, "文档编号", "document id", BG_COLUMN_KEY | BG_COLUMN_CODE},
+    {"seq", BG_TYPE_INTEGER, "序号", "order within the document", BG_COLUMN_KEY},
+    {"throughput", BG_TYPE_REAL, "吞吐量（万吨）", "cargo throughput", 0},
+    {"port", BG_TYPE_TEXT, NULL, NULL, 0},
+    {"sentence", BG_TYPE_TEXT, "原句", "the sentence as in the source", BG_COLUMN_LONG},
+    {"offset", BG_TYPE_INTEGER, "位置", "character offset in the cleaned text", 0},
+};
+static const bg_table_schema port_schema = {(uint32_t)offsetof(bg_table_schema, column_values),
+                                            1,
+                                            1,
+                                            BG_BUILTIN_TABLE_COUNT,
+                                            "ports",
+                                            "港口",
+                                            "custom rule",
+                                            6,
+                                            port_columns,
+                                            unread_values};
+
+/* Two documents whose ids a number-guessing reader would break (0042… loses
+ * its zeros, 05e3… is 5×10^3651223799005), through every table and the
+ * custom one; returns the folder. */
+static char *write_codes(const char *options)
+{
+    char *root = harness_tempdir();
+    char *out = file_in(root, "out");
+    free(root);
+    const bg_table_schema *schemas[BG_BUILTIN_TABLE_COUNT + 1];
+    for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
+        schemas[i] = bg_builtin_table(i);
+    schemas[BG_BUILTIN_TABLE_COUNT] = &port_schema;
+    bg_harness h;
+    if (harness_load(&h, harness_plugin_path("csv"), out, options) != 0)
+        fail_msg("load: %s", h.message);
+    assert_int_equal(harness_begin(&h, BG_BUILTIN_TABLE_COUNT + 1, schemas), 0);
+    static const char *const ids[] = {"0042556206815997", "05e3651223799005"};
+    for (int d = 0; d < 2; d++) {
+        bg_document_info info = {.struct_size = sizeof info,
+                                 .abi_major = BG_EXPORTER_ABI_MAJOR,
+                                 .abi_minor = BG_EXPORTER_ABI_MINOR,
+                                 .doc_id = ids[d],
+                                 .source = d ? "b.txt" : "a.txt",
+                                 .content_hash = "0007e1d5e3c1a2b4",
+                                 .province = "北京市",
+                                 .region = d ? "东城区" : "北京市",
+                                 .region_code = d ? "110101" : "110000",
+                                 .level = d ? "district" : "province",
+                                 .plan_year = 2024,
+                                 .doc_type = "work_report"};
+        assert_int_equal(harness_document_info(&h, &info), 0);
+        {
+            static const char *const names[] = {"doc_id",   "source",       "region",    "region_code",
+                                                "province", "level",        "plan_year", "report_date",
+                                                "doc_type", "content_hash", "chars"};
+            bg_cell values[] = {cell_text(ids[d]),
+                                cell_text(info.source),
+                                cell_text(info.region),
+                                cell_text(info.region_code),
+                                cell_text("北京市"),
+                                cell_text(info.level),
+                                cell_int(2024),
+                                cell_date(2024, 1, 21),
+                                cell_text("work_report"),
+                                cell_text("0007e1d5e3c1a2b4"),
+                                cell_int(9000)};
+            put_row(&h, schemas[BG_TABLE_DOCUMENTS], 11, names, values);
+        }
+        for (int seq = 0; seq < 2; seq++) {
+            static const char *const names[] = {"doc_id", "seq",  "plan_year", "indicator", "kind",
+                                                "value",  "unit", "qualifier", "direction", "value_text"};
+            bg_cell values[] = {cell_text(ids[d]),
+                                cell_int(seq),
+                                cell_int(2024),
+                                cell_text(seq ? "cpi" : "gdp"),
+                                cell_text(seq ? "level" : "growth"),
+                                cell_real(seq ? 3 : 5.5),
+                                cell_text("%"),
+                                cell_text(seq ? "about" : "at_least"),
+                                seq ? cell_null() : cell_text("rise"),
+                                cell_text(seq ? "3%左右" : "增长5.5%以上")};
+            put_row(&h, schemas[BG_TABLE_TARGETS], 10, names, values);
+        }
+        {
+            static const char *const names[] = {"doc_id", "seq", "part", "object", "value", "qualifier"};
+            bg_cell values[] = {cell_text(ids[d]),     cell_int(0),    cell_text("plan"),
+                                cell_text("新增就业"), cell_real(1e4), cell_text("exact")};
+            put_row(&h, schemas[BG_TABLE_COMMITMENTS], 6, names, values);
+        }
+        {
+            static const char *const names[] = {"doc_id", "list_seq", "list", "item_seq", "item"};
+            bg_cell values[] = {cell_text(ids[d]), cell_int(0), cell_text("十大工程"), cell_int(0), cell_text("一")};
+            put_row(&h, schemas[BG_TABLE_LIST_ITEMS], 5, names, values);
+        }
+        {
+            static const char *const names[] = {"doc_id", "seq", "level", "number", "title", "part"};
+            bg_cell values[] = {cell_text(ids[d]), cell_int(0),       cell_int(0),
+                                cell_text("一"),   cell_text("回顾"), cell_text("review")};
+            put_row(&h, schemas[BG_TABLE_SECTIONS], 6, names, values);
+        }
+        put_keyword(&h, ids[d]);
+        {
+            static const char *const names[] = {"doc_id", "seq", "throughput", "port", "sentence", "offset"};
+            bg_cell values[] = {cell_text(ids[d]),           cell_int(0), cell_real(1.25e3), cell_text("天津港"),
+                                cell_text("吞吐量1250万吨"), cell_int(42)};
+            put_row(&h, &port_schema, 6, names, values);
+        }
+    }
+    if (harness_end(&h, BG_BUILTIN_TABLE_COUNT + 1, schemas, NULL, 1) != 0)
+        fail_msg("end: %s", h.message);
+    harness_free(&h);
+    return out;
+}
+
+static cJSON *read_package(const char *out)
+{
+    char *path = file_in(out, "datapackage.json");
+    char *text = harness_read(path);
+    free(path);
+    assert_non_null(text);
+    cJSON *package = cJSON_Parse(text);
+    free(text);
+    assert_non_null(package);
+    return package;
+}
+
+static const cJSON *member(const cJSON *object, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+    if (!item)
+        fail_msg("no member %s", name);
+    return item;
+}
+
+static const char *text_of(const cJSON *object, const char *name)
+{
+    const cJSON *item = member(object, name);
+    assert_true(cJSON_IsString(item));
+    return item->valuestring;
+}
+
+static const cJSON *resource_named(const cJSON *package, const char *name)
+{
+    const cJSON *resource;
+    cJSON_ArrayForEach(resource, member(package, "resources"))
+    {
+        if (!strcmp(text_of(resource, "name"), name))
+            return resource;
+    }
+    fail_msg("no resource %s", name);
+    return NULL;
+}
+
+static const cJSON *field_named(const cJSON *resource, const char *name)
+{
+    const cJSON *field;
+    cJSON_ArrayForEach(field, member(member(resource, "schema"), "fields"))
+    {
+        if (!strcmp(text_of(field, "name"), name))
+            return field;
+    }
+    fail_msg("no field %s", name);
+    return NULL;
+}
+
+static const char *field_name_at(const cJSON *resource, int i)
+{
+    return text_of(cJSON_GetArrayItem(member(member(resource, "schema"), "fields"), i), "name");
+}
+
+/* Runs datapackage_check.py on out with arguments; returns its exit status. */
+static int run_checker(const char *out, const char *arguments)
+{
+    const char *python = python3();
+    if (!python)
+        return -1;
+    char command[4096];
+    snprintf(command, sizeof command, "%s '%s/tests/plugins/datapackage_check.py' '%s' %s", python, BG_TEST_SOURCE_DIR,
+             out, arguments);
+    return system(command);
+}
+
+/* datapackage.json describes every file as written: resources in order,
+ * dialect and BOM of the profile, identity fields first with the documents
+ * table's descriptions, types (codes as strings), Chinese titles, English
+ * descriptions, codes with their labels, primary keys; a custom table the
+ * same way; and the checker finds every file true to it, codes as written. */
+static void test_datapackage_excel(void **unused)
+{
+    (void)unused;
+    char *out = write_codes(NULL);
+    cJSON *package = read_package(out);
+    assert_string_equal(text_of(package, "profile"), "tabular-data-package");
+    assert_string_equal(text_of(package, "name"), "testjob");
+    const cJSON *resources = member(package, "resources");
+    assert_int_equal(cJSON_GetArraySize(resources), BG_BUILTIN_TABLE_COUNT + 1);
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++)
+        assert_string_equal(text_of(cJSON_GetArrayItem(resources, (int)t), "name"), bg_builtin_table(t)->name);
+
+    const cJSON *targets = resource_named(package, "targets");
+    assert_string_equal(text_of(targets, "path"), "targets.csv");
+    assert_string_equal(text_of(targets, "profile"), "tabular-data-resource");
+    assert_string_equal(text_of(targets, "encoding"), "utf-8");
+    assert_string_equal(text_of(targets, "mediatype"), "text/csv");
+    assert_string_equal(text_of(targets, "title"), "主要预期目标");
+    assert_true(cJSON_IsTrue(member(targets, "bom")));
+    assert_string_equal(text_of(member(targets, "dialect"), "lineTerminator"), "\r\n");
+    assert_string_equal(text_of(member(targets, "dialect"), "delimiter"), ",");
+    assert_true(cJSON_IsTrue(member(member(targets, "dialect"), "header")));
+    assert_string_equal(field_name_at(targets, 0), "province");
+    assert_string_equal(field_name_at(targets, 3), "level");
+    assert_string_equal(field_name_at(targets, 4), "doc_id");
+    assert_string_equal(text_of(field_named(targets, "province"), "title"), "省份");
+    assert_string_equal(text_of(field_named(targets, "doc_id"), "type"), "string");
+    assert_string_equal(text_of(field_named(targets, "region_code"), "type"), "string");
+    assert_string_equal(text_of(field_named(targets, "region_code"), "title"), "行政区划代码");
+    assert_string_equal(text_of(field_named(targets, "seq"), "type"), "integer");
+    assert_string_equal(text_of(field_named(targets, "value"), "type"), "number");
+    assert_string_equal(text_of(field_named(targets, "value"), "description"),
+                        "the figure, signed: negative for a decline");
+    const cJSON *kind = field_named(targets, "kind");
+    const cJSON *codes = member(member(kind, "constraints"), "enum");
+    assert_string_equal(cJSON_GetArrayItem(codes, 0)->valuestring, "growth");
+    const cJSON *category = cJSON_GetArrayItem(member(kind, "categories"), 0);
+    assert_string_equal(text_of(category, "value"), "growth");
+    assert_string_equal(text_of(category, "label"), "增长");
+    assert_int_equal(cJSON_GetArraySize(codes), cJSON_GetArraySize(member(kind, "categories")));
+    assert_null(cJSON_GetObjectItemCaseSensitive(field_named(targets, "sentence"), "constraints"));
+    const cJSON *key = member(member(targets, "schema"), "primaryKey");
+    assert_int_equal(cJSON_GetArraySize(key), 2);
+    assert_string_equal(cJSON_GetArrayItem(key, 0)->valuestring, "doc_id");
+    assert_string_equal(cJSON_GetArrayItem(key, 1)->valuestring, "seq");
+
+    const cJSON *documents = resource_named(package, "documents");
+    assert_string_equal(field_name_at(documents, 0), "doc_id");
+    assert_string_equal(text_of(field_named(documents, "report_date"), "type"), "date");
+    assert_string_equal(text_of(field_named(documents, "content_hash"), "type"), "string");
+    assert_string_equal(text_of(field_named(documents, "plan_year"), "type"), "integer");
+
+    const cJSON *sections = resource_named(package, "sections");
+    const cJSON *doc_level = field_named(sections, "doc_level");
+    assert_string_equal(text_of(doc_level, "title"), "行政级别");
+    assert_string_equal(text_of(cJSON_GetArrayItem(member(doc_level, "categories"), 4), "label"), "县");
+    assert_string_equal(text_of(field_named(sections, "level"), "type"), "integer");
+
+    const cJSON *ports = resource_named(package, "ports");
+    assert_string_equal(text_of(ports, "title"), "港口");
+    assert_string_equal(field_name_at(ports, 0), "province");
+    assert_string_equal(text_of(field_named(ports, "throughput"), "type"), "number");
+    assert_string_equal(text_of(field_named(ports, "throughput"), "title"), "吞吐量（万吨）");
+    assert_null(cJSON_GetObjectItemCaseSensitive(field_named(ports, "port"), "title"));
+    for (size_t c = 0; c < port_schema.column_count; c++) /* its own columns: no codes read */
+        assert_null(cJSON_GetObjectItemCaseSensitive(field_named(ports, port_columns[c].name), "constraints"));
+    assert_non_null(member(field_named(ports, "level"), "constraints")); /* the identity level's, from documents */
+    cJSON_Delete(package);
+
+    int rc = run_checker(out, "--identity yes --expect documents.doc_id=0042556206815997 "
+                              "--expect targets.doc_id=05e3651223799005 --expect ports.doc_id=0042556206815997 "
+                              "--expect documents.content_hash=0007e1d5e3c1a2b4 --expect targets.region_code=110000");
+    if (rc == -1) {
+        cleanup(out);
+        skip();
+    }
+    assert_int_equal(rc, 0);
+    cleanup(out);
+}
+
+/* rfc4180: LF, no BOM, no identity fields, and the README's pandas lines
+ * read the files with the types datapackage.json gives. */
+static void test_datapackage_rfc4180(void **unused)
+{
+    (void)unused;
+    char *out = write_codes("{\"profile\":\"rfc4180\"}");
+    cJSON *package = read_package(out);
+    const cJSON *targets = resource_named(package, "targets");
+    assert_true(cJSON_IsFalse(member(targets, "bom")));
+    assert_string_equal(text_of(member(targets, "dialect"), "lineTerminator"), "\n");
+    assert_string_equal(field_name_at(targets, 0), "doc_id");
+    cJSON_Delete(package);
+    char arguments[1024];
+    snprintf(arguments, sizeof arguments,
+             "--identity no --expect documents.doc_id=0042556206815997 --readme '%s/README.md'", BG_TEST_SOURCE_DIR);
+    int rc = run_checker(out, arguments);
+    if (rc == -1) {
+        cleanup(out);
+        skip();
+    }
+    assert_int_equal(rc, 0);
+    cleanup(out);
+}
+
+/* The checker is not a rubber stamp: a CSV cell that contradicts its type,
+ * a code outside the enum, a repeated key or a header out of order fail it. */
+static void test_checker_finds_faults(void **unused)
+{
+    (void)unused;
+    if (!python3())
+        skip();
+    static const char *const faults[][2] = {
+        {"targets.csv", "s/,growth,/,growht,/"},                         /* not in the enum */
+        {"keywords.csv", "s/,乡村振兴,,2,/,乡村振兴,,two,/"},            /* not an integer */
+        {"documents.csv", "s/2024-01-21/2024-02-30/"},                   /* not a date */
+        {"targets.csv", "3s/^0042556206815997,1,/0042556206815997,0,/"}, /* key repeats */
+        {"sections.csv", "1s/^doc_id,seq/seq,doc_id/"},                  /* header out of order */
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        char *out = write_codes("{\"profile\":\"rfc4180\"}");
+        char command[1024];
+        snprintf(command, sizeof command, "sed -i '%s' '%s/%s'", faults[i][1], out, faults[i][0]);
+        assert_int_equal(system(command), 0);
+        int rc = run_checker(out, ">/dev/null");
+        if (rc == 0)
+            fail_msg("the checker passed %s after %s", faults[i][0], faults[i][1]);
+        cleanup(out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +1116,13 @@ int main(void)
         cmocka_unit_test(test_empty_table),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_abort_leaves_nothing),
+        cmocka_unit_test(test_identity_columns_excel),
+        cmocka_unit_test(test_identity_columns_rfc4180),
+        cmocka_unit_test(test_identity_columns_option),
+        cmocka_unit_test(test_identity_from_document_info),
+        cmocka_unit_test(test_datapackage_excel),
+        cmocka_unit_test(test_datapackage_rfc4180),
+        cmocka_unit_test(test_checker_finds_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
