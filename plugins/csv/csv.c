@@ -17,14 +17,14 @@
  * (host->option_is_set tells a set value from a default).
  *
  * Identity columns: every table but documents begins with the document's
- * province, region, region_code, level and plan_year, so that a reader needs
+ * province, region, region_code, region_level and plan_year, so that a reader needs
  * no lookup into documents. They come from begin_document's bg_document_info
  * (ABI 1.2), and where the host is older or leaves one unknown, from the
  * document's documents row, which arrives before its other rows. A table's
  * own column of the same name, type and label is the same thing and stands
  * for it (targets' plan_year); one that means something else keeps its name
- * and the identity column is written as doc_<name> (sections' level is a
- * heading's depth, the document's is doc_level).
+ * and the identity column is written as doc_<name>. The document's level
+ * is region_level in every table (sections' level is a heading's depth).
  *
  * Fields: a field is quoted (libcsv's csv_fwrite doubles inner quotes) only
  * when it contains , " CR or LF, starts or ends with a space or tab, or is an
@@ -92,13 +92,18 @@ static const bg_column identity_fallback[ID_COUNT] = {
     {"region", BG_TYPE_TEXT, "地区", "region as the report names it", 0},
     {"region_code", BG_TYPE_TEXT, "行政区划代码", "six-digit GB/T 2260 code the region had in the plan year",
      BG_COLUMN_CODE},
-    {"level", BG_TYPE_TEXT, "行政级别", "national, province, city, district, county or unknown", 0},
+    {"region_level", BG_TYPE_TEXT, "级别", "national, province, city, district, county or unknown", 0},
     {"plan_year", BG_TYPE_INTEGER, "计划年份", "year the plan and targets are for", 0},
 };
 
+/* The documents column each identity column comes from (the document's
+ * level is written as region_level, the name every exporter gives it, so
+ * that it never meets sections.level, a heading's depth). */
+static const char *const identity_source[ID_COUNT] = {"province", "region", "region_code", "level", "plan_year"};
+
 /* The names identity columns take in a table that has a column of the
  * same name meaning something else (sections.level is a heading's depth). */
-static const char *const identity_renamed[ID_COUNT] = {"doc_province", "doc_region", "doc_region_code", "doc_level",
+static const char *const identity_renamed[ID_COUNT] = {"doc_province", "doc_region", "doc_region_code", "doc_region_level",
                                                        "doc_plan_year"};
 
 /* One document's identity, copied: text members NULL and plan_year 0 when
@@ -348,15 +353,17 @@ static bool keep_identity_fields(csv_state *state, const bg_table_schema *docume
 {
     cJSON *fields = cJSON_CreateArray();
     for (size_t i = 0; fields && i < ID_COUNT; i++) {
-        const bg_column *column = &identity_fallback[i];
+        bg_column column = identity_fallback[i];
         const bg_column_values *values = NULL;
         for (size_t c = 0; c < documents->column_count; c++)
-            if (!strcmp(documents->columns[c].name, identity_fallback[i].name) &&
+            if (!strcmp(documents->columns[c].name, identity_source[i]) &&
                 documents->columns[c].type == identity_fallback[i].type) {
-                column = &documents->columns[c];
+                column = documents->columns[c];
+                column.name = identity_fallback[i].name; /* level is written as region_level */
+                column.label = identity_fallback[i].label;
                 values = column_values(documents, c);
             }
-        if (!cJSON_AddItemToArray(fields, field_json(column, values))) {
+        if (!cJSON_AddItemToArray(fields, field_json(&column, values))) {
             cJSON_Delete(fields);
             fields = NULL;
         }
@@ -657,7 +664,7 @@ static bg_status keep_row_identity(bg_context *ctx, csv_state *state, const bg_t
     identity_clear(&state->from_row);
     for (size_t c = 0; c < schema->column_count; c++)
         for (int i = 0; i < ID_COUNT; i++) {
-            if (strcmp(schema->columns[c].name, identity_fallback[i].name) != 0)
+            if (strcmp(schema->columns[c].name, identity_source[i]) != 0)
                 continue;
             if (i == ID_PLAN_YEAR && cells[c].type == BG_TYPE_INTEGER)
                 state->from_row.plan_year = cells[c].as.integer;

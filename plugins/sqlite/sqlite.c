@@ -1117,8 +1117,13 @@ static bg_status record_run(sqlite_state *s, const bg_run_summary *summary)
     return status;
 }
 
-/* The document's identity, from documents, that every view starts with. */
-static const char *const identity_columns[] = {"province", "region", "region_code", "level", "plan_year", "doc_type"};
+/* The document's identity, from documents, that every view starts with:
+ * the documents column and the name it has in the view (the document's
+ * level is region_level, as in every export, clear of sections.level). */
+static const char *const identity_columns[][2] = {
+    {"province", "province"},   {"region", "region"},       {"region_code", "region_code"},
+    {"level", "region_level"},  {"plan_year", "plan_year"}, {"doc_type", "doc_type"},
+};
 
 /* The headline indicators of target_matrix, compiled in so that its columns
  * stay the same whatever the data: keys of the shipped rules
@@ -1149,7 +1154,7 @@ static const headline_indicator headline_indicators[] = {
 static int is_identity_column(const char *name)
 {
     for (size_t i = 0; i < COUNT(identity_columns); i++)
-        if (strcmp(name, identity_columns[i]) == 0)
+        if (strcmp(name, identity_columns[i][1]) == 0)
             return 1;
     return 0;
 }
@@ -1158,7 +1163,7 @@ static int is_identity_column(const char *name)
 static void add_identity(sql_text *sql)
 {
     for (size_t i = 0; i < COUNT(identity_columns); i++)
-        sql_add(sql, "%sd.\"%s\" AS \"%s\"", i ? ", " : "", identity_columns[i], identity_columns[i]);
+        sql_add(sql, "%sd.\"%s\" AS \"%s\"", i ? ", " : "", identity_columns[i][0], identity_columns[i][1]);
 }
 
 /* Runs one view's DROP + CREATE in a savepoint; a view that cannot be built
@@ -1188,7 +1193,7 @@ static bg_status replace_view(sqlite_state *s, const char *name, sql_text *creat
 
 /* v_<table>: the identity, then the table's columns as the file has them
  * now (older runs' columns included); a column named like an identity
- * column (sections.level, targets.plan_year) shows as <table>_<column>. */
+ * column (targets.plan_year) shows as <table>_<column>. */
 static bg_status create_table_view(sqlite_state *s, const char *documents, const char *table)
 {
     const char *name = table + strlen(s->prefix);

@@ -23,7 +23,7 @@ import re
 import sys
 import types
 
-IDENTITY = ["province", "region", "region_code", "level", "plan_year"]
+IDENTITY = ["province", "region", "region_code", "region_level", "plan_year"]
 CODE_FIELDS = {"doc_id", "region_code", "content_hash", "region_code_now", "doc_region_code"}
 TYPES = {"string", "integer", "number", "date"}
 INTEGER = re.compile(r"[+-]?[0-9]+\Z")

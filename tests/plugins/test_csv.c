@@ -191,20 +191,17 @@ static void assert_line_endings(const char *raw, int crlf)
 }
 
 /* The identity columns a table's header begins with (the excel default):
- * none for documents; targets keeps its own plan_year; sections' own level is
- * a heading's depth, so the document's level is doc_level. */
+ * none for documents; targets keeps its own plan_year; the document's level
+ * is region_level, clear of sections' own level (a heading's depth). */
 static const char *const *identity_header(const char *table)
 {
     static const char *const none[] = {NULL};
-    static const char *const all[] = {"province", "region", "region_code", "level", "plan_year", NULL};
-    static const char *const targets[] = {"province", "region", "region_code", "level", NULL};
-    static const char *const sections[] = {"province", "region", "region_code", "doc_level", "plan_year", NULL};
+    static const char *const all[] = {"province", "region", "region_code", "region_level", "plan_year", NULL};
+    static const char *const targets[] = {"province", "region", "region_code", "region_level", NULL};
     if (!strcmp(table, "documents"))
         return none;
     if (!strcmp(table, "targets"))
         return targets;
-    if (!strcmp(table, "sections"))
-        return sections;
     return all;
 }
 
@@ -606,15 +603,15 @@ static void test_identity_columns_excel(void **unused)
     assert_string_equal(field(&doc, 1, "province"), "湖南省");
     assert_string_equal(field(&doc, 1, "region"), "株洲市芦淞区");
     assert_string_equal(field(&doc, 1, "region_code"), "430203");
-    assert_string_equal(field(&doc, 1, "level"), "district");
+    assert_string_equal(field(&doc, 1, "region_level"), "district");
     assert_string_equal(field(&doc, 1, "plan_year"), "2022");
     assert_string_equal(field(&doc, 3, "region"), "澧县");
     assert_string_equal(field(&doc, 3, "region_code"), "430723");
-    assert_string_equal(field(&doc, 3, "level"), "county");
+    assert_string_equal(field(&doc, 3, "region_level"), "county");
     assert_string_equal(field(&doc, 3, "doc_id"), "00000000000000b2");
     csv_doc_free(&doc);
     read_table(out, "sections", &doc);
-    assert_string_equal(field(&doc, 1, "doc_level"), "district");
+    assert_string_equal(field(&doc, 1, "region_level"), "district");
     assert_string_equal(field(&doc, 1, "level"), "1"); /* the heading's own */
     assert_string_equal(field(&doc, 2, "plan_year"), "2022");
     csv_doc_free(&doc);
@@ -756,7 +753,7 @@ static void test_identity_from_document_info(void **unused)
     assert_string_equal(field(&doc, 1, "province"), "湖北省");
     assert_string_equal(field(&doc, 1, "region"), "武汉市");
     assert_string_equal(field(&doc, 1, "region_code"), "420100");
-    assert_string_equal(field(&doc, 1, "level"), "city");
+    assert_string_equal(field(&doc, 1, "region_level"), "city");
     assert_string_equal(field(&doc, 1, "plan_year"), "2023");
     assert_string_equal(field(&doc, 2, "region"), "澧县");
     assert_string_equal(field(&doc, 2, "region_code"), "430723");
@@ -994,7 +991,7 @@ static void test_datapackage_excel(void **unused)
     assert_string_equal(text_of(member(targets, "dialect"), "delimiter"), ",");
     assert_true(cJSON_IsTrue(member(member(targets, "dialect"), "header")));
     assert_string_equal(field_name_at(targets, 0), "province");
-    assert_string_equal(field_name_at(targets, 3), "level");
+    assert_string_equal(field_name_at(targets, 3), "region_level");
     assert_string_equal(field_name_at(targets, 4), "doc_id");
     assert_string_equal(text_of(field_named(targets, "province"), "title"), "省份");
     assert_string_equal(text_of(field_named(targets, "doc_id"), "type"), "string");
@@ -1024,9 +1021,9 @@ static void test_datapackage_excel(void **unused)
     assert_string_equal(text_of(field_named(documents, "plan_year"), "type"), "integer");
 
     const cJSON *sections = resource_named(package, "sections");
-    const cJSON *doc_level = field_named(sections, "doc_level");
-    assert_string_equal(text_of(doc_level, "title"), "行政级别");
-    assert_string_equal(text_of(cJSON_GetArrayItem(member(doc_level, "categories"), 4), "label"), "县");
+    const cJSON *region_level = field_named(sections, "region_level");
+    assert_string_equal(text_of(region_level, "title"), "级别");
+    assert_string_equal(text_of(cJSON_GetArrayItem(member(region_level, "categories"), 4), "label"), "县");
     assert_string_equal(text_of(field_named(sections, "level"), "type"), "integer");
 
     const cJSON *ports = resource_named(package, "ports");
@@ -1037,7 +1034,7 @@ static void test_datapackage_excel(void **unused)
     assert_null(cJSON_GetObjectItemCaseSensitive(field_named(ports, "port"), "title"));
     for (size_t c = 0; c < port_schema.column_count; c++) /* its own columns: no codes read */
         assert_null(cJSON_GetObjectItemCaseSensitive(field_named(ports, port_columns[c].name), "constraints"));
-    assert_non_null(member(field_named(ports, "level"), "constraints")); /* the identity level's, from documents */
+    assert_non_null(member(field_named(ports, "region_level"), "constraints")); /* the identity's, from documents */
     cJSON_Delete(package);
 
     int rc = run_checker(out, "--identity yes --expect documents.doc_id=0042556206815997 "

@@ -418,7 +418,7 @@ static void test_views(void **state)
                       "WHERE doc_id = '" DOC_A "'",
                       "null in_line");
     assert_query_text(db,
-                      "SELECT region || ' ' || level || ' ' || plan_year FROM target_matrix WHERE doc_id = '" DOC_A "'",
+                      "SELECT region || ' ' || region_level || ' ' || plan_year FROM target_matrix WHERE doc_id = '" DOC_A "'",
                       "株洲市芦淞区 district 2022");
     /* a view per table but documents, each as many rows as its table */
     static const char *const tables[] = {"targets", "commitments", "list_items", "sections", "keywords"};
@@ -871,7 +871,7 @@ static void test_table_views_carry_identity(void **state)
         char sql[512], view[64];
         snprintf(view, sizeof view, "v_%s", tables[i]);
         char *columns = view_columns(db, view);
-        static const char head[] = "province,region,region_code,level,plan_year,doc_type,doc_id,";
+        static const char head[] = "province,region,region_code,region_level,plan_year,doc_type,doc_id,";
         if (strncmp(columns, head, strlen(head)) != 0)
             fail_msg("%s starts with %s", view, columns);
         free(columns);
@@ -881,7 +881,7 @@ static void test_table_views_carry_identity(void **state)
         /* every row carries its own document's identity */
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM %s v JOIN documents d USING (doc_id) WHERE v.province IS d.province "
-                 "AND v.region IS d.region AND v.region_code IS d.region_code AND v.level IS d.level "
+                 "AND v.region IS d.region AND v.region_code IS d.region_code AND v.region_level IS d.level "
                  "AND v.plan_year IS d.plan_year AND v.doc_type IS d.doc_type",
                  view);
         long long matching = query_int(db, sql);
@@ -893,11 +893,12 @@ static void test_table_views_carry_identity(void **state)
                       "SELECT province || ' ' || region || ' ' || region_code || ' ' || plan_year || ' ' || doc_type "
                       "|| ' ' || value FROM v_targets WHERE doc_id = '" DOC_R "' AND seq = 1",
                       "湖南省 株洲市 430200 2023 work_report 6.5");
-    assert_query_text(db, "SELECT region_code || ' ' || level FROM v_keywords WHERE doc_id = '" DOC_N "'",
+    assert_query_text(db, "SELECT region_code || ' ' || region_level FROM v_keywords WHERE doc_id = '" DOC_N "'",
                       "420505 district");
-    /* a table's own column named like an identity column keeps its value under <table>_<column> */
-    assert_query_text(db, "SELECT level || ' ' || sections_level FROM v_sections WHERE doc_id = '" DOC_N "'",
+    /* the document's level is region_level, clear of the heading's own level */
+    assert_query_text(db, "SELECT region_level || ' ' || level FROM v_sections WHERE doc_id = '" DOC_N "'",
                       "district 1");
+    /* a table's own column named like an identity column keeps its value under <table>_<column> */
     assert_query_text(db, "SELECT targets_plan_year FROM v_targets WHERE doc_id = '" DOC_N "' AND seq = 0", "2022");
     assert_query_text(db,
                       "SELECT region || ' ' || planned_investment_region || ' ' || amount FROM v_planned_investment "
@@ -916,7 +917,7 @@ static void test_views_follow_the_columns(void **state)
                        COUNT_OF(planned_columns) - 1);
     sqlite3 *db = open_db(f->out);
     char *columns = view_columns(db, "v_planned_investment");
-    assert_string_equal(columns, "province,region,region_code,level,plan_year,doc_type,doc_id,seq,amount,"
+    assert_string_equal(columns, "province,region,region_code,region_level,plan_year,doc_type,doc_id,seq,amount,"
                                  "planned_investment_region");
     free(columns);
     sqlite3_close(db);
@@ -925,7 +926,7 @@ static void test_views_follow_the_columns(void **state)
                        COUNT_OF(planned_columns));
     db = open_db(f->out);
     columns = view_columns(db, "v_planned_investment");
-    assert_string_equal(columns, "province,region,region_code,level,plan_year,doc_type,doc_id,seq,amount,"
+    assert_string_equal(columns, "province,region,region_code,region_level,plan_year,doc_type,doc_id,seq,amount,"
                                  "planned_investment_region,note");
     free(columns);
     assert_int_equal(query_int(db, "SELECT count(*) FROM v_planned_investment"), 3);
@@ -941,7 +942,7 @@ static void test_gdp_targets_leave_out_interpretations(void **state)
     fixture *f = *state;
     write_identity_sample(f, NULL);
     sqlite3 *db = open_db(f->out);
-    static const char columns[] = "province,region,region_code,level,plan_year,doc_type,value,value_max,qualifier,"
+    static const char columns[] = "province,region,region_code,region_level,plan_year,doc_type,value,value_max,qualifier,"
                                   "qualifier_text,value_text,aspiration,doc_id";
     char *got = view_columns(db, "gdp_targets");
     assert_string_equal(got, columns);
@@ -971,7 +972,7 @@ static void test_gdp_targets_leave_out_interpretations(void **state)
 static void assert_matrix_columns(sqlite3 *db)
 {
     char *columns = view_columns(db, "target_matrix");
-    static const char head[] = "province,region,region_code,level,plan_year,doc_type,doc_id,gdp,gdp_qualifier,";
+    static const char head[] = "province,region,region_code,region_level,plan_year,doc_type,doc_id,gdp,gdp_qualifier,";
     if (strncmp(columns, head, strlen(head)) != 0)
         fail_msg("target_matrix columns: %s", columns);
     free(columns);
@@ -1043,7 +1044,7 @@ static void test_target_matrix_picks(void **state)
         db, "SELECT typeof(cpi) || ' ' || typeof(cpi_qualifier) FROM target_matrix WHERE doc_id = '" DOC_N "'",
         "null null");
     assert_query_text(db,
-                      "SELECT province || ' ' || region_code || ' ' || level || ' ' || plan_year || ' ' || doc_type "
+                      "SELECT province || ' ' || region_code || ' ' || region_level || ' ' || plan_year || ' ' || doc_type "
                       "|| ' ' || gdp FROM target_matrix WHERE doc_id = '" DOC_I "'",
                       "湖南省 430200 city 2023 interpretation 6.5");
     /* a growth target comes before a relation of the same indicator */
