@@ -809,7 +809,7 @@ static bg_status csv_close(bg_context *ctx, void *state_ptr, int commit)
         for (size_t i = 0; i < state->table_count; i++)
             rows += state->tables[i].rows;
         size_t files = state->only_table ? 1 : state->table_count;
-        host->describe(ctx, "%zu CSV file%s, %" PRIu64 " rows", files, files == 1 ? "" : "s", rows);
+        host->describe(ctx, "%zu CSV file%s and datapackage.json, %" PRIu64 " rows", files, files == 1 ? "" : "s", rows);
     }
     free(state->tables);
     free(state->scratch);

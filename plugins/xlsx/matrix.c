@@ -516,8 +516,11 @@ static bg_status write_target(xlsx_state *s, lxw_worksheet *ws, const char *shee
     char text[512];
     if (!t->has_value || t->rank == RANK_RELATION || t->rank == RANK_ABSENT) {
         target_words(t, text, sizeof text);
+        lxw_format *centred = xlsx_number_format(s, NULL, true);
+        if (!centred)
+            return xlsx_nomem(s, "number formats");
         if (*text)
-            LXW_TRY(s, worksheet_write_string(ws, row, col, text, NULL), sheet, row, "target");
+            LXW_TRY(s, worksheet_write_string(ws, row, col, text, centred), sheet, row, "target");
         return BG_OK;
     }
     char code[512];
@@ -529,7 +532,7 @@ static bg_status write_target(xlsx_state *s, lxw_worksheet *ws, const char *shee
         snprintf(shown, sizeof shown, "%s\xE2\x80\x93%s%s", lo, hi, t->percent ? "%" : t->unit ? t->unit : "");
         code[0] = '\0';
         literal(code, sizeof code, shown);
-        lxw_format *f = xlsx_number_format(s, code);
+        lxw_format *f = xlsx_number_format(s, code, true);
         if (!f)
             return xlsx_nomem(s, "number formats");
         LXW_TRY(s, worksheet_write_number(ws, row, col, t->percent ? xlsx_percent(t->value) : t->value, f), sheet, row, "target");
@@ -540,7 +543,7 @@ static bg_status write_target(xlsx_state *s, lxw_worksheet *ws, const char *shee
         return BG_OK;
     }
     target_format(t, code, sizeof code);
-    lxw_format *f = xlsx_number_format(s, code);
+    lxw_format *f = xlsx_number_format(s, code, true);
     if (!f)
         return xlsx_nomem(s, "number formats");
     LXW_TRY(s, worksheet_write_number(ws, row, col, t->percent ? xlsx_percent(t->value) : t->value, f), sheet, row, "target");
@@ -690,6 +693,18 @@ static bg_status write_matrix(xlsx_state *s, const grid *g)
         indicator_comment(ind, comments[k], sizeof comments[k]);
         columns[IDENTITY_SHOWN + k] = (frame_column){ind->key, indicator_name(ind), comments[k], 11, false};
     }
+    /* a column as wide as its words (未设定, 与经济增长同步), numbers fit in 11 */
+    for (size_t r = 0; r < g->row_count; r++)
+        for (size_t k = 0; k < s->indicator_count; k++) {
+            long i = g->cells[g->rows[r] * s->indicator_count + g->order[k]];
+            const xlsx_target *t = i >= 0 ? &s->targets[i] : NULL;
+            if (!t || (t->has_value && t->rank != RANK_RELATION && t->rank != RANK_ABSENT))
+                continue;
+            char text[512];
+            target_words(t, text, sizeof text);
+            if (width_of(text) > columns[IDENTITY_SHOWN + k].width)
+                columns[IDENTITY_SHOWN + k].width = width_of(text);
+        }
     columns[count - 2] = (frame_column){"doc_type", "文档类型", NULL, 0, false};
     columns[count - 1] = (frame_column){"doc_id", "文档编号", NULL, 18, true};
     status = frame(s, ws, sheet, columns, count, g->row_count, IDENTITY_SHOWN);

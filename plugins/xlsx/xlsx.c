@@ -823,10 +823,12 @@ lxw_error xlsx_print_setup(lxw_worksheet *ws, bool header_row, lxw_col_t repeat_
     return err;
 }
 
-lxw_format *xlsx_number_format(xlsx_state *s, const char *code)
+lxw_format *xlsx_number_format(xlsx_state *s, const char *code, bool centred)
 {
+    if (!code)
+        code = "";
     for (size_t i = 0; i < s->number_format_count; i++)
-        if (strcmp(s->number_formats[i].code, code) == 0)
+        if (s->number_formats[i].centred == centred && strcmp(s->number_formats[i].code, code) == 0)
             return s->number_formats[i].format;
     if (!xlsx_grow((void **)&s->number_formats, &s->number_format_capacity, s->number_format_count + 1,
                    sizeof *s->number_formats))
@@ -837,8 +839,11 @@ lxw_format *xlsx_number_format(xlsx_state *s, const char *code)
         free(copy);
         return NULL;
     }
-    format_set_num_format(format, code);
-    s->number_formats[s->number_format_count++] = (xlsx_format_entry){copy, format};
+    if (*code)
+        format_set_num_format(format, code);
+    if (centred)
+        format_set_align(format, LXW_ALIGN_CENTER);
+    s->number_formats[s->number_format_count++] = (xlsx_format_entry){copy, centred, format};
     return format;
 }
 

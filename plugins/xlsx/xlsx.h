@@ -96,6 +96,7 @@ typedef struct xlsx_summary {
 /* A number format made once per distinct code. */
 typedef struct xlsx_format_entry {
     char *code;
+    bool centred;
     lxw_format *format;
 } xlsx_format_entry;
 
@@ -173,8 +174,9 @@ bg_status xlsx_lxw_failed(xlsx_state *s, lxw_error err, const char *sheet, uint6
 /* Landscape A4, one page wide, header row (and columns 0..repeat_columns-1)
  * repeated on every page, the sheet's name and page numbers printed. */
 lxw_error xlsx_print_setup(lxw_worksheet *ws, bool header_row, lxw_col_t repeat_columns);
-/* The format for a number format code, made once per code (NULL: no memory). */
-lxw_format *xlsx_number_format(xlsx_state *s, const char *code);
+/* The format for a number format code (NULL or "": General), centred or
+ * not, made once per pair (NULL: no memory). */
+lxw_format *xlsx_number_format(xlsx_state *s, const char *code, bool centred);
 /* v % as an Excel percentage, v / 100 rounded to 15 significant digits, so
  * 8.5 becomes the double nearest 0.085 (what Excel reads for "8.5%"). */
 double xlsx_percent(double v);

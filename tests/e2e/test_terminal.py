@@ -319,7 +319,7 @@ class Summary(unittest.TestCase):
         for f in csvs:
             with open(f, encoding="utf-8-sig", newline="") as fh:
                 csv_rows += sum(1 for _ in csv.reader(fh)) - 1
-        self.assertEqual(wrote["out/w-csv/"][3], "%d CSV files, %d rows" % (len(csvs), csv_rows))
+        self.assertEqual(wrote["out/w-csv/"][3], "%d CSV files and datapackage.json, %d rows" % (len(csvs), csv_rows))
         # xlsx: its sheets and the rows it received
         with zipfile.ZipFile(os.path.join(self.work, "out/w.xlsx")) as z:
             sheets = len(re.findall(r"<sheet ", z.read("xl/workbook.xml").decode()))
