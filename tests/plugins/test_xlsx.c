@@ -972,13 +972,17 @@ static void test_openpyxl_reads_it(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* LibreOffice (when installed; CI installs it) prints the workbooks: the
+ * sample, and the analyst workbook, whose printed text must show the
+ * qualifiers and declines as the number formats say (≥8.5%, 下降3%以上,
+ * 7–7.5%, 未设定), the matrix one page wide. */
 static void test_libreoffice_renders_it(void **state)
 {
     (void)state;
     if (system("command -v libreoffice >/dev/null 2>&1") != 0)
         skip();
     char *dir = harness_tempdir();
-    char command[2048];
+    char command[4096];
     snprintf(command, sizeof command, "libreoffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1", dir,
              sample);
     assert_int_equal(system(command), 0);
@@ -988,6 +992,24 @@ static void test_libreoffice_renders_it(void **state)
     assert_int_equal(stat(pdf, &st), 0);
     assert_true(st.st_size > 1000);
     unlink(pdf);
+
+    char *analyst = write_analyst_workbook(NULL);
+    snprintf(command, sizeof command, "libreoffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1", dir,
+             analyst);
+    assert_int_equal(system(command), 0);
+    if (system("command -v pdftotext >/dev/null 2>&1") == 0) {
+        /* page 2 is the matrix (About fits on one page) */
+        snprintf(command, sizeof command, "pdftotext -layout -f 2 -l 2 '%s' - 2>/dev/null", pdf);
+        char *text = command_output(command);
+        static const char *const shown[] = {"Targets matrix", "≥8.5%", "≈3%",    "≤5.5%",         "7–7.5%",
+                                            "下降3%以上",     "未设定", "≈5%",    "与经济增长同步", "430723"};
+        for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+            if (!strstr(text, shown[i]))
+                fail_msg("the printed matrix lacks '%s':\n%s", shown[i], text);
+        free(text);
+    }
+    unlink(pdf);
+    remove_workbook(analyst);
     rmdir(dir);
     free(dir);
 }
