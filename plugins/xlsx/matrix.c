@@ -13,7 +13,7 @@
  *
  * Documents and targets are captured while rows arrive (a few strings per
  * target); everything else is computed in close(). */
-#include "xlsx.h"
+#include "matrix.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,9 +1,10 @@
-/* xlsx.h — what the XLSX exporter's two files share: the run's state, the
- * helpers for text, names and cells (xlsx.c), and the sheets built from the
- * targets (matrix.c: the Targets matrix, the GDP chart, the panels). Not a
- * public header: the plugin includes only baogao/exporter.h from baogao. */
-#ifndef BAOGAO_PLUGIN_XLSX_H
-#define BAOGAO_PLUGIN_XLSX_H
+/* book.h — the XLSX exporter's base (book.c): the run's state that every
+ * sheet reads, and the helpers for text, names, cells and print setup.
+ * Not a public header: the plugin includes only baogao/exporter.h from
+ * baogao. Its sheets: xlsx.c (lifecycle, About, a sheet per table) and
+ * matrix.c (matrix.h: the sheets built from the targets). */
+#ifndef BAOGAO_PLUGIN_XLSX_BOOK_H
+#define BAOGAO_PLUGIN_XLSX_BOOK_H
 
 #include "baogao/exporter.h"
 
@@ -150,7 +151,7 @@ typedef struct xlsx_state {
     size_t number_format_count, number_format_capacity;
 } xlsx_state;
 
-/* ---- xlsx.c: helpers both files use -------------------------------------- */
+/* ---- book.c: the base every sheet uses ----------------------------------- */
 
 char *xlsx_strdup(const char *s);
 /* Grows *array (of element size size) to hold at least need elements. */
@@ -159,6 +160,10 @@ bg_status xlsx_nomem(xlsx_state *s, const char *what);
 /* Display width of the widest line of s (CJK characters count double). */
 unsigned xlsx_text_width(const char *s, size_t n);
 bool xlsx_same_text(const bg_cell *cell, const char *s);
+/* Copies text into s->scratch (NUL-terminated) without the characters XML
+ * forbids, cut at Excel's 32,767 UTF-16 units; returns the length or
+ * SIZE_MAX (no memory); *cut says whether it was cut. */
+size_t xlsx_clean_text(xlsx_state *s, const char *text, size_t length, bool *cut);
 /* A cleaned (XML-safe), NUL-terminated copy of a text cell, or NULL. */
 char *xlsx_cell_dup(xlsx_state *s, const bg_cell *cell);
 /* The text a header cell shows for a column, per the header option. */
@@ -187,6 +192,8 @@ const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const 
 /* The Chinese label of a documents level or doc_type code (identity columns). */
 const char *xlsx_level_label(const char *level);
 const char *xlsx_doc_type_label(const char *doc_type);
+/* The level codes and their labels (national 全国 … county 县). */
+const bg_value_label *xlsx_level_values(size_t *count);
 
 #define LXW_TRY(s, expr, sheet, row, what)                                                                             \
     do {                                                                                                               \
@@ -194,23 +201,5 @@ const char *xlsx_doc_type_label(const char *doc_type);
         if (err_ != LXW_NO_ERROR)                                                                                      \
             return xlsx_lxw_failed((s), err_, (sheet), (row), (what));                                                 \
     } while (0)
-
-/* ---- matrix.c: the sheets built from the targets ------------------------- */
-
-/* Column indexes of what the matrix needs, when the documents or targets
- * table begins. */
-void xlsx_matrix_documents_columns(xlsx_state *s, const xlsx_table *t);
-void xlsx_matrix_targets_columns(xlsx_state *s, const xlsx_table *t);
-/* Keeps what the matrix needs of a documents or targets row (host cells). */
-bg_status xlsx_capture_document(xlsx_state *s, const bg_cell *cells);
-bg_status xlsx_capture_target(xlsx_state *s, const bg_cell *cells);
-/* Adds the Targets matrix, the GDP chart sheet and the panels (each when
- * there is something to show); their names go to s->matrix_sheets. */
-bg_status xlsx_write_matrix_sheets(xlsx_state *s);
-/* About's paragraph on the matrix sheets and the marks: one line each, at
- * most max lines of XLSX_NOTE_MAX bytes. */
-#define XLSX_NOTE_MAX 512
-size_t xlsx_matrix_notes(const xlsx_state *s, char (*lines)[XLSX_NOTE_MAX], size_t max);
-void xlsx_matrix_free(xlsx_state *s);
 
 #endif
