@@ -1020,11 +1020,11 @@ size_t xlsx_matrix_notes(const xlsx_state *s, char (*lines)[XLSX_NOTE_MAX], size
     size_t n = 0;
     if (!s->matrix_sheet_count || max < MARK_COUNT + 6)
         return 0;
-    char sheets[XLSX_NOTE_MAX] = "";
+    char *line = lines[n++];
+    snprintf(line, XLSX_NOTE_MAX, "Sheets");
     for (size_t i = 0; i < s->matrix_sheet_count; i++)
-        snprintf(sheets + strlen(sheets), sizeof sheets - strlen(sheets), "%s'%s'", i ? ", " : "",
-                 s->matrix_sheets[i]);
-    snprintf(lines[n++], XLSX_NOTE_MAX, "Sheets %s.", sheets);
+        snprintf(line + strlen(line), XLSX_NOTE_MAX - strlen(line), "%s '%s'", i ? "," : "", s->matrix_sheets[i]);
+    snprintf(line + strlen(line), XLSX_NOTE_MAX - strlen(line), ".");
     snprintf(lines[n++], XLSX_NOTE_MAX,
              "Targets matrix: one row per report, sorted by region code (%s), the identity columns frozen; one "
              "cell per indicator.",
