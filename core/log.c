@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -94,7 +95,10 @@ static int terminal_columns(void)
     struct winsize w;
     if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
         return w.ws_col;
-    return 80;
+    /* not a terminal (--progress through a pipe): as wide as COLUMNS says */
+    const char *columns = getenv("COLUMNS");
+    long n = columns ? strtol(columns, NULL, 10) : 0;
+    return n >= 20 && n <= 1000 ? (int)n : 80;
 }
 
 /* Bytes of text that fit in columns cells: CJK and full-width characters

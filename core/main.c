@@ -71,6 +71,8 @@ static void usage(FILE *out)
           "      --log-json      one JSON object per log line; the summary's object has the run's\n"
           "                      figures and outputs as fields\n"
           "      --no-progress   no progress bar (nor export phase line) even on a terminal\n"
+          "      --progress      draw them even when stderr is no terminal (a terminal behind a pipe;\n"
+          "                      width from COLUMNS)\n"
           "  -h, --help          this help\n"
           "      --version       print the version\n"
           "\n"
@@ -94,6 +96,7 @@ enum {
     OPT_MIN_R,
     OPT_MIN_F,
     OPT_NO_PROGRESS,
+    OPT_PROGRESS,
     OPT_ALLOW_SHRINK,
     OPT_SUMMARY,
     OPT_LOG_FILE,
@@ -108,6 +111,7 @@ typedef struct cli {
     int verbosity; /* -1 quiet, 0 normal, 1 verbose */
     bool log_json;
     bool no_progress;
+    bool force_progress; /* --progress: draw the bar on a non-terminal too */
     const char *gold;
     const char *golds[32]; /* every --gold, in order */
     size_t gold_count;
@@ -172,7 +176,8 @@ static int command_run(const cli *o, bool check_only)
                               .jobs = o->jobs,
                               .allow_shrink = o->allow_shrink,
                               .summary = o->summary,
-                              .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 && isatty(2),
+                              .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 &&
+                                          (o->force_progress || isatty(2)),
                               .interrupted = &interrupted};
     /* -q: a warning per document for a thousand documents says no more than
      * the first few and a count */
@@ -470,6 +475,7 @@ int main(int argc, char **argv)
                                                  {"min-recall", required_argument, NULL, OPT_MIN_R},
                                                  {"min-field", required_argument, NULL, OPT_MIN_F},
                                                  {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+                                                 {"progress", no_argument, NULL, OPT_PROGRESS},
                                                  {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
                                                  {"summary", no_argument, NULL, OPT_SUMMARY},
                                                  {"log-file", required_argument, NULL, OPT_LOG_FILE},
@@ -505,6 +511,7 @@ int main(int argc, char **argv)
         case OPT_DRY_RUN: o.dry_run = true; break;
         case OPT_LOG_JSON: o.log_json = true; break;
         case OPT_NO_PROGRESS: o.no_progress = true; break;
+        case OPT_PROGRESS: o.force_progress = true; break;
         case OPT_ALLOW_SHRINK: o.allow_shrink = true; break;
         case OPT_SUMMARY: o.summary = true; break;
         case OPT_LOG_FILE: o.log_file = optarg; break;
