@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #define BAR_WIDTH 24
 /* redraws at most this often (a corpus of small files would flood the
@@ -58,9 +57,7 @@ void bg_progress_start(bg_progress *p, bool on, const bg_source_list *sources)
         return;
     p->bytes = calloc(sources->count, sizeof *p->bytes);
     for (size_t i = 0; p->bytes && i < sources->count; i++) {
-        struct stat st;
-        if (!sources->files[i].error && stat(sources->files[i].path, &st) == 0 && S_ISREG(st.st_mode))
-            p->bytes[i] = (uint64_t)st.st_size;
+        p->bytes[i] = sources->files[i].size; /* as listed */
         p->total_bytes += p->bytes[i];
     }
     clock_gettime(CLOCK_MONOTONIC, &p->started);

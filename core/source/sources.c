@@ -78,7 +78,7 @@ char *bg_source_name(const char *dir, const char *path)
     return strdup(path);
 }
 
-static void push(walker *w, const char *path, const bg_source_config *config, const char *error)
+static void push(walker *w, const char *path, const bg_source_config *config, const char *error, uint64_t size)
 {
     file_vec *v = &w->files;
     if (v->failed)
@@ -98,6 +98,7 @@ static void push(walker *w, const char *path, const bg_source_config *config, co
     f->name = bg_source_name(w->config->dir, path);
     f->error = error ? strdup(error) : NULL;
     f->config = config;
+    f->size = size;
     if (!f->path || !f->name || (error && !f->error)) {
         free(f->path);
         free(f->name);
@@ -113,7 +114,7 @@ static void push_failed(walker *w, const char *path, const bg_source_config *con
 {
     char why[1024];
     snprintf(why, sizeof why, format, path, detail);
-    push(w, path, config, why);
+    push(w, path, config, why, 0);
 }
 
 /* true when the folder was not walked yet (and marks it walked). */
@@ -218,7 +219,7 @@ static void walk(walker *w, const char *dir, const struct stat *dir_st, const bg
                 walk(w, path, &st, s);
         } else if (wanted(path, s, true)) {
             if (S_ISREG(st.st_mode))
-                push(w, path, s, NULL);
+                push(w, path, s, NULL, (uint64_t)st.st_size);
             else
                 push_failed(w, path, s, "%s: %s, not read (only regular files are sources)", file_kind(st.st_mode));
         }
@@ -238,7 +239,7 @@ static void visit(walker *w, const char *path, const bg_source_config *s, bool a
     else if (!wanted(path, s, apply_include))
         return;
     else if (S_ISREG(st.st_mode))
-        push(w, path, s, NULL);
+        push(w, path, s, NULL, (uint64_t)st.st_size);
     else
         push_failed(w, path, s, "%s: %s, not read (only regular files are sources)", file_kind(st.st_mode));
 }

@@ -11,12 +11,14 @@
 #include "problems.h"
 
 #include <signal.h>
+#include <stdint.h>
 
 typedef struct bg_source_file {
     char *path;                     /* to open */
     char *name;                     /* the `source` column: relative to the config's folder when below it */
     char *error;                    /* set: a failed source, never read (why, in one line) */
     const bg_source_config *config; /* borrowed from the bg_config */
+    uint64_t size;                  /* bytes when listed (0 for a failed source) */
 } bg_source_file;
 
 typedef struct bg_source_list {
