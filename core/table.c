@@ -244,13 +244,61 @@ void bg_rowset_free(bg_rowset *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->table_count; i++)
-        free(set->tables[i].cells);
+    for (size_t i = 0; i < set->table_count; i++) {
+        for (size_t b = 0; b < set->tables[i].block_count; b++)
+            free(set->tables[i].blocks[b]);
+        free(set->tables[i].blocks);
+    }
     for (size_t i = 0; i < set->chunk_count; i++)
         free(set->chunks[i]);
     free(set->chunks);
     free(set->tables);
     free(set);
+}
+
+/* Room for one more row in rows; false when out of memory. */
+static bool rows_reserve(bg_rows *rows)
+{
+    size_t cells = rows->column_count ? rows->column_count : 1;
+    size_t row = rows->row_count;
+    if (row < BG_ROWS_PER_BLOCK) {
+        if (row < rows->first_capacity)
+            return true;
+        size_t capacity = rows->first_capacity ? rows->first_capacity * 2 : 16;
+        if (capacity > BG_ROWS_PER_BLOCK)
+            capacity = BG_ROWS_PER_BLOCK;
+        if (!rows->blocks && !(rows->blocks = calloc(4, sizeof *rows->blocks)))
+            return false;
+        if (!rows->block_capacity)
+            rows->block_capacity = 4;
+        bg_cell *first = realloc(rows->block_count ? rows->blocks[0] : NULL, capacity * cells * sizeof *first);
+        if (!first)
+            return false;
+        rows->blocks[0] = first;
+        rows->block_count = 1;
+        rows->first_capacity = capacity;
+        return true;
+    }
+    if (row / BG_ROWS_PER_BLOCK < rows->block_count)
+        return true;
+    if (rows->block_count == rows->block_capacity) {
+        size_t capacity = rows->block_capacity * 2;
+        bg_cell **blocks = realloc(rows->blocks, capacity * sizeof *blocks);
+        if (!blocks)
+            return false;
+        rows->blocks = blocks;
+        rows->block_capacity = capacity;
+    }
+    bg_cell *block = malloc(BG_ROWS_PER_BLOCK * cells * sizeof *block);
+    if (!block)
+        return false;
+    rows->blocks[rows->block_count++] = block;
+    return true;
+}
+
+static bg_cell *row_at(const bg_rows *rows, size_t row)
+{
+    return rows->blocks[row / BG_ROWS_PER_BLOCK] + (row % BG_ROWS_PER_BLOCK) * rows->column_count;
 }
 
 bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
@@ -260,15 +308,9 @@ bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
         return NULL;
     }
     bg_rows *rows = &set->tables[table];
-    if (rows->row_count == rows->capacity) {
-        size_t capacity = rows->capacity ? rows->capacity * 2 : 16;
-        bg_cell *cells = realloc(rows->cells, capacity * rows->column_count * sizeof *cells);
-        if (!cells)
-            return NULL;
-        rows->cells = cells;
-        rows->capacity = capacity;
-    }
-    bg_cell *row = rows->cells + rows->row_count * rows->column_count;
+    if (!rows_reserve(rows))
+        return NULL;
+    bg_cell *row = row_at(rows, rows->row_count);
     memset(row, 0, rows->column_count * sizeof *row);
     for (size_t c = 0; c < rows->column_count; c++)
         row[c].type = BG_TYPE_NULL;
@@ -279,7 +321,7 @@ bg_cell *bg_rowset_add(bg_rowset *set, size_t table)
 
 bg_cell *bg_rowset_row(bg_rowset *set, size_t table, size_t row)
 {
-    return set->tables[table].cells + row * set->tables[table].column_count;
+    return row_at(&set->tables[table], row);
 }
 
 size_t bg_rowset_count(const bg_rowset *set, size_t table)

@@ -38,12 +38,16 @@ const char *bg_value_label_of(const bg_table_schema *schema, size_t column, cons
 /* Column index by name in a schema, or -1. */
 int bg_column_index(const bg_table_schema *schema, const char *name);
 
-/* Rows for several tables. */
+/* Rows of one table, in blocks of BG_ROWS_PER_BLOCK rows (the first grows
+ * up to that size): a table of 100,000 rows never needs one contiguous
+ * array, nor twice its size while it is copied to a bigger one. */
+#define BG_ROWS_PER_BLOCK 256
 typedef struct bg_rows {
     size_t column_count;
     size_t row_count;
-    size_t capacity;
-    bg_cell *cells; /* row_count * column_count */
+    size_t first_capacity; /* rows block 0 holds */
+    bg_cell **blocks;      /* each BG_ROWS_PER_BLOCK * column_count cells (block 0: first_capacity) */
+    size_t block_count, block_capacity;
 } bg_rows;
 
 typedef struct bg_rowset {
