@@ -11,8 +11,6 @@
 
 const bg_host_api *xlsx_host;
 
-static const bg_value_label level_labels[] = {{"national", "全国"}, {"province", "省"}, {"city", "市"},
-                                              {"district", "区"},   {"county", "县"},   {"unknown", "未知"}};
 
 char *xlsx_strdup(const char *s)
 {
@@ -326,22 +324,22 @@ const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const 
     return NULL;
 }
 
-const char *xlsx_level_label(const char *level)
+const xlsx_column *xlsx_documents_column(const xlsx_state *s, const char *name)
 {
-    for (size_t i = 0; level && i < sizeof level_labels / sizeof level_labels[0]; i++)
-        if (strcmp(level_labels[i].value, level) == 0)
-            return level_labels[i].label;
-    return level;
+    if (s->documents_table < 0)
+        return NULL;
+    const xlsx_table *t = &s->tables[s->documents_table];
+    for (size_t c = 0; c < t->column_count; c++)
+        if (strcmp(t->columns[c].name, name) == 0)
+            return &t->columns[c];
+    return NULL;
 }
 
-const char *xlsx_doc_type_label(const char *doc_type)
+const char *xlsx_documents_label(const xlsx_state *s, const char *column, const char *code)
 {
-    static const bg_value_label labels[] = {
-        {"work_report", "政府工作报告"}, {"interpretation", "解读"}, {"other", "其他"}};
-    for (size_t i = 0; doc_type && i < sizeof labels / sizeof labels[0]; i++)
-        if (strcmp(labels[i].value, doc_type) == 0)
-            return labels[i].label;
-    return doc_type;
+    const xlsx_column *col = xlsx_documents_column(s, column);
+    const char *label = col ? xlsx_value_label(col->values, col->value_count, code) : NULL;
+    return label ? label : code;
 }
 
 void xlsx_column_name(lxw_col_t col, char *out)
@@ -370,10 +368,4 @@ lxw_error xlsx_header_comment(xlsx_state *s, lxw_worksheet *ws, lxw_col_t col, c
         snprintf(text, sizeof text, "%s%s%s", name, label_en ? ": " : "", label_en ? label_en : "");
     lxw_comment_options options = {.author = "baogao", .x_scale = 2.0, .y_scale = 1.2};
     return worksheet_write_comment_opt(ws, 0, col, text, &options);
-}
-
-const bg_value_label *xlsx_level_values(size_t *count)
-{
-    *count = sizeof level_labels / sizeof level_labels[0];
-    return level_labels;
 }

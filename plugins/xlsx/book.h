@@ -189,11 +189,11 @@ double xlsx_percent(double v);
 void xlsx_short_number(double v, char *out, size_t size);
 /* The label a coded value shows, or NULL. */
 const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const char *value);
-/* The Chinese label of a documents level or doc_type code (identity columns). */
-const char *xlsx_level_label(const char *level);
-const char *xlsx_doc_type_label(const char *doc_type);
-/* The level codes and their labels (national 全国 … county 县). */
-const bg_value_label *xlsx_level_values(size_t *count);
+/* The documents table's column called name (NULL: no such table or column). */
+const xlsx_column *xlsx_documents_column(const xlsx_state *s, const char *name);
+/* The label the host gives a code of a documents column (level county: 县,
+ * doc_type interpretation: 解读), else the code itself. */
+const char *xlsx_documents_label(const xlsx_state *s, const char *column, const char *code);
 
 #define LXW_TRY(s, expr, sheet, row, what)                                                                             \
     do {                                                                                                               \

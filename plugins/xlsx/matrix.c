@@ -634,7 +634,7 @@ static bg_status write_identity(xlsx_state *s, lxw_worksheet *ws, const char *sh
     if (d->region_code)
         LXW_TRY(s, worksheet_write_string(ws, row, 2, d->region_code, s->f_text), sheet, row, "region_code");
     if (d->level)
-        LXW_TRY(s, worksheet_write_string(ws, row, 3, xlsx_level_label(d->level), NULL), sheet, row, "level");
+        LXW_TRY(s, worksheet_write_string(ws, row, 3, xlsx_documents_label(s, "level", d->level), NULL), sheet, row, "level");
     if (year && d->has_plan_year)
         LXW_TRY(s, worksheet_write_number(ws, row, 4, (double)d->plan_year, NULL), sheet, row, "plan_year");
     return BG_OK;
@@ -644,7 +644,7 @@ static void identity_widths(const xlsx_state *s, const grid *g, frame_column *co
 {
     for (size_t r = 0; r < g->row_count; r++) {
         const xlsx_doc *d = &s->docs[g->rows[r]];
-        const char *text[4] = {d->province, d->region, d->region_code, xlsx_level_label(d->level)};
+        const char *text[4] = {d->province, d->region, d->region_code, xlsx_documents_label(s, "level", d->level)};
         for (int c = 0; c < 4; c++)
             if (width_of(text[c]) > columns[c].width)
                 columns[c].width = width_of(text[c]);
@@ -720,7 +720,7 @@ static bg_status write_matrix(xlsx_state *s, const grid *g)
                 status = write_target(s, ws, sheet, row, (lxw_col_t)(IDENTITY_SHOWN + k), &s->targets[i]);
         }
         if (status == BG_OK && d->doc_type) {
-            lxw_error err = worksheet_write_string(ws, row, (lxw_col_t)(count - 2), xlsx_doc_type_label(d->doc_type),
+            lxw_error err = worksheet_write_string(ws, row, (lxw_col_t)(count - 2), xlsx_documents_label(s, "doc_type", d->doc_type),
                                                    NULL);
             status = err == LXW_NO_ERROR ? BG_OK : xlsx_lxw_failed(s, err, sheet, row, "doc_type");
         }
@@ -804,7 +804,7 @@ static bg_status write_gdp_chart(xlsx_state *s, const grid *g)
                                {"value_text", "目标原文", NULL, 0, false}};
     for (size_t k = 0; k < n; k++) {
         const xlsx_doc *d = &s->docs[picked[k]];
-        const char *text[4] = {d->province, d->region, d->region_code, xlsx_level_label(d->level)};
+        const char *text[4] = {d->province, d->region, d->region_code, xlsx_documents_label(s, "level", d->level)};
         for (int c = 0; c < 4; c++)
             if (width_of(text[c]) > columns[c].width)
                 columns[c].width = width_of(text[c]);
@@ -909,7 +909,7 @@ static bg_status write_panel(xlsx_state *s, const grid *g, long indicator, int64
         }
         for (size_t k = 0; k < regions; k++) {
             const xlsx_doc *d = &s->docs[g->rows[starts[k]]];
-            const char *text[4] = {d->province, d->region, d->region_code, xlsx_level_label(d->level)};
+            const char *text[4] = {d->province, d->region, d->region_code, xlsx_documents_label(s, "level", d->level)};
             for (int c = 0; c < 4; c++)
                 if (width_of(text[c]) > columns[c].width)
                     columns[c].width = width_of(text[c]);

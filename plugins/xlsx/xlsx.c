@@ -322,6 +322,24 @@ static bg_status xlsx_open(bg_context *ctx, void **state)
 }
 
 /* Copies a schema column into col (source: its cell in the spooled row). */
+/* Gives col the code labels of from (NULL: none). */
+static bool copy_labels(xlsx_column *col, const xlsx_column *from)
+{
+    if (!from || !from->value_count)
+        return true;
+    col->values = calloc(from->value_count, sizeof *col->values);
+    if (!col->values)
+        return false;
+    for (size_t k = 0; k < from->value_count; k++) {
+        col->values[k].value = xlsx_strdup(from->values[k].value);
+        col->values[k].label = xlsx_strdup(from->values[k].label);
+        col->value_count = k + 1;
+        if (!col->values[k].value || !col->values[k].label)
+            return false;
+    }
+    return true;
+}
+
 static bool copy_column(xlsx_state *s, xlsx_column *col, const bg_column *in, const bg_column_values *values,
                         int source)
 {
@@ -390,9 +408,9 @@ static bool table_columns(xlsx_state *s, xlsx_table *t, const bg_table_schema *s
         }
         bg_column in = {identity_columns[k].name, identity_columns[k].type, identity_columns[k].label,
                         identity_columns[k].label_en, identity_columns[k].flags};
-        bg_column_values level = {0, NULL};
-        level.values = xlsx_level_values(&level.count);
-        ok = copy_column(s, &t->columns[n++], &in, k == IDENT_LEVEL ? &level : NULL, k);
+        ok = copy_column(s, &t->columns[n++], &in, NULL, k);
+        if (ok && k == IDENT_LEVEL) /* the level shows the labels the host gives documents.level */
+            ok = copy_labels(&t->columns[n - 1], xlsx_documents_column(s, "level"));
     }
     for (size_t c = 0; c < schema->column_count && ok; c++)
         if (!taken[c])
@@ -849,6 +867,15 @@ static bg_status about_time(about_writer *w, int64_t when)
             return st_;                                                                                                \
     } while (0)
 
+/* "growth = 增长, level = 绝对量, …" for the glossary. */
+static void value_codes(const xlsx_column *col, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t k = 0; k < col->value_count && strlen(out) + 64 < size; k++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s = %s", k ? ", " : "", col->values[k].value,
+                 col->values[k].label);
+}
+
 static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet)
 {
     about_writer w = {s, ws, sheet, 0};
@@ -971,13 +998,10 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         ABOUT(about_text(&w, 2, identity_columns[k].label, NULL));
         ABOUT(about_text(&w, 3, identity_columns[k].label_en, NULL));
         ABOUT(about_text(&w, 4, type_name(identity_columns[k].type), NULL));
-        if (k == IDENT_LEVEL) {
-            char codes[512] = "";
-            size_t count;
-            const bg_value_label *levels = xlsx_level_values(&count);
-            for (size_t v = 0; v < count; v++)
-                snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s = %s", v ? ", " : "",
-                         levels[v].value, levels[v].label);
+        const xlsx_column *level = k == IDENT_LEVEL ? xlsx_documents_column(s, "level") : NULL;
+        if (level) {
+            char codes[512];
+            value_codes(level, codes, sizeof codes);
             ABOUT(about_text(&w, 6, codes, NULL));
         }
         w.row++;
@@ -988,11 +1012,9 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
             const xlsx_column *col = &t->columns[c];
             if (t->identity && col->source < XLSX_IDENTITY_COLUMNS)
                 continue; /* listed once above, as (every table) */
-            char flags[128], codes[1024] = "";
+            char flags[128], codes[1024];
             flag_names(col->flags, flags, sizeof flags);
-            for (size_t k = 0; k < col->value_count && strlen(codes) + 64 < sizeof codes; k++)
-                snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s = %s", k ? ", " : "",
-                         col->values[k].value, col->values[k].label);
+            value_codes(col, codes, sizeof codes);
             ABOUT(about_text(&w, 0, t->name, NULL));
             ABOUT(about_text(&w, 1, col->name, NULL));
             ABOUT(about_text(&w, 2, col->label, NULL));
