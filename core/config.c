@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"job",   "sources", "extract", "exporters", "plugin_dir", "lock",
-                                       "state", "jobs",    "guard",   "limits",    "$schema",    "comment"};
+static const char *const top_keys[] = {"job",  "sources", "extract", "exporters", "plugin_dir", "lock",    "state",
+                                       "cache", "jobs",   "guard",   "limits",    "$schema",    "comment"};
 static const char *const guard_keys[] = {"min_documents", "max_drop", "allow_shrink", "comment"};
 static const char *const limits_keys[] = {"document_bytes", "seconds_per_document", "rows_per_document", "comment"};
 static const char *const source_keys[] = {"path",        "recursive",  "include", "exclude",   "encoding", "format",
@@ -530,6 +530,22 @@ bg_config *bg_config_parse(const char *bytes, size_t size, const char *path, bg_
     free(lock);
     free(state);
 
+    /* the cache of unchanged sources' rows: a path, or false for none */
+    const cJSON *cache = cJSON_GetObjectItemCaseSensitive(root, "cache");
+    if (cJSON_IsFalse(cache)) {
+        c->cache_path = NULL;
+    } else if (cache && (!cJSON_IsString(cache) || !*cache->valuestring)) {
+        char got[80];
+        bg_json_describe(cache, got, sizeof got);
+        bg_problems_add(problems, "cache: expected a path or false, got %s", got);
+    } else {
+        char default_cache[300];
+        snprintf(default_cache, sizeof default_cache, ".baogao/%s.cache.sqlite", c->job ? c->job : "job");
+        char *expanded = replace_job(cache ? cache->valuestring : default_cache, c->job ? c->job : "job");
+        c->cache_path = expanded ? bg_path_resolve(c->dir, expanded) : NULL;
+        free(expanded);
+    }
+
     load_guard(cJSON_GetObjectItemCaseSensitive(root, "guard"), c, problems);
     load_limits(cJSON_GetObjectItemCaseSensitive(root, "limits"), c, problems);
 
@@ -602,6 +618,7 @@ void bg_config_free(bg_config *c)
     free(c->plugin_dir);
     free(c->lock_path);
     free(c->state_path);
+    free(c->cache_path);
     free(c->rules_path);
     free(c->divisions_path);
     cJSON_Delete(c->extract);

@@ -47,6 +47,7 @@ typedef struct bg_config {
     char *plugin_dir;     /* resolved or NULL */
     char *lock_path;      /* resolved */
     char *state_path;     /* resolved */
+    char *cache_path;     /* resolved; NULL: "cache": false */
     int jobs;             /* worker threads */
     char *rules_path;     /* resolved; default: the data folder's rules */
     char *divisions_path; /* resolved; default: the data folder's list */

@@ -362,12 +362,64 @@ static void log_message(bg_log_level level, const char *origin, bool to_stderr, 
     cJSON_Delete(fields);
 }
 
+static _Thread_local bg_log_capture *capture;
+
+void bg_log_capture_begin(bg_log_capture *c)
+{
+    capture = c;
+}
+
+void bg_log_capture_end(void)
+{
+    capture = NULL;
+}
+
+void bg_log_capture_free(bg_log_capture *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        free(c->items[i]);
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+static void keep_captured(const char *kind, const char *message)
+{
+    char **grown = realloc(capture->items, (capture->count + 2) * sizeof *grown);
+    char *k = strdup(kind), *m = strdup(message);
+    if (!grown || !k || !m) {
+        free(k);
+        free(m);
+        if (grown)
+            capture->items = grown;
+        capture->nomem = true;
+        return;
+    }
+    capture->items = grown;
+    capture->items[capture->count++] = k;
+    capture->items[capture->count++] = m;
+}
+
+void bg_log_replay(const bg_log_capture *c)
+{
+    for (size_t i = 0; i + 1 < c->count; i += 2)
+        bg_log_kind(BG_LOG_WARN, c->items[i], "%s", c->items[i + 1]);
+}
+
 static void log_formatted(bg_log_level level, const char *origin, bool to_stderr, const char *kind, const char *format,
                           va_list ap)
 {
+    char message[2048], template[256];
+    if (capture && level == BG_LOG_WARN && !origin) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(message, sizeof message, format, copy);
+        va_end(copy);
+        if (!kind)
+            format_kind(format, template, sizeof template);
+        keep_captured(kind ? kind : template, message);
+    }
     if (!to_stderr && !(log_file && level <= file_level))
         return;
-    char message[2048], template[256];
     vsnprintf(message, sizeof message, format, ap);
     if (!fold_keep || level != BG_LOG_WARN) {
         kind = NULL;

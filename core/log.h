@@ -46,6 +46,21 @@ void bg_log_fold(unsigned keep);
  * then forgets the counts. */
 void bg_log_fold_report(void);
 
+/* Capture: the warnings one thread logs between begin and end are also
+ * kept (each with its kind), so that a run that takes a source's rows from
+ * its cache can say them again as its extraction did. items holds kind,
+ * message, kind, message … (malloc'd). */
+typedef struct bg_log_capture {
+    char **items;
+    size_t count; /* strings: twice the warnings */
+    bool nomem;   /* one could not be kept */
+} bg_log_capture;
+void bg_log_capture_begin(bg_log_capture *c);
+void bg_log_capture_end(void);
+void bg_log_capture_free(bg_log_capture *c);
+/* Logs every kept warning again, as a warning of its kind. */
+void bg_log_replay(const bg_log_capture *c);
+
 /* The status line: one transient last line on the terminal. Log lines
  * printed while it is shown go above it (the line is cleared, the message
  * printed, the status redrawn), so no message ever shares its line. It is

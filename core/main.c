@@ -43,8 +43,8 @@ static void usage(FILE *out)
           "Turns government work reports (政府工作报告) into typed tables through exporter plugins.\n"
           "\n"
           "commands:\n"
-          "  run      [-c FILE] [-j N] [--only PLUGIN] [--dry-run] [--allow-shrink] [-q|-v] [--summary]\n"
-          "           [--log-json] [--log-file FILE]\n"
+          "  run      [-c FILE] [-j N] [--only PLUGIN] [--dry-run] [--full-refresh] [--allow-shrink]\n"
+          "           [-q|-v] [--summary] [--log-json] [--log-file FILE]\n"
           "           run the job: read the sources, extract, write every exporter's output\n"
           "  check    [-c FILE]   validate the config, its plugins and rules; exit 0 or 2\n"
           "  plugins  [-c FILE]   list the exporter plugins found and their options\n"
@@ -61,7 +61,8 @@ static void usage(FILE *out)
           "  -c, --config FILE   the job config (default: baogao.json)\n"
           "  -j, --jobs N        worker threads (default: the config's jobs, else the CPU count)\n"
           "      --only PLUGIN   run only the exporters of this plugin\n"
-          "      --dry-run       extract everything, write nothing\n"
+          "      --dry-run       extract everything, write nothing (nor read the cache)\n"
+          "      --full-refresh  extract every source again, ignoring the cache of unchanged ones\n"
           "      --allow-shrink  publish even when far fewer documents than last time were read\n"
           "  -q, --quiet         only warnings and errors: a successful run prints nothing; after 3\n"
           "                      warnings of one kind the rest are counted in one line at the end\n"
@@ -98,6 +99,7 @@ enum {
     OPT_NO_PROGRESS,
     OPT_PROGRESS,
     OPT_ALLOW_SHRINK,
+    OPT_FULL_REFRESH,
     OPT_SUMMARY,
     OPT_LOG_FILE,
     OPT_CLEANED
@@ -118,7 +120,7 @@ typedef struct cli {
     const char *docs;
     double min_precision, min_recall, min_field;
     bool eval_verbose;
-    bool allow_shrink, summary;
+    bool allow_shrink, summary, full_refresh;
     const char *log_file;
     bool cleaned;
 } cli;
@@ -175,6 +177,7 @@ static int command_run(const cli *o, bool check_only)
     bg_run_options options = {.dry_run = o->dry_run,
                               .jobs = o->jobs,
                               .allow_shrink = o->allow_shrink,
+                              .full_refresh = o->full_refresh,
                               .summary = o->summary,
                               .progress = !o->no_progress && !o->log_json && o->verbosity >= 0 &&
                                           (o->force_progress || isatty(2)),
@@ -477,6 +480,7 @@ int main(int argc, char **argv)
                                                  {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
                                                  {"progress", no_argument, NULL, OPT_PROGRESS},
                                                  {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
+                                                 {"full-refresh", no_argument, NULL, OPT_FULL_REFRESH},
                                                  {"summary", no_argument, NULL, OPT_SUMMARY},
                                                  {"log-file", required_argument, NULL, OPT_LOG_FILE},
                                                  {"cleaned", no_argument, NULL, OPT_CLEANED},
@@ -513,6 +517,7 @@ int main(int argc, char **argv)
         case OPT_NO_PROGRESS: o.no_progress = true; break;
         case OPT_PROGRESS: o.force_progress = true; break;
         case OPT_ALLOW_SHRINK: o.allow_shrink = true; break;
+        case OPT_FULL_REFRESH: o.full_refresh = true; break;
         case OPT_SUMMARY: o.summary = true; break;
         case OPT_LOG_FILE: o.log_file = optarg; break;
         case OPT_CLEANED: o.cleaned = true; break;

@@ -10,7 +10,9 @@
 #include "budget.h"
 #include "log.h"
 #include "paths.h"
+#include "run/cache.h"
 #include "run/exporters.h"
+#include "run/feed.h"
 #include "run/lock.h"
 #include "run/outputs.h"
 #include "run/progress.h"
@@ -32,7 +34,21 @@ typedef struct source_out {
     bg_source_docs docs;
     bg_rowset **rows; /* per document, NULL when it failed */
     bool nomem;
+    bool cached;         /* the rows came from the cache */
+    char key[17];        /* the source's cache key ("" without a cache) */
+    void *packed;        /* extracted: its cache entry (NULL when not kept) */
+    size_t packed_size;
+    bg_log_capture warnings; /* what its extraction warned of: kept with the entry, said again from it */
 } source_out;
+
+/* A source on its way to the exporters: what the run decided to deliver. */
+typedef struct delivery {
+    source_out out;
+    bool *deliver;             /* per document: fresh, not failed, not a copy */
+    bg_document_info *infos;   /* per document */
+    const bg_table_schema *const *tables;
+    size_t table_count;
+} delivery;
 
 typedef struct summary_builder {
     bg_source_result *items;
@@ -65,11 +81,22 @@ typedef struct run {
     uint64_t documents, failed, duplicates;
     bg_table_count *counts;
     bg_publish publish;
+    bg_cache *cache;       /* NULL: no cache (dry run, "cache": false, or it failed) */
+    uint64_t cached, extracted; /* documents */
+    bg_feed *feed;         /* the exporters' threads */
+    double *own_seconds;   /* per exporter: its open, then its thread's work */
     bg_progress progress;
     bg_outputs outputs; /* what each exporter handed to publishing */
     bool published;     /* ... and it is in place */
     char reason[1024];  /* why the run did not publish */
 } run;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static bool interrupted(const run *r)
 {
@@ -78,13 +105,45 @@ static bool interrupted(const run *r)
 
 /* Workers: read, decode, extract ------------------------------------------ */
 
+/* A source whose bytes the cache holds: its documents and rows from there. */
+static bool from_cache(const run *r, const bg_source_file *file, const bg_source_bytes *raw, source_out *out)
+{
+    bg_cache_key(file->config, raw->hash, out->key);
+    size_t size = 0;
+    void *packed = bg_cache_find(r->cache, file->name, out->key, &size);
+    if (!packed)
+        return false;
+    bg_source_docs docs;
+    bg_rowset **rows;
+    bool ok = bg_cache_unpack(packed, size, r->table_count, r->tables, &docs, &rows, &out->warnings);
+    free(packed);
+    if (!ok) { /* a damaged entry is not trusted: the source is extracted */
+        bg_debug("%s: its cache entry cannot be read; extracted again", file->name);
+        return false;
+    }
+    bg_source_docs_free(&out->docs);
+    out->docs = docs;
+    out->rows = rows;
+    out->cached = true;
+    return true;
+}
+
 static void work_source(void *user, size_t index, void *slot)
 {
     const run *r = user;
     source_out *out = slot;
     const bg_source_file *file = &r->sources.files[index];
     bg_read_limits limits = {.max_bytes = r->c->limits.document_bytes};
-    if (bg_source_read(file, &limits, &out->docs) != BG_E_OK) {
+    bg_source_bytes raw;
+    if (bg_source_load(file, &limits, &raw, &out->docs) != BG_E_OK) {
+        out->nomem = true;
+        return;
+    }
+    if (raw.bytes && r->cache && from_cache(r, file, &raw, out)) {
+        free(raw.bytes);
+        return;
+    }
+    if (raw.bytes && bg_source_decode(file, &raw, &out->docs) != BG_E_OK) {
         out->nomem = true;
         return;
     }
@@ -93,13 +152,13 @@ static void work_source(void *user, size_t index, void *slot)
         out->nomem = true;
         return;
     }
-    size_t table_count = bg_rules_table_count(r->job->rules);
+    size_t table_count = r->table_count;
     for (size_t i = 0; i < out->docs.count; i++) {
         bg_source_doc *d = &out->docs.items[i];
         if (d->error)
             continue;
         char msg[1024];
-        bg_rowset *rows = bg_rowset_new(table_count, bg_rules_tables(r->job->rules));
+        bg_rowset *rows = bg_rowset_new(table_count, r->tables);
         if (!rows) {
             d->error = strdup("out of memory");
             out->nomem = !d->error;
@@ -108,7 +167,10 @@ static void work_source(void *user, size_t index, void *slot)
         rows->row_limit = r->c->limits.rows_per_document;
         bg_doc_input input = bg_source_doc_input(d);
         bg_budget_begin(r->o->interrupted, r->c->limits.seconds_per_document);
+        if (r->cache)
+            bg_log_capture_begin(&out->warnings);
         bg_error e = bg_extract_document(r->job->rules, &input, rows, msg, sizeof msg);
+        bg_log_capture_end();
         bg_budget_end();
         /* the text is no longer needed: only the rows travel on */
         free(d->utf8);
@@ -121,6 +183,10 @@ static void work_source(void *user, size_t index, void *slot)
         }
         out->rows[i] = rows;
     }
+    /* packed here, on the workers, so that the run's one thread only stores
+     * it; a source with a failed document is not kept (NULL) */
+    if (r->cache && out->key[0] && out->docs.count)
+        out->packed = bg_cache_pack(&out->docs, out->rows, &out->warnings, &out->packed_size);
 }
 
 static void free_source_out(void *slot)
@@ -129,8 +195,19 @@ static void free_source_out(void *slot)
     for (size_t i = 0; out->rows && i < out->docs.count; i++)
         bg_rowset_free(out->rows[i]);
     free(out->rows);
+    free(out->packed);
+    bg_log_capture_free(&out->warnings);
     bg_source_docs_free(&out->docs);
     memset(out, 0, sizeof *out);
+}
+
+static void free_delivery(void *item)
+{
+    delivery *d = item;
+    free_source_out(&d->out);
+    free(d->deliver);
+    free(d->infos);
+    free(d);
 }
 
 /* Bookkeeping ---------------------------------------------------------------- */
@@ -270,6 +347,29 @@ static int list_sources(run *r)
     return BG_EXIT_OK;
 }
 
+/* The cache of unchanged sources (not for a dry run, which writes nothing
+ * and measures extraction). Any trouble with it costs speed, never the run. */
+static void open_cache(run *r)
+{
+    if (r->o->dry_run || !r->c->cache_path)
+        return;
+    char fingerprint[17], msg[1024], warning[1024];
+    if (bg_cache_fingerprint(r->c, fingerprint, msg, sizeof msg) != BG_E_OK) {
+        bg_warn("%s; the run goes on without a cache", msg);
+        return;
+    }
+    r->cache = bg_cache_open(r->c->cache_path, fingerprint, r->o->full_refresh, warning, sizeof warning, msg,
+                             sizeof msg);
+    if (warning[0])
+        bg_warn("%s", warning);
+    if (!r->cache)
+        bg_warn("%s; the run goes on without a cache", msg);
+    else if (bg_cache_stale(r->cache))
+        bg_info("cache: written by other rules, divisions, extract settings or baogao; every source is extracted");
+    else if (r->o->full_refresh)
+        bg_info("cache: --full-refresh, every source is extracted");
+}
+
 /* The guard: too few documents, or far fewer than the last successful run. */
 static int guard(run *r, uint64_t documents, const char *counted)
 {
@@ -299,7 +399,8 @@ static int guard(run *r, uint64_t documents, const char *counted)
 static int open_exporters(run *r)
 {
     r->exports = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->exports);
-    if (!r->exports)
+    r->own_seconds = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->own_seconds);
+    if (!r->exports || !r->own_seconds)
         return BG_EXIT_EXPORT_FAILED;
     if (r->o->dry_run)
         return BG_EXIT_OK;
@@ -313,11 +414,19 @@ static int open_exporters(run *r)
             return BG_EXIT_EXPORT_FAILED;
         }
         double shrink = r->o->allow_shrink || r->c->guard.allow_shrink ? 1.0 : r->c->guard.max_drop;
+        double start = now_seconds();
         bg_error err = bg_export_open(&r->exports[i], r->job->plugins[i], e->json_path, output, e->options, r->c->job,
                                       shrink, r->tables, r->table_count, r->reason, sizeof r->reason);
+        r->own_seconds[i] = now_seconds() - start;
         free(output);
         if (err != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
+    }
+    /* rows wait for an exporter only this long: a few sources' worth */
+    r->feed = bg_feed_start(r->exports, r->c->exporter_count, 8);
+    if (!r->feed) {
+        snprintf(r->reason, sizeof r->reason, "cannot start the exporters' threads");
+        return BG_EXIT_EXPORT_FAILED;
     }
     return BG_EXIT_OK;
 }
@@ -347,56 +456,83 @@ static void document_identity(const bg_table_schema *documents, bg_rowset *rows,
         info->plan_year = row[year].as.integer;
 }
 
-/* One document's rows to every exporter. */
-static int deliver(run *r, const bg_source_doc *d, bg_rowset *rows)
+/* On an exporter's thread: the documents of one source, and their rows. */
+static bg_error deliver_rows(bg_export *x, void *item, char *msg, size_t msg_size)
 {
-    bg_document_info info = {.struct_size = sizeof info,
-                             .abi_major = BG_EXPORTER_ABI_MAJOR,
-                             .abi_minor = BG_EXPORTER_ABI_MINOR,
-                             .doc_id = d->doc_id,
-                             .source = d->source,
-                             .content_hash = d->content_hash};
-    document_identity(r->tables[BG_TABLE_DOCUMENTS], rows, &info);
-    for (size_t t = 0; t < r->table_count; t++)
-        r->row_counts[t] += bg_rowset_count(rows, t);
-    for (size_t x = 0; x < r->c->exporter_count; x++) {
-        bg_export *e = &r->exports[x];
-        if (!e->ctx)
+    delivery *d = item;
+    for (size_t k = 0; k < d->out.docs.count; k++) {
+        if (!d->deliver[k])
             continue;
-        if (bg_export_document(e, &info, r->reason, sizeof r->reason) != BG_E_OK)
-            return BG_EXIT_EXPORT_FAILED;
-        for (size_t t = 0; t < r->table_count; t++) {
+        bg_error e = bg_export_document(x, &d->infos[k], msg, msg_size);
+        bg_rowset *rows = d->out.rows[k];
+        for (size_t t = 0; t < d->table_count && e == BG_E_OK; t++) {
             size_t n = bg_rowset_count(rows, t);
-            for (size_t row = 0; row < n; row++)
-                if (bg_export_row(e, r->tables[t], bg_rowset_row(rows, t, row), row + 1, d->source, r->reason,
-                                  sizeof r->reason) != BG_E_OK)
-                    return BG_EXIT_EXPORT_FAILED;
+            for (size_t row = 0; row < n && e == BG_E_OK; row++)
+                e = bg_export_row(x, d->tables[t], bg_rowset_row(rows, t, row), row + 1, d->out.docs.items[k].source,
+                                  msg, msg_size);
         }
+        if (e != BG_E_OK)
+            return e;
     }
-    return BG_EXIT_OK;
+    return BG_E_OK;
 }
 
-/* One source's documents, in order: failures counted, copies skipped. */
-static int take_source(run *r, source_out *out)
+/* The source's entry in the next cache: the previous one kept, or the one
+ * just packed. A cache that cannot be written is given up with a warning:
+ * the run does not depend on it. */
+static void keep_in_cache(run *r, const bg_source_file *file, source_out *out)
+{
+    if (!r->cache || !out->key[0])
+        return;
+    char msg[1024];
+    bg_error e = out->cached  ? bg_cache_keep(r->cache, file->name, out->key, msg, sizeof msg)
+                 : out->packed ? bg_cache_put(r->cache, file->name, out->key, out->packed, out->packed_size, msg,
+                                              sizeof msg)
+                               : BG_E_OK;
+    free(out->packed);
+    out->packed = NULL;
+    if (e != BG_E_OK) {
+        bg_warn("%s; the run goes on without a cache", msg);
+        bg_cache_close(r->cache);
+        r->cache = NULL;
+    }
+}
+
+/* One source's documents, in order: failures counted, copies skipped, the
+ * rest handed to the exporters. */
+static int take_source(run *r, size_t index, source_out *out)
 {
     if (out->nomem) {
         snprintf(r->reason, sizeof r->reason, "out of memory reading sources");
         return BG_EXIT_EXPORT_FAILED;
     }
-    for (size_t k = 0; k < out->docs.count; k++) {
+    delivery *dl = calloc(1, sizeof *dl);
+    size_t count = out->docs.count;
+    if (dl) {
+        dl->deliver = calloc(count ? count : 1, sizeof *dl->deliver);
+        dl->infos = calloc(count ? count : 1, sizeof *dl->infos);
+    }
+    if (!dl || !dl->deliver || !dl->infos) {
+        if (dl) {
+            free(dl->deliver);
+            free(dl->infos);
+        }
+        free(dl);
+        snprintf(r->reason, sizeof r->reason, "out of memory");
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    if (out->cached) /* as its extraction said them */
+        bg_log_replay(&out->warnings);
+    for (size_t k = 0; k < count; k++) {
         bg_source_doc *d = &out->docs.items[k];
         if (d->notice) /* a notice is its own kind: "%s: %s" would fold them all together */
             bg_log_kind(BG_LOG_WARN, d->notice, "%s: %s", d->source, d->notice);
         bool fresh = true;
-        if (!d->error && !id_set_insert(&r->seen, d->doc_id, &fresh)) {
-            snprintf(r->reason, sizeof r->reason, "out of memory");
-            return BG_EXIT_EXPORT_FAILED;
-        }
+        if (!d->error && !id_set_insert(&r->seen, d->doc_id, &fresh))
+            goto nomem;
         const char *status = d->error ? "failed" : fresh ? "ok" : "duplicate";
-        if (!summary_add(&r->summary, d, status)) {
-            snprintf(r->reason, sizeof r->reason, "out of memory recording the run's sources");
-            return BG_EXIT_EXPORT_FAILED;
-        }
+        if (!summary_add(&r->summary, d, status))
+            goto nomem;
         if (d->error) {
             r->failed++;
             bg_warn("source failed: %s", d->error);
@@ -408,11 +544,43 @@ static int take_source(run *r, source_out *out)
             continue;
         }
         r->documents++;
-        int code = deliver(r, d, out->rows[k]);
-        if (code)
-            return code;
+        if (out->cached)
+            r->cached++;
+        else
+            r->extracted++;
+        bg_rowset *rows = out->rows[k];
+        for (size_t t = 0; t < r->table_count; t++)
+            r->row_counts[t] += bg_rowset_count(rows, t);
+        dl->deliver[k] = true;
+        dl->infos[k] = (bg_document_info){.struct_size = sizeof dl->infos[k],
+                                          .abi_major = BG_EXPORTER_ABI_MAJOR,
+                                          .abi_minor = BG_EXPORTER_ABI_MINOR,
+                                          .doc_id = d->doc_id,
+                                          .source = d->source,
+                                          .content_hash = d->content_hash};
+        document_identity(r->tables[BG_TABLE_DOCUMENTS], rows, &dl->infos[k]);
+    }
+    keep_in_cache(r, &r->sources.files[index], out);
+    /* the worker's slot is reused: the source moves to the delivery */
+    dl->out = *out;
+    memset(out, 0, sizeof *out);
+    dl->tables = r->tables;
+    dl->table_count = r->table_count;
+    if (!r->feed) {
+        free_delivery(dl);
+        return BG_EXIT_OK;
+    }
+    if (!bg_feed_push(r->feed, deliver_rows, dl, free_delivery)) {
+        bg_feed_failure(r->feed, r->reason, sizeof r->reason);
+        return BG_EXIT_EXPORT_FAILED;
     }
     return BG_EXIT_OK;
+nomem:
+    free(dl->deliver);
+    free(dl->infos);
+    free(dl);
+    snprintf(r->reason, sizeof r->reason, "out of memory recording the run's sources");
+    return BG_EXIT_EXPORT_FAILED;
 }
 
 static int extract_all(run *r)
@@ -433,7 +601,7 @@ static int extract_all(run *r)
             code = BG_EXIT_INTERRUPTED;
             break;
         }
-        code = take_source(r, out);
+        code = take_source(r, i, out);
         free_source_out(out);
         bg_workers_release(w, i);
         bg_progress_source_done(&r->progress, i);
@@ -476,50 +644,58 @@ static uint64_t rows_total(const run *r)
     return rows;
 }
 
-/* The export phase line: which exporter of how many, doing what. */
-static void show_export_step(run *r, size_t x, const char *doing)
+/* What every exporter's thread does at the end: end its tables, finish
+ * with the summary, and close for publishing. */
+typedef struct ending {
+    const bg_table_schema *const *tables;
+    size_t table_count;
+    const bg_run_summary *summary;
+} ending;
+
+static bg_error end_and_commit(bg_export *x, void *item, char *msg, size_t msg_size)
+{
+    const ending *e = item;
+    bg_error err = bg_export_end(x, e->tables, e->table_count, e->summary, msg, msg_size);
+    return err != BG_E_OK ? err : bg_export_commit(x, msg, msg_size);
+}
+
+/* The export phase line: the exporters still at work. */
+static void show_exporters(run *r)
 {
     if (!r->progress.on)
         return;
-    size_t n = 0, open = 0;
-    for (size_t i = 0; i < r->c->exporter_count; i++)
-        if (r->exports[i].ctx) {
-            open++;
-            n += i <= x;
+    char names[512] = "";
+    size_t busy = 0;
+    for (size_t x = 0; x < r->c->exporter_count; x++)
+        if (r->exports[x].ctx && bg_feed_busy(r->feed, x)) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s", busy++ ? ", " : "", r->exports[x].plugin->descriptor.name);
         }
-    const bg_export *e = &r->exports[x];
-    char *shown = bg_display_path(e->ctx->output_path);
-    bg_progress_phase(&r->progress, "exporting %zu/%zu: %s %s %s (%llu rows)…", n, open, e->plugin->descriptor.name,
-                      doing, shown ? shown : e->ctx->output_path, (unsigned long long)rows_total(r));
-    free(shown);
+    bg_progress_phase(&r->progress, "exporting: %s writing %llu rows…", names, (unsigned long long)rows_total(r));
 }
 
+/* Every exporter ends and commits on its own thread, side by side; the
+ * phase line names those still at work. */
 static int end_exporters(run *r, const bg_run_summary *summary)
 {
-    for (size_t x = 0; x < r->c->exporter_count; x++) {
-        if (!r->exports[x].ctx)
-            continue;
-        show_export_step(r, x, "finishing");
-        if (bg_export_end(&r->exports[x], r->tables, r->table_count, summary, r->reason, sizeof r->reason) != BG_E_OK)
-            return BG_EXIT_EXPORT_FAILED;
+    ending e = {.tables = r->tables, .table_count = r->table_count, .summary = summary};
+    if (!bg_feed_push(r->feed, end_and_commit, &e, NULL)) {
+        bg_feed_failure(r->feed, r->reason, sizeof r->reason);
+        return BG_EXIT_EXPORT_FAILED;
     }
-    return BG_EXIT_OK;
+    show_exporters(r);
+    while (!bg_feed_wait(r->feed, 1000))
+        show_exporters(r);
+    if (bg_feed_failure(r->feed, r->reason, sizeof r->reason) != BG_E_OK)
+        return BG_EXIT_EXPORT_FAILED;
+    return interrupted(r) ? BG_EXIT_INTERRUPTED : BG_EXIT_OK;
 }
 
-/* Commit every exporter, place every output, write the state (the commit
- * point), then let go of the previous outputs. A failure or a signal before
- * the commit point puts every previous output back. */
+/* Place every committed output, write the state (the commit point), then
+ * let go of the previous outputs and replace the cache. A failure or a
+ * signal before the commit point puts every previous output back. */
 static int commit(run *r, const bg_run_summary *summary)
 {
-    for (size_t x = 0; x < r->c->exporter_count; x++) {
-        if (!r->exports[x].ctx)
-            continue;
-        show_export_step(r, x, "writing");
-        if (bg_export_commit(&r->exports[x], r->reason, sizeof r->reason) != BG_E_OK)
-            return BG_EXIT_EXPORT_FAILED;
-    }
-    if (interrupted(r))
-        return BG_EXIT_INTERRUPTED;
     for (size_t x = 0; x < r->c->exporter_count; x++)
     {
         if (bg_export_outputs(&r->exports[x], &r->publish, r->reason, sizeof r->reason) != BG_E_OK)
@@ -546,6 +722,8 @@ static int commit(run *r, const bg_run_summary *summary)
     bg_publish_done(&r->publish);
     bg_outputs_measure(&r->outputs);
     r->published = true;
+    if (r->cache && bg_cache_commit(r->cache, msg, sizeof msg) != BG_E_OK)
+        bg_warn("%s; the next run extracts every source", msg);
     for (size_t i = 0; i < r->publish.count; i++)
         bg_debug("placed %s", r->publish.files[i].final_path);
     return BG_EXIT_OK;
@@ -562,12 +740,28 @@ static cJSON *summary_fields(const run *r, int code, double seconds)
     cJSON_AddNumberToObject(o, "documents", (double)r->documents);
     cJSON_AddNumberToObject(o, "sources_failed", (double)r->failed);
     cJSON_AddNumberToObject(o, "duplicates", (double)r->duplicates);
+    cJSON_AddNumberToObject(o, "cached", (double)r->cached);
+    cJSON_AddNumberToObject(o, "extracted", (double)r->extracted);
     cJSON *rows = cJSON_AddObjectToObject(o, "rows");
     for (size_t t = 0; rows && t < r->table_count; t++)
         cJSON_AddNumberToObject(rows, r->tables[t]->name, (double)r->row_counts[t]);
     cJSON_AddNumberToObject(o, "seconds", (double)(long long)(seconds * 1000 + 0.5) / 1000);
     cJSON_AddNumberToObject(o, "exit_code", code);
     cJSON_AddBoolToObject(o, "dry_run", r->o->dry_run);
+    /* each exporter's own time: its calls on its thread, and its open */
+    cJSON *exporters = cJSON_AddArrayToObject(o, "exporters");
+    for (size_t x = 0; exporters && r->exports && x < r->c->exporter_count; x++) {
+        if (!r->exports[x].plugin)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        if (!e)
+            break;
+        cJSON_AddStringToObject(e, "exporter", r->exports[x].json_path);
+        cJSON_AddStringToObject(e, "plugin", r->exports[x].plugin->descriptor.name);
+        double own = r->own_seconds[x];
+        cJSON_AddNumberToObject(e, "seconds", (double)(long long)(own * 1000 + 0.5) / 1000);
+        cJSON_AddItemToArray(exporters, e);
+    }
     /* only what is in place: a run that failed to publish wrote nothing */
     cJSON *outputs = r->published ? bg_outputs_json(&r->outputs) : cJSON_CreateArray();
     if (outputs)
@@ -605,10 +799,14 @@ static void report(run *r, int code)
     clock_gettime(CLOCK_MONOTONIC, &now);
     double seconds =
         (double)(now.tv_sec - r->started_clock.tv_sec) + (double)(now.tv_nsec - r->started_clock.tv_nsec) / 1e9;
-    char duplicates[48] = "";
+    char duplicates[96] = "";
     if (r->duplicates)
         snprintf(duplicates, sizeof duplicates, ", %llu duplicate%s", (unsigned long long)r->duplicates,
                  r->duplicates == 1 ? "" : "s");
+    if (r->cached) {
+        size_t used = strlen(duplicates);
+        snprintf(duplicates + used, sizeof duplicates - used, ", %llu from the cache", (unsigned long long)r->cached);
+    }
     bg_log_fields(level, always, summary_fields(r, code, seconds),
                   "summary: job %s, %zu sources seen, %llu documents, %llu failed%s, rows: %s; %ld s%s", r->c->job,
                   r->sources.count, (unsigned long long)r->documents, (unsigned long long)r->failed, duplicates,
@@ -639,6 +837,8 @@ int bg_run(bg_job *job, const bg_run_options *options)
         recover(&r);
         code = list_sources(&r);
     }
+    if (code == BG_EXIT_OK)
+        open_cache(&r);
     if (code == BG_EXIT_OK && r.sources.count == 0)
         code = guard(&r, 0, "sources listed"); /* nothing to read: say so before any work */
     if (code == BG_EXIT_OK)
@@ -661,12 +861,18 @@ int bg_run(bg_job *job, const bg_run_options *options)
         bg_info("a signal arrived after the outputs were published; the run is complete");
 
     bg_progress_end(&r.progress);
+    for (size_t x = 0; r.feed && x < r.c->exporter_count; x++)
+        r.own_seconds[x] += bg_feed_seconds(r.feed, x);
+    bg_feed_stop(r.feed); /* before the exporters go: their threads are done with them */
+    r.feed = NULL;
     for (size_t x = 0; r.exports && x < r.c->exporter_count; x++)
         bg_export_free(&r.exports[x]);
     report(&r, code);
+    bg_cache_close(r.cache);
     bg_outputs_free(&r.outputs);
     bg_publish_free(&r.publish);
     free(r.exports);
+    free(r.own_seconds);
     summary_free(&r.summary);
     free(r.counts);
     free(r.row_counts);

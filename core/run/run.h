@@ -42,6 +42,7 @@ typedef struct bg_run_options {
     int jobs;                           /* 0: the config's */
     bool progress;                      /* a progress bar on stderr */
     bool allow_shrink;                  /* publish even when the guard would refuse */
+    bool full_refresh;                  /* extract every source, ignoring the cache */
     bool summary;                       /* print the summary of a successful run even when quiet */
     volatile sig_atomic_t *interrupted; /* set by the signal handler, may be NULL */
 } bg_run_options;

@@ -176,20 +176,38 @@ static bg_error corpus_docs(const bg_source_file *file, const bg_decoded *decode
     return e;
 }
 
-bg_error bg_source_read(const bg_source_file *file, const bg_read_limits *limits, bg_source_docs *out)
+bg_error bg_source_load(const bg_source_file *file, const bg_read_limits *limits, bg_source_bytes *raw,
+                        bg_source_docs *out)
 {
     memset(out, 0, sizeof *out);
+    memset(raw, 0, sizeof *raw);
     if (file->error)
         return add_failed(out, file->name, NULL, file->error) ? BG_E_OK : BG_E_NOMEM;
     char msg[1024];
-    size_t size;
-    char *bytes = bg_read_regular(file->path, limits ? limits->max_bytes : 0, &size, msg, sizeof msg);
-    if (!bytes)
+    raw->bytes = bg_read_regular(file->path, limits ? limits->max_bytes : 0, &raw->size, msg, sizeof msg);
+    if (!raw->bytes)
         return add_failed(out, file->name, NULL, msg) ? BG_E_OK : BG_E_NOMEM;
+    bg_content_hash(raw->bytes, raw->size, raw->hash);
+    return BG_E_OK;
+}
+
+bg_error bg_source_read(const bg_source_file *file, const bg_read_limits *limits, bg_source_docs *out)
+{
+    bg_source_bytes raw;
+    bg_error e = bg_source_load(file, limits, &raw, out);
+    return e != BG_E_OK || !raw.bytes ? e : bg_source_decode(file, &raw, out);
+}
+
+bg_error bg_source_decode(const bg_source_file *file, bg_source_bytes *raw, bg_source_docs *out)
+{
+    char msg[1024];
+    char *bytes = raw->bytes;
+    size_t size = raw->size;
+    char hash[17];
+    memcpy(hash, raw->hash, sizeof hash);
+    raw->bytes = NULL;
     const bg_source_config *s = file->config;
     bool corpus = s && s->format && (!strcmp(s->format, "csv") || !strcmp(s->format, "jsonl"));
-    char hash[17];
-    bg_content_hash(bytes, size, hash);
     bg_decoded decoded;
     bg_error e = bg_decode(bytes, size, file->path, s ? s->encoding : "auto", corpus ? "text" : s ? s->format : "auto",
                            &decoded, msg, sizeof msg);

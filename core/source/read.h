@@ -39,6 +39,20 @@ typedef struct bg_read_limits {
  * not be recorded, else BG_E_OK. */
 bg_error bg_source_read(const bg_source_file *file, const bg_read_limits *limits, bg_source_docs *out);
 void bg_source_docs_free(bg_source_docs *docs);
+
+/* The same in two steps, for a caller that may not need the documents once
+ * it knows the bytes' hash (the run's cache). */
+typedef struct bg_source_bytes {
+    char *bytes; /* NULL: the source failed, and out holds why */
+    size_t size;
+    char hash[17]; /* hex XXH3-64 of the bytes */
+} bg_source_bytes;
+/* Reads and hashes file; a failure becomes out's one failed entry (raw->bytes
+ * NULL). BG_E_NOMEM when even that could not be recorded. */
+bg_error bg_source_load(const bg_source_file *file, const bg_read_limits *limits, bg_source_bytes *raw,
+                        bg_source_docs *out);
+/* Decodes what bg_source_load read (raw->bytes is consumed) into out. */
+bg_error bg_source_decode(const bg_source_file *file, bg_source_bytes *raw, bg_source_docs *out);
 /* The extraction input of a document (borrowing its strings). */
 bg_doc_input bg_source_doc_input(const bg_source_doc *d);
 
