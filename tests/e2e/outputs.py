@@ -19,6 +19,8 @@ in every part, the created/modified times of docProps/core.xml).
   outputs.py values SET SOURCE TABLE COLUMN
                                   COLUMN of TABLE's rows of the document read from SOURCE,
                                   sorted, one a line; exit 1 when the formats disagree
+  outputs.py contains SET TEXT    the outputs (CSV files, JSON, SQLite tables, XLSX parts)
+                                  holding TEXT, one a line
   outputs.py variant SRC DST N    a copy of report SRC with every whole percentage raised
                                   by N (8% -> 8+N%), so a distinct document with other targets
   outputs.py csv-corpus SAMPLES DST ROWS
@@ -275,9 +277,10 @@ def csv_rows(folder, table):
 
 
 def text_of(v):
+    """One spelling of a cell in every format: CSV's "8" and "" are JSON's 8 and null."""
     if v is None or v == "":
-        return ""
-    if isinstance(v, (int, float)) or re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", str(v)):
+        return "null"
+    if isinstance(v, (int, float)) or (len(v) <= 12 and re.fullmatch(r"-?\d+(\.\d+)?", v)):
         return "%.10g" % float(v)
     return str(v)
 
@@ -319,6 +322,33 @@ def values(folder, source, table, column):
                 'SELECT "%s" FROM "%s" WHERE doc_id = ?' % (column, table), (doc,)))
             con.close()
     return got
+
+
+def contains(folder, text):
+    found = []
+    for n in sorted(os.listdir(folder)):
+        p = os.path.join(folder, n)
+        if os.path.isdir(p):
+            for f in sorted(os.listdir(p)):
+                with open(os.path.join(p, f), "rb") as x:
+                    if text.encode("utf-8") in x.read():
+                        found.append("%s/%s" % (n, f))
+        elif n.endswith(".sqlite"):
+            con = sqlite3.connect("file:%s?mode=ro&immutable=1" % p, uri=True)
+            for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+                for row in con.execute('SELECT * FROM "%s"' % t):
+                    if any(text in str(v) for v in row):
+                        found.append("%s: %s" % (n, t))
+                        break
+            con.close()
+        elif n.endswith(".xlsx"):
+            with zipfile.ZipFile(p) as z:
+                found += ["%s: %s" % (n, m) for m in z.namelist() if text.encode("utf-8") in z.read(m)]
+        else:
+            with open(p, "rb") as x:
+                if text.encode("utf-8") in x.read():
+                    found.append(n)
+    return found
 
 
 def variant(text, n):
@@ -392,6 +422,10 @@ def main(argv):
         if any(v != first for v in got.values()):
             print("formats disagree: %s" % got, file=sys.stderr)
             return 1
+        return 0
+    if cmd == "contains" and len(argv) == 4:
+        for f in contains(argv[2], argv[3]):
+            print(f)
         return 0
     if cmd == "variant" and len(argv) == 5:
         with open(argv[2], encoding="utf-8") as f:
