@@ -134,11 +134,12 @@ typedef struct xlsx_state {
     xlsx_summary summary;
     uint64_t cut_cells, removed_chars;
 
-    /* Scratch buffers: cleaning text, decoding a spooled row. */
+    /* Scratch buffers: cleaning text; one spooled row, written or read. */
     char *scratch;
     size_t scratch_capacity;
     char *row_text;
-    size_t row_text_capacity;
+    size_t row_text_capacity, row_text_used;
+    bool spool_nomem;
 
     /* Built in close(). */
     lxw_workbook *workbook;

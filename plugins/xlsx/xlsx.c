@@ -93,14 +93,40 @@ static int column_index(const xlsx_table *t, const char *name)
 
 /* ---- Spooling --------------------------------------------------------- */
 
-/* A spooled row is, per column, one type byte and its payload: nothing for
- * NULL, int64 for INTEGER, double for REAL, three int32 for DATE, and a
- * uint32 byte length plus the cleaned bytes for TEXT. Host byte order: the
- * file never leaves this process. */
-static bool spool_put(xlsx_table *t, const void *data, size_t size)
+/* A spooled row is its byte length (uint32), then per column one type byte
+ * and its payload: nothing for NULL, int64 for INTEGER, double for REAL,
+ * three int32 for DATE, and a uint32 byte length plus the cleaned bytes and
+ * a NUL for TEXT. Host byte order: the file never leaves this process. A
+ * row is put together in s->row_text and written with one call, and read
+ * back the same way, so a cell costs no stdio call. */
+static bool spool_put(xlsx_state *s, const void *data, size_t size)
 {
-    t->spool_bytes += size;
-    return fwrite(data, 1, size, t->spool) == size;
+    if (!xlsx_grow((void **)&s->row_text, &s->row_text_capacity, s->row_text_used + size, 1)) {
+        s->spool_nomem = true;
+        return false;
+    }
+    memcpy(s->row_text + s->row_text_used, data, size);
+    s->row_text_used += size;
+    return true;
+}
+
+static bool spool_flush(xlsx_state *s, xlsx_table *t)
+{
+    uint32_t n = (uint32_t)s->row_text_used;
+    t->spool_bytes += n + sizeof n;
+    return fwrite(&n, sizeof n, 1, t->spool) == 1 && fwrite(s->row_text, 1, n, t->spool) == n;
+}
+
+/* Digits Excel shows for an integer (with its sign). */
+static unsigned integer_width(int64_t v)
+{
+    unsigned n = v < 0 ? 2 : 1;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    while (u >= 10) {
+        u /= 10;
+        n++;
+    }
+    return n;
 }
 
 /* What Excel will show for a number, to size the column. */
@@ -153,25 +179,29 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
     if (!cells)
         return xlsx_nomem(s, t->name);
     bool ok = true;
+    s->row_text_used = 0;
     for (size_t c = 0; c < t->column_count && ok; c++) {
         const bg_cell *cell = &cells[c];
         xlsx_column *col = &t->columns[c];
         uint8_t type = (uint8_t)cell->type;
         unsigned width = 0;
-        ok = spool_put(t, &type, 1);
+        ok = spool_put(s, &type, 1);
         switch (cell->type) {
         case BG_TYPE_NULL: break;
         case BG_TYPE_INTEGER:
-            ok = ok && spool_put(t, &cell->as.integer, sizeof cell->as.integer);
-            width = number_width((double)cell->as.integer, is_percent(t, c, cells));
+            ok = ok && spool_put(s, &cell->as.integer, sizeof cell->as.integer);
+            /* below 1e9 an integer shows as its digits (a percent: with .000%) */
+            width = cell->as.integer > -1000000000 && cell->as.integer < 1000000000 && !is_percent(t, c, cells)
+                        ? integer_width(cell->as.integer)
+                        : number_width((double)cell->as.integer, is_percent(t, c, cells));
             break;
         case BG_TYPE_REAL:
-            ok = ok && spool_put(t, &cell->as.real, sizeof cell->as.real);
+            ok = ok && spool_put(s, &cell->as.real, sizeof cell->as.real);
             width = number_width(cell->as.real, is_percent(t, c, cells));
             break;
         case BG_TYPE_DATE: {
             int32_t ymd[3] = {cell->as.date.year, cell->as.date.month, cell->as.date.day};
-            ok = ok && spool_put(t, ymd, sizeof ymd);
+            ok = ok && spool_put(s, ymd, sizeof ymd);
             width = 10;
             break;
         }
@@ -199,7 +229,7 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
                                "characters",
                                t->name, t->row_count + 1, col->name, cell->as.text.length, XLSX_CELL_UNITS_MAX);
             uint32_t len = (uint32_t)n;
-            ok = ok && spool_put(t, &len, sizeof len) && spool_put(t, s->scratch, n);
+            ok = ok && spool_put(s, &len, sizeof len) && spool_put(s, s->scratch, n) && spool_put(s, "", 1);
             width = xlsx_text_width(s->scratch, n);
             break;
         }
@@ -207,6 +237,9 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
         if (width > col->width)
             col->width = width;
     }
+    if (s->spool_nomem)
+        return xlsx_nomem(s, "spooling a row");
+    ok = ok && spool_flush(s, t);
     if (!ok)
         return xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: spooling table %s row %" PRIu64 ": %s", s->path, t->name,
                                t->row_count + 1, strerror(errno));
@@ -215,52 +248,50 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
 }
 
 /* Reads one spooled row into cells; text points into s->row_text. */
-static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells, size_t *offsets)
+static bool read_row(xlsx_state *s, const xlsx_table *t, bg_cell *cells)
 {
-    size_t used = 0;
+    uint32_t n;
+    if (fread(&n, sizeof n, 1, t->spool) != 1 || !xlsx_grow((void **)&s->row_text, &s->row_text_capacity, n + 1, 1) ||
+        fread(s->row_text, 1, n, t->spool) != n)
+        return false;
+    const char *p = s->row_text, *end = s->row_text + n;
+#define TAKE(dst, size)                                                                                                \
+    do {                                                                                                               \
+        if ((size_t)(end - p) < (size))                                                                                \
+            return false;                                                                                              \
+        memcpy((dst), p, (size));                                                                                      \
+        p += (size);                                                                                                   \
+    } while (0)
     for (size_t c = 0; c < t->column_count; c++) {
         uint8_t type;
         bg_cell *cell = &cells[c];
-        if (fread(&type, 1, 1, t->spool) != 1)
-            return false;
+        TAKE(&type, 1);
         cell->type = (bg_type)type;
         switch (cell->type) {
         case BG_TYPE_NULL: break;
-        case BG_TYPE_INTEGER:
-            if (fread(&cell->as.integer, sizeof cell->as.integer, 1, t->spool) != 1)
-                return false;
-            break;
-        case BG_TYPE_REAL:
-            if (fread(&cell->as.real, sizeof cell->as.real, 1, t->spool) != 1)
-                return false;
-            break;
+        case BG_TYPE_INTEGER: TAKE(&cell->as.integer, sizeof cell->as.integer); break;
+        case BG_TYPE_REAL: TAKE(&cell->as.real, sizeof cell->as.real); break;
         case BG_TYPE_DATE: {
             int32_t ymd[3];
-            if (fread(ymd, sizeof ymd, 1, t->spool) != 1)
-                return false;
+            TAKE(ymd, sizeof ymd);
             cell->as.date = (bg_date){ymd[0], ymd[1], ymd[2]};
             break;
         }
         case BG_TYPE_TEXT: {
             uint32_t len;
-            if (fread(&len, sizeof len, 1, t->spool) != 1 ||
-                !xlsx_grow((void **)&s->row_text, &s->row_text_capacity, used + len + 1, 1) ||
-                (len && fread(s->row_text + used, 1, len, t->spool) != len))
+            TAKE(&len, sizeof len);
+            if ((size_t)(end - p) < (size_t)len + 1)
                 return false;
-            s->row_text[used + len] = '\0';
-            offsets[c] = used;
+            cell->as.text.data = p; /* NUL-terminated in the spool */
             cell->as.text.length = len;
-            used += len + 1;
+            p += len + 1;
             break;
         }
         default: return false;
         }
     }
-    /* The buffer may have moved while growing: point at it only now. */
-    for (size_t c = 0; c < t->column_count; c++)
-        if (cells[c].type == BG_TYPE_TEXT)
-            cells[c].as.text.data = s->row_text + offsets[c];
-    return true;
+#undef TAKE
+    return p == end;
 }
 
 /* ---- Callbacks: open, begin_table, write_row, end_table, finish --------- */
@@ -738,10 +769,8 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
     uint64_t sheets = t->row_count ? (t->row_count + XLSX_DATA_ROWS_MAX - 1) / XLSX_DATA_ROWS_MAX : 1;
     t->sheet_names = calloc(sheets, sizeof *t->sheet_names);
     bg_cell *cells = calloc(t->column_count + 1, sizeof *cells);
-    size_t *offsets = calloc(t->column_count + 1, sizeof *offsets);
-    if (!t->sheet_names || !cells || !offsets) {
+    if (!t->sheet_names || !cells) {
         free(cells);
-        free(offsets);
         return xlsx_nomem(s, t->name);
     }
     bg_status status = BG_OK;
@@ -768,7 +797,7 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         if ((status = table_sheet_frame(s, t, ws, sheet, rows)) != BG_OK)
             break;
         for (uint64_t r = 0; r < rows && status == BG_OK; r++) {
-            if (!read_row(s, t, cells, offsets)) {
+            if (!read_row(s, t, cells)) {
                 status = xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: table %s row %" PRIu64 ": reading the spool failed",
                                     s->path, t->name, done + r + 1);
                 break;
@@ -786,7 +815,6 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         done += rows;
     }
     free(cells);
-    free(offsets);
     return status;
 }
 
