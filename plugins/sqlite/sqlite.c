@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -106,6 +107,7 @@ typedef struct result_table {
     size_t column_count;
     sqlite3_stmt *insert; /* NULL after end_table */
     uint64_t rows;
+    const bg_table_schema *schema; /* the host's, valid until close */
 } result_table;
 
 /* Per-run state, from open to close. */
@@ -119,6 +121,7 @@ typedef struct sqlite_state {
     int busy_timeout_ms;
     int in_transaction;
     int views_done;
+    int fresh; /* no earlier database: nothing to replace, indexes built after the rows */
     result_table *tables;
     size_t table_count, table_capacity;
     /* DELETE ... WHERE doc_id = ? for every result table, prepared at the
@@ -430,8 +433,10 @@ static bg_status copy_existing(sqlite_state *s)
 {
     struct stat st;
     if (stat(s->destination, &st) != 0) {
-        if (errno == ENOENT)
+        if (errno == ENOENT) {
+            s->fresh = 1;
             return BG_OK;
+        }
         return host->fail(s->ctx, BG_ERR_IO, "%s: %s", s->destination, strerror(errno));
     }
     if (!S_ISREG(st.st_mode))
@@ -537,18 +542,14 @@ static bg_status sqlite_open(bg_context *ctx, void **state)
     s->busy_timeout_ms = (int)busy_timeout;
     sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     bg_status status = copy_existing(s);
-    if (!status) {
-        /* WAL while writing; close() switches back to a self-contained file. */
-        sqlite3_stmt *stmt;
-        status = prepare(s, "PRAGMA journal_mode = WAL", &stmt, "setting journal_mode");
-        if (!status) {
-            const char *mode = sqlite3_step(stmt) == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
-            if (!mode || strcmp(mode, "wal") != 0)
-                host->log(ctx, BG_LOG_WARN, "%s: WAL unavailable, journal_mode is %s", s->destination,
-                          mode ? mode : "unknown");
-            sqlite3_finalize(stmt);
-        }
-    }
+    /* The temporary file is the run's scratch copy: a failed run throws it
+     * away and the host renames it over the output only after commit, so it
+     * needs no journal and no syncing while it is written (close() syncs it
+     * once). Every page is written once, not to a journal or WAL first. */
+    if (!status)
+        status = exec_sql(s, "PRAGMA journal_mode = OFF", "setting journal_mode");
+    if (!status)
+        status = exec_sql(s, "PRAGMA synchronous = OFF", "setting synchronous");
     if (!status)
         status = exec_sql(s, "BEGIN IMMEDIATE", "starting the transaction");
     if (!status) {
@@ -738,8 +739,9 @@ static bg_status sqlite_begin_table(bg_context *ctx, void *state, const bg_table
     if (!t->schema_name || !t->sql_name)
         return host->fail(ctx, BG_ERR_NOMEM, "%s: out of memory", s->destination);
 
+    t->schema = schema;
     bg_status status = ensure_table(s, name, schema->column_count, schema->columns);
-    if (!status)
+    if (!status && !s->fresh) /* a new file gets its indexes after its rows: end_table */
         status = create_indexes(s, name, schema);
     if (!status)
         status = record_metadata(s, name, schema);
@@ -830,7 +832,8 @@ static bg_status sqlite_begin_document(bg_context *ctx, void *state, const bg_do
         return BG_OK;
     }
     snprintf(s->doc_id, sizeof s->doc_id, "%s", document->doc_id);
-    for (size_t i = 0; i < s->delete_count && !status; i++) {
+    /* in a new file a document has no earlier rows */
+    for (size_t i = 0; i < s->delete_count && !status && !s->fresh; i++) {
         sqlite3_bind_text(s->deletes[i], 1, document->doc_id, -1, SQLITE_STATIC);
         if (step_done(s, s->deletes[i], "") != BG_OK)
             status = host->fail(ctx, BG_ERR_IO, "%s: table %s: replacing document %s: %s", s->destination,
@@ -906,7 +909,7 @@ static bg_status sqlite_end_table(bg_context *ctx, void *state, const bg_table_s
     sqlite3_finalize(t->insert);
     t->insert = NULL;
     host->log(ctx, BG_LOG_DEBUG, "%s: table %s: %llu rows", s->destination, t->sql_name, (unsigned long long)t->rows);
-    return BG_OK;
+    return s->fresh ? create_indexes(s, t->sql_name, schema) : BG_OK;
 }
 
 /* finish ---------------------------------------------------------------------- */
@@ -1345,7 +1348,18 @@ static bg_status sqlite_finish(bg_context *ctx, void *state, const bg_run_summar
 
 /* close ----------------------------------------------------------------------- */
 
-/* Commits and turns the WAL file back into a database that stands alone. */
+/* fsync of the written file, before the host renames it over the output. */
+static bg_status sync_file(sqlite_state *s)
+{
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    int rc = fd >= 0 ? fsync(fd) : -1;
+    if (fd >= 0)
+        close(fd);
+    return rc == 0 ? BG_OK : host->fail(s->ctx, BG_ERR_IO, "%s: syncing %s: %s", s->destination, s->path,
+                                        strerror(errno));
+}
+
+/* Commits, and leaves a database with the ordinary rollback journal. */
 static bg_status commit(sqlite_state *s)
 {
     bg_status status = BG_OK;
@@ -1364,14 +1378,12 @@ static bg_status commit(sqlite_state *s)
         sqlite3_finalize(s->deletes[i]);
         s->deletes[i] = NULL;
     }
-    if (sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
-        return fail_db(s, "checkpointing the WAL");
     sqlite3_stmt *stmt;
     if ((status = prepare(s, "PRAGMA main.journal_mode = DELETE", &stmt, "setting journal_mode")))
         return status;
     const char *mode = sqlite3_step(stmt) == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
     if (!mode || strcmp(mode, "delete") != 0)
-        status = host->fail(s->ctx, BG_ERR_IO, "%s: cannot leave WAL mode: %s", s->destination,
+        status = host->fail(s->ctx, BG_ERR_IO, "%s: cannot set journal_mode: %s", s->destination,
                             mode ? mode : sqlite3_errmsg(s->db));
     sqlite3_finalize(stmt);
     if (status)
@@ -1380,7 +1392,7 @@ static bg_status commit(sqlite_state *s)
     if (rc != SQLITE_OK)
         return fail_db(s, "closing");
     s->db = NULL;
-    return BG_OK;
+    return sync_file(s);
 }
 
 static bg_status sqlite_close(bg_context *ctx, void *state, int do_commit)
