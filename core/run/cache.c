@@ -5,7 +5,6 @@
 #include "paths.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -100,54 +99,31 @@ typedef struct reader {
     struct reader *next_free, *next_all;
 } reader;
 
+/* One file, updated in place by one transaction per run: entries written
+ * for the sources extracted, names of the sources delivered recorded in a
+ * temporary table, the rest deleted at the commit. In WAL mode the workers'
+ * read-only connections see the last committed state meanwhile, and a run
+ * that does not commit leaves the file as it was. */
 struct bg_cache {
-    char *path, *next_path;
+    char *path;
     char fingerprint[17];
-    bool previous; /* a usable previous file is there */
-    bool stale;    /* a previous file of another fingerprint */
-    sqlite3 *out;
-    sqlite3_stmt *put, *keep;
-    bool committed;
+    bool previous; /* its entries are used */
+    bool stale;    /* they were written under another fingerprint */
+    sqlite3 *db;
+    sqlite3_stmt *put, *seen;
+    bool in_transaction;
     pthread_mutex_t mutex; /* the free readers */
     reader *free_readers, *all_readers;
 };
-
-/* fsync of a file by name: its bytes are on disk before it is renamed. */
-static int sync_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
 
 static bool exec(sqlite3 *db, const char *sql)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
 }
 
-/* The previous file, readable from the next one's connection as prev. */
-static bool attach(bg_cache *c)
+/* The file's format and fingerprint (into fp), or false with *why. */
+static bool read_header(sqlite3 *db, char fp[17], const char **why)
 {
-    sqlite3_stmt *st = NULL;
-    bool ok = sqlite3_prepare_v2(c->out, "ATTACH DATABASE ?1 AS prev", -1, &st, NULL) == SQLITE_OK &&
-              sqlite3_bind_text(st, 1, c->path, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    return ok;
-}
-
-/* Whether the file at path is a cache of this format, and its fingerprint
- * (into fp). *why says what is wrong with a file that is not. */
-static bool check_previous(const char *path, char fp[17], const char **why)
-{
-    sqlite3 *db = NULL;
-    *why = "cannot be opened";
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return false;
-    }
     sqlite3_stmt *st = NULL;
     bool ok = false;
     *why = "not a baogao cache";
@@ -163,9 +139,68 @@ static bool check_previous(const char *path, char fp[17], const char **why)
         }
     }
     sqlite3_finalize(st);
-    /* damage further in shows when an entry is read: that entry is not used */
-    sqlite3_close(db);
+    if (ok) {
+        ok = sqlite3_prepare_v2(db, "SELECT name, key, packed FROM entries LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) != SQLITE_ERROR;
+        sqlite3_finalize(st);
+        if (!ok)
+            *why = "damaged";
+    }
     return ok;
+}
+
+static bool bind_step(sqlite3_stmt *st, const char *a, const char *b)
+{
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    if (b)
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE;
+}
+
+/* Opens the file at c->path as a cache: the existing one when it is sound,
+ * else (setting *warning) a new one, the unusable file moved aside. */
+static bool open_file(bg_cache *c, bool full_refresh, char *warning, size_t warning_size)
+{
+    bool existed = access(c->path, F_OK) == 0;
+    if (existed) {
+        char fp[17] = "";
+        const char *why = "cannot be opened";
+        bool sound = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+                     read_header(c->db, fp, &why);
+        if (sound) {
+            c->previous = !full_refresh && !strcmp(fp, c->fingerprint);
+            c->stale = strcmp(fp, c->fingerprint) != 0 && !full_refresh;
+            return true;
+        }
+        sqlite3_close(c->db);
+        c->db = NULL;
+        /* never trusted, never destroyed: it may be someone's file */
+        char aside[4200];
+        snprintf(aside, sizeof aside, "%s.bad", c->path);
+        if (rename(c->path, aside) != 0) {
+            snprintf(warning, warning_size, "cache %s: %s, and it cannot be moved aside: %s; no cache this run",
+                     c->path, why, strerror(errno));
+            return false;
+        }
+        snprintf(warning, warning_size, "cache %s: %s; moved to %s, a new cache is written", c->path, why, aside);
+    }
+    /* entries are blobs of tens to hundreds of KiB: big pages, short overflow chains */
+    if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        !exec(c->db, "PRAGMA page_size=65536;") ||
+        !exec(c->db, "CREATE TABLE IF NOT EXISTS baogao_cache(format TEXT NOT NULL, fingerprint TEXT NOT NULL);"
+                     "CREATE TABLE IF NOT EXISTS entries(name TEXT PRIMARY KEY, key TEXT NOT NULL,"
+                     " packed BLOB NOT NULL) WITHOUT ROWID;")) {
+        if (!warning[0])
+            snprintf(warning, warning_size, "cache %s: cannot be written: %s; no cache this run", c->path,
+                     c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        return false;
+    }
+    c->stale = false; /* new: its header is written with this run */
+    return true;
 }
 
 bg_cache *bg_cache_open(const char *path, const char *fingerprint, bool full_refresh, char *warning,
@@ -174,65 +209,45 @@ bg_cache *bg_cache_open(const char *path, const char *fingerprint, bool full_ref
     if (warning_size)
         warning[0] = '\0';
     bg_cache *c = calloc(1, sizeof *c);
-    if (!c) {
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
         bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
         return NULL;
     }
     pthread_mutex_init(&c->mutex, NULL);
     snprintf(c->fingerprint, sizeof c->fingerprint, "%s", fingerprint);
-    c->path = strdup(path);
-    if (c->path && asprintf(&c->next_path, "%s.next", path) < 0)
-        c->next_path = NULL;
-    if (!c->path || !c->next_path) {
-        bg_cache_close(c);
-        bg_fail(msg, msg_size, BG_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    if (!full_refresh && access(path, F_OK) == 0) {
-        char fp[17] = "";
-        const char *why = NULL;
-        if (check_previous(path, fp, &why)) {
-            c->previous = !strcmp(fp, fingerprint);
-            c->stale = !c->previous;
-        }
-        else
-            snprintf(warning, warning_size, "cache %s: %s; not used, a new one is written", path, why);
-    }
     char *dir = bg_dirname(path);
-    if (dir && bg_mkdirs(dir) != 0) {
-        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot create its folder: %s", path, strerror(errno));
+    if (!dir || bg_mkdirs(dir) != 0) {
+        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot create its folder: %s", path, dir ? strerror(errno) : "?");
         free(dir);
         bg_cache_close(c);
         return NULL;
     }
     free(dir);
-    unlink(c->next_path); /* left by a run that was killed */
-    if (sqlite3_open_v2(c->next_path, &c->out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK ||
-        !exec(c->out, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;") || (c->previous && !attach(c)) ||
-        !exec(c->out, "BEGIN;"
-                      "CREATE TABLE baogao_cache(format TEXT NOT NULL, fingerprint TEXT NOT NULL);"
-                      "CREATE TABLE entries(name TEXT PRIMARY KEY, key TEXT NOT NULL, packed BLOB NOT NULL)"
-                      " WITHOUT ROWID;")) {
-        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->next_path,
-                c->out ? sqlite3_errmsg(c->out) : "out of memory");
+    if (!open_file(c, full_refresh, warning, warning_size)) {
+        bg_fail(msg, msg_size, BG_E_IO, "cache %s: not used", path);
         bg_cache_close(c);
         return NULL;
     }
-    sqlite3_stmt *st = NULL;
-    bool ok = sqlite3_prepare_v2(c->out, "INSERT INTO baogao_cache VALUES(?1, ?2)", -1, &st, NULL) == SQLITE_OK &&
-              sqlite3_bind_text(st, 1, CACHE_FORMAT, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(st, 2, c->fingerprint, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    if (!ok ||
-        sqlite3_prepare_v2(c->out, "INSERT OR REPLACE INTO main.entries VALUES(?1, ?2, ?3)", -1, &c->put, NULL) !=
-            SQLITE_OK ||
-        (c->previous && sqlite3_prepare_v2(c->out,
-                                           "INSERT OR REPLACE INTO main.entries SELECT name, key, packed"
-                                           " FROM prev.entries WHERE name = ?1 AND key = ?2",
-                                           -1, &c->keep, NULL) != SQLITE_OK)) {
-        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->next_path, sqlite3_errmsg(c->out));
+    sqlite3_busy_timeout(c->db, 5000);
+    bool ok = exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                          "CREATE TEMP TABLE seen(name TEXT PRIMARY KEY) WITHOUT ROWID;") &&
+              exec(c->db, "BEGIN IMMEDIATE");
+    c->in_transaction = ok;
+    if (ok && !c->previous) {
+        /* another fingerprint, or --full-refresh: the run writes every entry anew */
+        sqlite3_stmt *st = NULL;
+        ok = exec(c->db, "DELETE FROM entries; DELETE FROM baogao_cache") &&
+             sqlite3_prepare_v2(c->db, "INSERT INTO baogao_cache VALUES(?1, ?2)", -1, &st, NULL) == SQLITE_OK &&
+             bind_step(st, CACHE_FORMAT, c->fingerprint);
+        sqlite3_finalize(st);
+    }
+    ok = ok &&
+         sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO main.entries VALUES(?1, ?2, ?3)", -1, &c->put, NULL) ==
+             SQLITE_OK &&
+         sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO temp.seen VALUES(?1)", -1, &c->seen, NULL) == SQLITE_OK;
+    if (!ok) {
+        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot be written: %s", path, sqlite3_errmsg(c->db));
         bg_cache_close(c);
         return NULL;
     }
@@ -259,6 +274,7 @@ static reader *take_reader(bg_cache *c)
         free(r);
         return NULL;
     }
+    sqlite3_busy_timeout(r->db, 5000);
     pthread_mutex_lock(&c->mutex);
     r->next_all = c->all_readers;
     c->all_readers = r;
@@ -298,6 +314,16 @@ void *bg_cache_find(bg_cache *c, const char *name, const char *key, size_t *size
     return copy;
 }
 
+bool bg_cache_ready(const bg_cache *c)
+{
+    return c && c->previous;
+}
+
+bool bg_cache_stale(const bg_cache *c)
+{
+    return c && c->stale;
+}
+
 bg_error bg_cache_put(bg_cache *c, const char *name, const char *key, const void *packed, size_t size, char *msg,
                       size_t msg_size)
 {
@@ -309,49 +335,28 @@ bg_error bg_cache_put(bg_cache *c, const char *name, const char *key, const void
     int rc = sqlite3_step(c->put);
     sqlite3_reset(c->put);
     sqlite3_clear_bindings(c->put);
-    if (rc != SQLITE_DONE)
-        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->next_path, sqlite3_errmsg(c->out));
+    if (rc != SQLITE_DONE || !bind_step(c->seen, name, NULL))
+        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
     return BG_E_OK;
-}
-
-bool bg_cache_ready(const bg_cache *c)
-{
-    return c && c->previous;
-}
-
-bool bg_cache_stale(const bg_cache *c)
-{
-    return c && c->stale;
 }
 
 bg_error bg_cache_keep(bg_cache *c, const char *name, const char *key, char *msg, size_t msg_size)
 {
-    if (!c->keep)
-        return BG_E_OK;
-    sqlite3_bind_text(c->keep, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(c->keep, 2, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(c->keep);
-    sqlite3_reset(c->keep);
-    sqlite3_clear_bindings(c->keep);
-    if (rc != SQLITE_DONE)
-        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->next_path, sqlite3_errmsg(c->out));
+    (void)key; /* the entry found under this key stays as it is */
+    if (!bind_step(c->seen, name, NULL))
+        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
     return BG_E_OK;
 }
 
 bg_error bg_cache_commit(bg_cache *c, char *msg, size_t msg_size)
 {
     sqlite3_finalize(c->put);
-    sqlite3_finalize(c->keep);
-    c->put = c->keep = NULL;
-    if (!exec(c->out, "COMMIT")) {
-        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->next_path, sqlite3_errmsg(c->out));
-        return BG_E_IO;
-    }
-    int rc = sqlite3_close(c->out);
-    c->out = NULL;
-    if (rc != SQLITE_OK || sync_file(c->next_path) != 0 || rename(c->next_path, c->path) != 0)
-        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot replace it: %s", c->path, strerror(errno));
-    c->committed = true;
+    sqlite3_finalize(c->seen);
+    c->put = c->seen = NULL;
+    if (!exec(c->db, "DELETE FROM main.entries WHERE name NOT IN (SELECT name FROM temp.seen)") ||
+        !exec(c->db, "COMMIT"))
+        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
+    c->in_transaction = false;
     return BG_E_OK;
 }
 
@@ -367,14 +372,16 @@ void bg_cache_close(bg_cache *c)
         r = next;
     }
     sqlite3_finalize(c->put);
-    sqlite3_finalize(c->keep);
-    if (c->out)
-        sqlite3_close(c->out);
-    if (!c->committed && c->next_path)
-        unlink(c->next_path);
+    sqlite3_finalize(c->seen);
+    if (c->db) {
+        if (c->in_transaction)
+            exec(c->db, "ROLLBACK");
+        /* the last connection folds the WAL back in and removes it */
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        sqlite3_close(c->db);
+    }
     pthread_mutex_destroy(&c->mutex);
     free(c->path);
-    free(c->next_path);
     free(c);
 }
 

@@ -2,18 +2,20 @@
  *
  * One SQLite file per job. Each entry is one source: its name, a key made of
  * the hash of its bytes and the options it is decoded with, and every
- * document it held with that document's rows, packed. The whole file
- * belongs to one fingerprint: the baogao version and executable, the rules
- * and divisions files, the job's extract section and limits. A run whose
- * fingerprint differs finds no entries; so does a run with --full-refresh.
+ * document it held with that document's rows and the warnings its
+ * extraction gave, packed. The whole file belongs to one fingerprint: the
+ * baogao version and executable, the rules and divisions files, the job's
+ * extract section and limits. A run whose fingerprint differs finds no
+ * entries; so does a run with --full-refresh.
  *
- * A run reads the previous file (worker threads, each through a connection
- * of its own, read-only) and writes the next one beside it, with an entry
- * for every source it delivered; the next file replaces the previous one
- * only when the run succeeded, so a failed or refused run leaves the cache
- * as it was, and sources no longer listed drop out. A file that is not a
- * baogao cache, or is damaged, is never trusted: it is set aside with a
- * warning and the run extracts everything. */
+ * A run updates the file in place in one transaction (WAL mode, so the
+ * worker threads read the last committed entries meanwhile, each through a
+ * read-only connection of its own): entries of the sources it extracted
+ * are written, those of sources no longer delivered deleted, and the
+ * transaction commits only when the run published, so a failed or refused
+ * run leaves the cache as it was. A file that is not a baogao cache, or is
+ * damaged, is never trusted nor destroyed: it is moved to NAME.bad with a
+ * warning and a new cache is written. */
 #ifndef BAOGAO_RUN_CACHE_H
 #define BAOGAO_RUN_CACHE_H
 
@@ -32,11 +34,11 @@ typedef struct bg_cache bg_cache;
  * msg when the rules or divisions cannot be read. */
 bg_error bg_cache_fingerprint(const bg_config *config, char out[17], char *msg, size_t msg_size);
 
-/* Opens the previous cache at path for reading (unless full_refresh) and
- * starts the next one. A missing previous file is no problem; a foreign or
- * damaged one is reported in *warning (one line, caller logs it) and not
- * used. NULL with msg when the next file cannot be created (the run goes on
- * without a cache). */
+/* Opens the cache at path (creating it) and begins the run's transaction;
+ * its entries are used unless full_refresh or another fingerprint. A file
+ * that cannot be used is reported in *warning (one line, the caller logs
+ * it). NULL with msg when there can be no cache this run (the run goes on
+ * without one). */
 bg_cache *bg_cache_open(const char *path, const char *fingerprint, bool full_refresh, char *warning,
                         size_t warning_size, char *msg, size_t msg_size);
 
@@ -48,22 +50,22 @@ bool bg_cache_stale(const bg_cache *c);
 /* The key of a source: its bytes' hash and its decode options, into out[17]. */
 void bg_cache_key(const bg_source_config *source, const char content_hash[17], char out[17]);
 
-/* The packed entry of source `name` with `key` from the previous cache
+/* The packed entry of source `name` with `key` as the last run committed it
  * (malloc'd, *size bytes), or NULL when there is none. Thread-safe. */
 void *bg_cache_find(bg_cache *c, const char *name, const char *key, size_t *size);
 
-/* Adds the entry of a source to the next cache (main thread only). */
+/* Writes the entry of a source that was extracted (main thread only). */
 bg_error bg_cache_put(bg_cache *c, const char *name, const char *key, const void *packed, size_t size, char *msg,
                       size_t msg_size);
 
-/* Carries the previous entry of a source over to the next cache, without
- * reading it here (main thread only). */
+/* Keeps the entry of a source whose rows came from it (main thread only). */
 bg_error bg_cache_keep(bg_cache *c, const char *name, const char *key, char *msg, size_t msg_size);
 
-/* Makes the next cache the cache (after the run succeeded). */
+/* Deletes the entries of sources this run did not deliver and commits
+ * (after the run published). */
 bg_error bg_cache_commit(bg_cache *c, char *msg, size_t msg_size);
 
-/* Closes both files; the next one is removed unless committed. */
+/* Closes the cache; what was not committed is rolled back. */
 void bg_cache_close(bg_cache *c);
 
 /* Entries: a source's documents and their rows, and the warnings its

@@ -1,4 +1,5 @@
 /* feed.c — exporter threads and their queues (feed.h). */
+#define _GNU_SOURCE
 #include "run/feed.h"
 
 #include <pthread.h>
@@ -137,6 +138,10 @@ bg_feed *bg_feed_start(bg_export *exports, size_t count, size_t bound)
             return NULL;
         }
         l->started = true;
+        /* "bg:xlsx" in top -H, perf and gdb */
+        char name[16];
+        snprintf(name, sizeof name, "bg:%s", exports[i].plugin->descriptor.name);
+        pthread_setname_np(l->thread, name);
     }
     return f;
 }

@@ -1,4 +1,5 @@
 /* workers.c — the ordered worker pool (workers.h). */
+#define _GNU_SOURCE
 #include "run/workers.h"
 
 #include <pthread.h>
@@ -81,7 +82,9 @@ bg_workers *bg_workers_start(size_t count, size_t window, int threads, size_t re
     pthread_cond_init(&w->done_cv, NULL);
     pthread_cond_init(&w->space_cv, NULL);
     for (; w->thread_count < threads; w->thread_count++)
-        if (pthread_create(&w->threads[w->thread_count], NULL, worker_main, w) != 0)
+        if (pthread_create(&w->threads[w->thread_count], NULL, worker_main, w) == 0)
+            pthread_setname_np(w->threads[w->thread_count], "bg:worker");
+        else
             break;
     if (w->thread_count == 0 && count > 0) {
         bg_workers_finish(w, NULL);
