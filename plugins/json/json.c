@@ -18,6 +18,7 @@
  * Options: lines (default false), pretty (default false: two-space indent, one
  * row per line; ignored with lines, whose rows must each stay on one line). */
 #include "baogao/exporter.h"
+#include "numbers.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -41,6 +42,13 @@ typedef struct json_table {
     char *name;
     FILE *spool; /* the table's rows, comma-separated; NULL in lines mode */
     uint64_t rows;
+    /* One row object built once: per row its values are pointed at the
+     * row's texts and numbers (cJSON_IsReference: never freed by cJSON) and
+     * it is printed into the state's buffer, so a row costs no allocation. */
+    cJSON *row;
+    cJSON **values;      /* per column, members of row */
+    char (*numbers)[40]; /* per column: a number or a date as text */
+    size_t column_count;
 } json_table;
 
 typedef struct json_state {
@@ -53,8 +61,10 @@ typedef struct json_state {
     json_table *tables;
     size_t table_count, table_capacity;
     cJSON *summary; /* built by finish, written at close; NULL until then */
-    char *scratch;  /* a text cell with its NUL, for cJSON */
+    char *scratch;  /* a row's text cells, each with its NUL, for cJSON */
     size_t scratch_size;
+    char *printed; /* a printed row */
+    size_t printed_size;
 } json_state;
 
 static void iso_time(int64_t seconds, char *buf, size_t size)
@@ -132,6 +142,21 @@ static bg_status json_begin_table(bg_context *ctx, void *state_ptr, const bg_tab
     if (!table->name)
         return host->fail(ctx, BG_ERR_NOMEM, "table %s: out of memory", schema->name);
     state->table_count++;
+    table->column_count = schema->column_count;
+    table->row = cJSON_CreateObject();
+    table->values = calloc(schema->column_count + 1, sizeof *table->values);
+    table->numbers = calloc(schema->column_count + 1, sizeof *table->numbers);
+    if (!table->row || !table->values || !table->numbers ||
+        (state->lines && !cJSON_AddItemToObject(table->row, "table", cJSON_CreateStringReference(table->name))))
+        return host->fail(ctx, BG_ERR_NOMEM, "table %s: out of memory", schema->name);
+    for (size_t c = 0; c < schema->column_count; c++) {
+        table->values[c] = cJSON_CreateNull();
+        if (!table->values[c] || !cJSON_AddItemToObject(table->row, schema->columns[c].name, table->values[c])) {
+            cJSON_Delete(table->values[c]);
+            table->values[c] = NULL;
+            return host->fail(ctx, BG_ERR_NOMEM, "table %s: out of memory", schema->name);
+        }
+    }
     if (!state->lines) {
         table->spool = tmpfile();
         if (!table->spool)
@@ -143,88 +168,96 @@ static bg_status json_begin_table(bg_context *ctx, void *state_ptr, const bg_tab
 
 /* Rows ---------------------------------------------------------------------- */
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as value, with '.' as
- * the decimal point whatever the process locale. */
-static bool format_real(const json_state *state, double value, char *buf, size_t size)
+static bool grow(char **buffer, size_t *size, size_t needed)
 {
-    if (!isfinite(value))
+    if (needed <= *size)
+        return true;
+    size_t capacity = *size ? *size : 256;
+    while (capacity < needed)
+        capacity *= 2;
+    char *grown = realloc(*buffer, capacity);
+    if (!grown)
         return false;
-    locale_t previous = uselocale(state->c_locale);
-    for (int precision = 15; precision <= 17; precision++) {
-        snprintf(buf, size, "%.*g", precision, value);
-        if (strtod(buf, NULL) == value)
-            break;
-    }
-    uselocale(previous);
+    *buffer = grown;
+    *size = capacity;
     return true;
 }
 
-/* A NUL-terminated copy of a text cell in the state's scratch buffer. */
-static const char *text_copy(json_state *state, const bg_cell *cell)
+static void set_value(cJSON *item, int type, char *text)
 {
-    size_t length = cell->as.text.length;
-    if (length + 1 > state->scratch_size) {
-        size_t size = length + 1 > 256 ? length + 1 : 256;
-        char *grown = realloc(state->scratch, size);
-        if (!grown)
-            return NULL;
-        state->scratch = grown;
-        state->scratch_size = size;
-    }
-    memcpy(state->scratch, cell->as.text.data, length);
-    state->scratch[length] = '\0';
-    return state->scratch;
+    item->type = type | (text ? cJSON_IsReference : 0);
+    item->valuestring = text;
 }
 
-/* One row as a one-line JSON object (cJSON_free it), "table" first when
- * table_member is not NULL. */
-static bg_status print_row(bg_context *ctx, json_state *state, const bg_table_schema *schema, const bg_cell *cells,
-                           uint64_t row, const char *table_member, char **printed)
+/* One row as a one-line JSON object into state->printed. */
+static bg_status print_row(bg_context *ctx, json_state *state, const bg_table_schema *schema, json_table *table,
+                           const bg_cell *cells, uint64_t row)
 {
-    *printed = NULL;
-    cJSON *object = cJSON_CreateObject();
-    bool ok = object != NULL;
-    if (ok && table_member)
-        ok = cJSON_AddStringToObject(object, "table", table_member) != NULL;
-    for (size_t c = 0; c < schema->column_count && ok; c++) {
+    /* the texts first, each with its NUL, then the pointers (the buffer may move) */
+    size_t text_bytes = 0;
+    for (size_t c = 0; c < table->column_count; c++)
+        if (cells[c].type == BG_TYPE_TEXT)
+            text_bytes += cells[c].as.text.length + 1;
+    if (!grow(&state->scratch, &state->scratch_size, text_bytes + 1))
+        return host->fail(ctx, BG_ERR_NOMEM, "table %s, row %" PRIu64 ": out of memory", schema->name, row);
+    size_t used = 0;
+    for (size_t c = 0; c < table->column_count; c++) {
         const bg_cell *cell = &cells[c];
-        char buf[64];
-        const char *text;
-        cJSON *value = NULL;
+        cJSON *item = table->values[c];
+        char *number = table->numbers[c];
         switch (cell->type) {
-        case BG_TYPE_NULL: value = cJSON_CreateNull(); break;
+        case BG_TYPE_NULL: set_value(item, cJSON_NULL, NULL); break;
         case BG_TYPE_INTEGER:
-            snprintf(buf, sizeof buf, "%" PRId64, cell->as.integer);
-            value = cJSON_CreateRaw(buf);
+            bg_plugin_format_integer(cell->as.integer, number);
+            set_value(item, cJSON_Raw, number);
             break;
         case BG_TYPE_REAL:
-            if (!format_real(state, cell->as.real, buf, sizeof buf)) {
-                cJSON_Delete(object);
+            if (!bg_plugin_format_real(state->c_locale, cell->as.real, number, sizeof table->numbers[c]))
                 return host->fail(ctx, BG_ERR_FORMAT, "table %s, row %" PRIu64 ", column %s: not a finite number",
                                   schema->name, row, schema->columns[c].name);
-            }
-            value = cJSON_CreateRaw(buf);
+            set_value(item, cJSON_Raw, number);
             break;
-        case BG_TYPE_TEXT:
-            text = text_copy(state, cell);
-            value = text ? cJSON_CreateString(text) : NULL;
-            break;
-        case BG_TYPE_DATE:
-            snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)cell->as.date.year, (int)cell->as.date.month,
-                     (int)cell->as.date.day);
-            value = cJSON_CreateString(buf);
+        case BG_TYPE_TEXT: {
+            char *text = state->scratch + used;
+            if (cell->as.text.length)
+                memcpy(text, cell->as.text.data, cell->as.text.length);
+            text[cell->as.text.length] = '\0';
+            used += cell->as.text.length + 1;
+            set_value(item, cJSON_String, text);
             break;
         }
-        ok = value && cJSON_AddItemToObject(object, schema->columns[c].name, value);
-        if (!ok)
-            cJSON_Delete(value);
+        case BG_TYPE_DATE:
+            snprintf(number, sizeof table->numbers[c], "%04d-%02d-%02d", (int)cell->as.date.year,
+                     (int)cell->as.date.month, (int)cell->as.date.day);
+            set_value(item, cJSON_String, number);
+            break;
+        }
     }
-    if (ok)
-        *printed = cJSON_PrintUnformatted(object);
-    cJSON_Delete(object);
-    if (!*printed)
-        return host->fail(ctx, BG_ERR_NOMEM, "table %s, row %" PRIu64 ": out of memory", schema->name, row);
+    /* at most 6 bytes per text byte (\u00XX), the numbers, the names */
+    size_t estimate = text_bytes * 6 + table->column_count * 80 + 256;
+    bool printed = false;
+    while (!printed) {
+        if (estimate > INT32_MAX || !grow(&state->printed, &state->printed_size, estimate))
+            return host->fail(ctx, BG_ERR_NOMEM, "table %s, row %" PRIu64 ": out of memory", schema->name, row);
+        printed = cJSON_PrintPreallocated(table->row, state->printed, (int)state->printed_size, false);
+        estimate = state->printed_size * 2;
+    }
     return BG_OK;
+}
+
+/* Points the row object's values at nothing again, so cJSON_Delete frees
+ * only what it made. */
+static void free_row(json_table *table)
+{
+    for (size_t c = 0; table->values && c < table->column_count; c++)
+        if (table->values[c])
+            set_value(table->values[c], cJSON_NULL, NULL);
+    cJSON_Delete(table->row);
+    free(table->values);
+    free(table->numbers);
+    table->row = NULL;
+    table->values = NULL;
+    table->numbers = NULL;
 }
 
 static bg_status json_write_row(bg_context *ctx, void *state_ptr, const bg_table_schema *schema, const bg_cell *cells)
@@ -234,10 +267,13 @@ static bg_status json_write_row(bg_context *ctx, void *state_ptr, const bg_table
     if (!table)
         return host->fail(ctx, BG_ERR_INTERNAL, "table %s: row before begin_table", schema->name);
     uint64_t row = table->rows + 1;
-    char *printed;
-    bg_status status = print_row(ctx, state, schema, cells, row, state->lines ? table->name : NULL, &printed);
+    if (schema->column_count != table->column_count)
+        return host->fail(ctx, BG_ERR_INTERNAL, "table %s: %zu columns, begun with %zu", schema->name,
+                          schema->column_count, table->column_count);
+    bg_status status = print_row(ctx, state, schema, table, cells, row);
     if (status != BG_OK)
         return status;
+    const char *printed = state->printed;
     FILE *file = state->lines ? state->out : table->spool;
     if (!state->lines) {
         if (table->rows > 0)
@@ -248,7 +284,6 @@ static bg_status json_write_row(bg_context *ctx, void *state_ptr, const bg_table
     fputs(printed, file);
     if (state->lines)
         putc('\n', file);
-    cJSON_free(printed);
     table->rows = row;
     if (ferror(file))
         return host->fail(ctx, BG_ERR_IO, "%s: cannot write row %" PRIu64 " of table %s%s: %s", state->path, row,
@@ -445,6 +480,7 @@ static bg_status json_close(bg_context *ctx, void *state_ptr, int commit)
     for (size_t i = 0; i < state->table_count; i++) {
         if (state->tables[i].spool)
             fclose(state->tables[i].spool);
+        free_row(&state->tables[i]);
         free(state->tables[i].name);
     }
     /* ABI 1.2: what the file holds, for the run's closing line */
@@ -459,6 +495,7 @@ static bg_status json_close(bg_context *ctx, void *state_ptr, int commit)
     free(state->tables);
     cJSON_Delete(state->summary);
     free(state->scratch);
+    free(state->printed);
     free(state->path);
     freelocale(state->c_locale);
     free(state);
