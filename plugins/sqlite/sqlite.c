@@ -532,7 +532,9 @@ static bg_status sqlite_open(bg_context *ctx, void **state)
      * leftover of a crashed process with our pid. */
     unlink(s->path);
     remove_sidecars(s->path);
-    if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    /* one thread at a time uses the connection: no per-call mutex */
+    if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
         bg_status status = host->fail(ctx, BG_ERR_IO, "%s: cannot create %s: %s", s->destination, s->path,
                                       s->db ? sqlite3_errmsg(s->db) : "out of memory");
         free_state(s);
@@ -871,8 +873,9 @@ static bg_status sqlite_write_row(bg_context *ctx, void *state, const bg_table_s
         case BG_TYPE_INTEGER: rc = sqlite3_bind_int64(t->insert, p, (sqlite3_int64)c->as.integer); break;
         case BG_TYPE_REAL: rc = sqlite3_bind_double(t->insert, p, c->as.real); break;
         case BG_TYPE_TEXT:
+            /* the cell outlives the step below: no copy */
             rc = sqlite3_bind_text64(t->insert, p, c->as.text.data ? c->as.text.data : "",
-                                     c->as.text.data ? (sqlite3_uint64)c->as.text.length : 0, SQLITE_TRANSIENT,
+                                     c->as.text.data ? (sqlite3_uint64)c->as.text.length : 0, SQLITE_STATIC,
                                      SQLITE_UTF8);
             break;
         case BG_TYPE_DATE:
