@@ -586,9 +586,16 @@ nomem:
 static int extract_all(run *r)
 {
     int jobs = r->o->jobs > 0 ? r->o->jobs : r->c->jobs;
-    bg_workers *w = r->sources.count ? bg_workers_start(r->sources.count, 64, jobs, sizeof(source_out), work_source, r,
-                                                        r->o->interrupted)
-                                     : NULL;
+    /* in flight: up to 64 sources, and up to 32 MiB of them (memory grows
+     * with a source's size: one 5 MB report holds more rows than sixty
+     * ordinary ones) */
+    uint64_t *sizes = calloc(r->sources.count ? r->sources.count : 1, sizeof *sizes);
+    for (size_t i = 0; sizes && i < r->sources.count; i++)
+        sizes[i] = r->sources.files[i].size;
+    bg_workers *w = r->sources.count && sizes ? bg_workers_start_weighted(r->sources.count, 64, sizes, 32u << 20, jobs,
+                                                                          sizeof(source_out), work_source, r,
+                                                                          r->o->interrupted)
+                                              : NULL;
     if (r->sources.count && !w) {
         snprintf(r->reason, sizeof r->reason, "cannot start worker threads");
         return BG_EXIT_EXPORT_FAILED;
@@ -607,6 +614,7 @@ static int extract_all(run *r)
         bg_progress_source_done(&r->progress, i);
     }
     bg_workers_finish(w, free_source_out);
+    free(sizes);
     if (code == BG_EXIT_OK)
         bg_progress_extracted(&r->progress);
     return code;

@@ -15,6 +15,8 @@ struct bg_workers {
     unsigned char *slots; /* window * result_size */
     bool *done;           /* per slot */
     size_t next, consumed;
+    const uint64_t *weights; /* per item, or NULL */
+    uint64_t budget, in_flight;
     bool stopping;
     pthread_mutex_t mutex;
     pthread_cond_t done_cv, space_cv;
@@ -32,13 +34,17 @@ static void *worker_main(void *arg)
     bg_workers *w = arg;
     for (;;) {
         pthread_mutex_lock(&w->mutex);
-        while (!w->stopping && w->next < w->count && w->next >= w->consumed + w->window)
+        while (!w->stopping && w->next < w->count &&
+               (w->next >= w->consumed + w->window ||
+                (w->weights && w->in_flight > 0 && w->in_flight + w->weights[w->next] > w->budget)))
             pthread_cond_wait(&w->space_cv, &w->mutex);
         if (w->stopping || w->next >= w->count || (w->stop && *w->stop)) {
             pthread_mutex_unlock(&w->mutex);
             return NULL;
         }
         size_t i = w->next++;
+        if (w->weights)
+            w->in_flight += w->weights[i];
         pthread_mutex_unlock(&w->mutex);
         /* the slot is ours alone until it is marked done */
         void *slot = slot_of(w, i);
@@ -54,6 +60,13 @@ static void *worker_main(void *arg)
 bg_workers *bg_workers_start(size_t count, size_t window, int threads, size_t result_size, bg_work_fn work,
                              void *user, const volatile sig_atomic_t *stop)
 {
+    return bg_workers_start_weighted(count, window, NULL, 0, threads, result_size, work, user, stop);
+}
+
+bg_workers *bg_workers_start_weighted(size_t count, size_t window, const uint64_t *weights, uint64_t budget,
+                                      int threads, size_t result_size, bg_work_fn work, void *user,
+                                      const volatile sig_atomic_t *stop)
+{
     bg_workers *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
@@ -65,6 +78,8 @@ bg_workers *bg_workers_start(size_t count, size_t window, int threads, size_t re
         threads = (int)count;
     w->count = count;
     w->window = window;
+    w->weights = weights;
+    w->budget = budget;
     w->result_size = result_size ? result_size : 1;
     w->work = work;
     w->user = user;
@@ -116,6 +131,8 @@ void bg_workers_release(bg_workers *w, size_t i)
     pthread_mutex_lock(&w->mutex);
     w->done[i % w->window] = false;
     w->consumed = i + 1;
+    if (w->weights)
+        w->in_flight -= w->weights[i];
     pthread_cond_broadcast(&w->space_cv);
     pthread_mutex_unlock(&w->mutex);
 }
