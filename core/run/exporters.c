@@ -32,13 +32,13 @@ bg_error bg_export_open(bg_export *x, const bg_plugin *plugin, const char *json_
     x->ctx->shrink_limit = shrink_limit;
     const bg_exporter *d = &plugin->descriptor;
     x->ctx->message[0] = '\0';
-    if (d->open(x->ctx, &x->ctx->state) != BG_OK) {
+    if ((x->status = d->open(x->ctx, &x->ctx->state)) != BG_OK) {
         x->closed = true; /* close runs only after a successful open */
         return failed(x, "open", msg, msg_size);
     }
     x->ctx->opened = true;
     for (size_t t = 0; t < table_count; t++)
-        if (d->begin_table(x->ctx, x->ctx->state, tables[t]) != BG_OK) {
+        if ((x->status = d->begin_table(x->ctx, x->ctx->state, tables[t])) != BG_OK) {
             char what[128];
             snprintf(what, sizeof what, "begin table %s", tables[t]->name);
             return failed(x, what, msg, msg_size);
@@ -49,7 +49,7 @@ bg_error bg_export_open(bg_export *x, const bg_plugin *plugin, const char *json_
 bg_error bg_export_document(bg_export *x, const bg_document_info *document, char *msg, size_t msg_size)
 {
     const bg_exporter *d = &x->plugin->descriptor;
-    if (!d->begin_document || d->begin_document(x->ctx, x->ctx->state, document) == BG_OK)
+    if (!d->begin_document || (x->status = d->begin_document(x->ctx, x->ctx->state, document)) == BG_OK)
         return BG_E_OK;
     char what[512];
     snprintf(what, sizeof what, "document %s (%s)", document->doc_id, document->source);
@@ -59,7 +59,7 @@ bg_error bg_export_document(bg_export *x, const bg_document_info *document, char
 bg_error bg_export_row(bg_export *x, const bg_table_schema *table, const bg_cell *cells, size_t row,
                        const char *source, char *msg, size_t msg_size)
 {
-    if (x->plugin->descriptor.write_row(x->ctx, x->ctx->state, table, cells) == BG_OK)
+    if ((x->status = x->plugin->descriptor.write_row(x->ctx, x->ctx->state, table, cells)) == BG_OK)
         return BG_E_OK;
     char what[512];
     int doc = -1;
@@ -79,12 +79,12 @@ bg_error bg_export_end(bg_export *x, const bg_table_schema *const *tables, size_
 {
     const bg_exporter *d = &x->plugin->descriptor;
     for (size_t t = 0; t < table_count; t++)
-        if (d->end_table(x->ctx, x->ctx->state, tables[t]) != BG_OK) {
+        if ((x->status = d->end_table(x->ctx, x->ctx->state, tables[t])) != BG_OK) {
             char what[128];
             snprintf(what, sizeof what, "end table %s", tables[t]->name);
             return failed(x, what, msg, msg_size);
         }
-    if (summary && d->finish && d->finish(x->ctx, x->ctx->state, summary) != BG_OK)
+    if (summary && d->finish && (x->status = d->finish(x->ctx, x->ctx->state, summary)) != BG_OK)
         return failed(x, "finish", msg, msg_size);
     return BG_E_OK;
 }
@@ -92,7 +92,7 @@ bg_error bg_export_end(bg_export *x, const bg_table_schema *const *tables, size_
 bg_error bg_export_commit(bg_export *x, char *msg, size_t msg_size)
 {
     x->ctx->message[0] = '\0';
-    bg_status s = x->plugin->descriptor.close(x->ctx, x->ctx->state, 1);
+    bg_status s = x->status = x->plugin->descriptor.close(x->ctx, x->ctx->state, 1);
     x->closed = true;
     return s == BG_OK ? BG_E_OK : failed(x, "commit", msg, msg_size);
 }

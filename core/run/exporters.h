@@ -17,6 +17,7 @@ typedef struct bg_export {
     const bg_plugin *plugin;
     char json_path[64]; /* "exporters[1]", for messages */
     bg_context *ctx;
+    bg_status status; /* the plugin's answer to the last call (BG_OK, or why it failed) */
     bool closed;
     char **stale; /* folder outputs: files the last run wrote and this one did not */
     size_t stale_count;

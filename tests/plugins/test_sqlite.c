@@ -74,7 +74,7 @@ static int write_sample(fixture *f, const char *options, const char *run_id, uns
     if (!rc)
         rc = harness_write_sample_docs(&h, run_id, mask);
     if (msg)
-        snprintf(msg, size, "%s", h.message);
+        snprintf(msg, size, "%.*s", (int)(size ? size - 1 : 0), h.message);
     if (rc)
         print_error("sqlite exporter: %s\n", h.message);
     /* As the host does: an exporter that opened is closed, also after a

@@ -1,16 +1,24 @@
 /* harness.h — drives one exporter plugin through the real host code
- * (core/plugin.c) without the rest of the pipeline, for plugin tests. */
+ * without the rest of the pipeline, for plugin tests: the plugin loader
+ * (core/run/plugin.c) and the exporter lifecycle the run uses
+ * (core/run/exporters.c: open and begin every table, documents and rows, end
+ * and finish, commit or abort, close exactly once). Messages are the run's:
+ * the exporter, its plugin and output, what failed, the plugin's words. */
 #ifndef BG_TEST_HARNESS_H
 #define BG_TEST_HARNESS_H
 
 #include "baogao/exporter.h"
+#include "run/exporters.h"
 #include "run/plugin.h"
 
 typedef struct bg_harness {
     bg_plugin *plugin;
     cJSON *options;
-    bg_context *ctx;
-    char message[BG_MESSAGE_MAX];
+    char *output;
+    bg_export export;
+    bg_context *ctx; /* the export's, once begun */
+    size_t rows[64]; /* per table index: rows written, for messages */
+    char message[1024];
 } bg_harness;
 
 /* Path of a built plugin: BUILD/plugins/NAME.so (static buffer). */
