@@ -23,15 +23,16 @@
 /* Tables: one column of each type, and a second table. ------------------- */
 
 static const bg_column cell_columns[] = {
-    {.name = "i", .type = BG_TYPE_INTEGER}, {.name = "r", .type = BG_TYPE_REAL},
-    {.name = "t", .type = BG_TYPE_TEXT},    {.name = "d", .type = BG_TYPE_DATE},
-    {.name = "x", .type = BG_TYPE_TEXT},
+    {.name = "i", .type = BG_TYPE_INTEGER}, {.name = "r", .type = BG_TYPE_REAL}, {.name = "t", .type = BG_TYPE_TEXT},
+    {.name = "d", .type = BG_TYPE_DATE},    {.name = "x", .type = BG_TYPE_TEXT},
 };
 static const bg_column other_columns[] = {{.name = "k", .type = BG_TYPE_TEXT}, {.name = "v", .type = BG_TYPE_INTEGER}};
 
-#define SCHEMA(idx, nm, cols, n)                                                                                    \
-    {.struct_size = sizeof(bg_table_schema), .abi_major = BG_EXPORTER_ABI_MAJOR, .abi_minor = BG_EXPORTER_ABI_MINOR, \
-     .index = (idx), .name = (nm), .column_count = (n), .columns = (cols)}
+#define SCHEMA(idx, nm, cols, n)                                                                                       \
+    {                                                                                                                  \
+        .struct_size = sizeof(bg_table_schema), .abi_major = BG_EXPORTER_ABI_MAJOR,                                    \
+        .abi_minor = BG_EXPORTER_ABI_MINOR, .index = (idx), .name = (nm), .column_count = (n), .columns = (cols)       \
+    }
 
 static const bg_table_schema cells_table = SCHEMA(0, "cells", cell_columns, 5);
 static const bg_table_schema other_table = SCHEMA(1, "other", other_columns, 2);
@@ -76,11 +77,13 @@ static void text(bg_rowset *set, bg_cell *cell, const char *s)
 }
 
 static const int64_t integers[] = {0, 1, -1, INT64_MIN, INT64_MAX, INT64_MIN + 1, 1234567890123LL};
-static const char *const texts[] = {"", "a", "十四五规划：GDP 增长5%左右", "𠀀𝄞 four-byte UTF-8", "line\nbreak\ttab \"quoted\""};
+static const char *const texts[] = {"", "a", "十四五规划：GDP 增长5%左右", "𠀀𝄞 four-byte UTF-8",
+                                    "line\nbreak\ttab \"quoted\""};
 
 static double reals(size_t i)
 {
-    const double values[] = {0.0, -0.0, DBL_MIN / 2, DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MAX, -DBL_MAX, 3.141592653589793, 8.5};
+    const double values[] = {0.0,     -0.0,     DBL_MIN / 2,       DBL_TRUE_MIN, -DBL_TRUE_MIN,
+                             DBL_MAX, -DBL_MAX, 3.141592653589793, 8.5};
     return values[i % (sizeof values / sizeof *values)];
 }
 
@@ -171,11 +174,8 @@ static void assert_cell_equal(const bg_cell *a, const bg_cell *b)
 {
     assert_int_equal(a->type, b->type);
     switch (a->type) {
-    case BG_TYPE_NULL:
-        break;
-    case BG_TYPE_INTEGER:
-        assert_true(a->as.integer == b->as.integer);
-        break;
+    case BG_TYPE_NULL: break;
+    case BG_TYPE_INTEGER: assert_true(a->as.integer == b->as.integer); break;
     case BG_TYPE_REAL: /* bit for bit: -0.0 and subnormals */
         assert_memory_equal(&a->as.real, &b->as.real, sizeof a->as.real);
         break;

@@ -120,6 +120,14 @@ static void test_results_in_order_within_the_window(void **state)
     alarm(0);
 }
 
+/* Waits up to 10 s until at least n items were started. */
+static bool wait_started(probe *p, size_t n)
+{
+    for (int waited = 0; waited < 10000 && atomic_load(&p->started) < n; waited++)
+        sleep_us(1000);
+    return atomic_load(&p->started) >= n;
+}
+
 /* A consumer that is slow: the workers stop at the window, not the count. */
 static void test_window_holds_back_the_workers(void **state)
 {
@@ -129,12 +137,14 @@ static void test_window_holds_back_the_workers(void **state)
     probe p = {0};
     bg_workers *w = bg_workers_start(COUNT, WINDOW, 4, sizeof(result), work, &p, NULL);
     assert_non_null(w);
+    assert_true(wait_started(&p, WINDOW));
     sleep_us(200000);
     assert_int_equal(atomic_load(&p.started), WINDOW);
     result *r = bg_workers_next(w, 0);
     assert_non_null(r);
     atomic_fetch_sub(&p.in_flight, 1);
     bg_workers_release(w, 0);
+    assert_true(wait_started(&p, WINDOW + 1));
     sleep_us(200000);
     assert_int_equal(atomic_load(&p.started), WINDOW + 1);
     /* the rest, then nothing left to clean up */
@@ -168,8 +178,8 @@ static void test_weighted_budget_and_heavy_items(void **state)
     for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++) {
         probe p = {.weights = weights, .budget = budget, .work_us = 300};
         /* a window far larger than the budget allows: the budget binds */
-        bg_workers *w = bg_workers_start_weighted(COUNT, 64, weights, budget, thread_counts[t], sizeof(result), work,
-                                                  &p, NULL);
+        bg_workers *w =
+            bg_workers_start_weighted(COUNT, 64, weights, budget, thread_counts[t], sizeof(result), work, &p, NULL);
         assert_non_null(w);
         consume_all(w, &p, COUNT);
         bg_workers_finish(w, NULL);
@@ -184,8 +194,7 @@ static void test_weighted_budget_and_heavy_items(void **state)
     for (size_t i = 0; i < COUNT; i++)
         weights[i] = 1 + (i * 37) % 9;
     probe p = {.weights = weights, .budget = budget, .work_us = 300};
-    bg_workers *w =
-        bg_workers_start_weighted(COUNT, 64, weights, budget, 8, sizeof(result), work, &p, NULL);
+    bg_workers *w = bg_workers_start_weighted(COUNT, 64, weights, budget, 8, sizeof(result), work, &p, NULL);
     assert_non_null(w);
     consume_all(w, &p, COUNT);
     bg_workers_finish(w, NULL);
