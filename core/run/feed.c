@@ -28,7 +28,7 @@ typedef struct lane {
     bool working;  /* an entry is at hand */
     bool failed;
     bool started;
-    double seconds;
+    double seconds, cpu_seconds;
     pthread_t thread;
     pthread_cond_t work_cv;
     struct bg_feed *feed;
@@ -45,10 +45,10 @@ struct bg_feed {
     pthread_cond_t space_cv, idle_cv;
 };
 
-static double now_seconds(void)
+static double clock_seconds(clockid_t clock)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -77,11 +77,12 @@ static void *lane_main(void *arg)
         pthread_mutex_unlock(&f->mutex);
 
         bg_error err = BG_E_OK;
-        char msg[1024];
+        char msg[1024] = "failed without a message";
         if (!skip) {
-            double start = now_seconds();
+            double start = clock_seconds(CLOCK_MONOTONIC), cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
             err = e.fn(l->x, e.s->item, msg, sizeof msg);
-            l->seconds += now_seconds() - start;
+            l->seconds += clock_seconds(CLOCK_MONOTONIC) - start;
+            l->cpu_seconds += clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu;
         }
 
         pthread_mutex_lock(&f->mutex);
@@ -247,11 +248,11 @@ bg_error bg_feed_failure(bg_feed *f, char *msg, size_t msg_size)
     return e;
 }
 
-double bg_feed_seconds(bg_feed *f, size_t x)
+double bg_feed_seconds(bg_feed *f, size_t x, bool cpu)
 {
     pthread_mutex_lock(&f->mutex);
     lane *l = lane_of(f, x);
-    double s = l ? l->seconds : 0;
+    double s = l ? cpu ? l->cpu_seconds : l->seconds : 0;
     pthread_mutex_unlock(&f->mutex);
     return s;
 }

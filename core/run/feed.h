@@ -38,9 +38,10 @@ bool bg_feed_busy(bg_feed *f, size_t x);
 /* The first failure's message (copied to msg): BG_E_EXPORT or NOMEM, or
  * BG_E_OK when none has failed. */
 bg_error bg_feed_failure(bg_feed *f, char *msg, size_t msg_size);
-/* Seconds exporter x's thread spent in its work so far: the exporter's own
- * cost, without the waiting for items. */
-double bg_feed_seconds(bg_feed *f, size_t x);
+/* Seconds exporter x's thread spent in its work so far, without the waiting
+ * for items: wall time, or (cpu) the thread's processor time, which other
+ * threads on the same processors do not inflate. */
+double bg_feed_seconds(bg_feed *f, size_t x, bool cpu);
 /* Releases what is still queued without doing it, joins the threads, frees
  * the feed (NULL: nothing). */
 void bg_feed_stop(bg_feed *f);

@@ -84,17 +84,18 @@ typedef struct run {
     bg_cache *cache;       /* NULL: no cache (dry run, "cache": false, or it failed) */
     uint64_t cached, extracted; /* documents */
     bg_feed *feed;         /* the exporters' threads */
-    double *own_seconds;   /* per exporter: its open, then its thread's work */
+    double *own_seconds;   /* per exporter: its open, then its thread's work (wall) */
+    double *own_cpu;       /* the same in processor time */
     bg_progress progress;
     bg_outputs outputs; /* what each exporter handed to publishing */
     bool published;     /* ... and it is in place */
     char reason[1024];  /* why the run did not publish */
 } run;
 
-static double now_seconds(void)
+static double now_seconds(clockid_t clock)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -400,7 +401,8 @@ static int open_exporters(run *r)
 {
     r->exports = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->exports);
     r->own_seconds = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->own_seconds);
-    if (!r->exports || !r->own_seconds)
+    r->own_cpu = calloc(r->c->exporter_count ? r->c->exporter_count : 1, sizeof *r->own_cpu);
+    if (!r->exports || !r->own_seconds || !r->own_cpu)
         return BG_EXIT_EXPORT_FAILED;
     if (r->o->dry_run)
         return BG_EXIT_OK;
@@ -414,10 +416,11 @@ static int open_exporters(run *r)
             return BG_EXIT_EXPORT_FAILED;
         }
         double shrink = r->o->allow_shrink || r->c->guard.allow_shrink ? 1.0 : r->c->guard.max_drop;
-        double start = now_seconds();
+        double start = now_seconds(CLOCK_MONOTONIC), cpu = now_seconds(CLOCK_THREAD_CPUTIME_ID);
         bg_error err = bg_export_open(&r->exports[i], r->job->plugins[i], e->json_path, output, e->options, r->c->job,
                                       shrink, r->tables, r->table_count, r->reason, sizeof r->reason);
-        r->own_seconds[i] = now_seconds() - start;
+        r->own_seconds[i] = now_seconds(CLOCK_MONOTONIC) - start;
+        r->own_cpu[i] = now_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu;
         free(output);
         if (err != BG_E_OK)
             return BG_EXIT_EXPORT_FAILED;
@@ -766,8 +769,8 @@ static cJSON *summary_fields(const run *r, int code, double seconds)
             break;
         cJSON_AddStringToObject(e, "exporter", r->exports[x].json_path);
         cJSON_AddStringToObject(e, "plugin", r->exports[x].plugin->descriptor.name);
-        double own = r->own_seconds[x];
-        cJSON_AddNumberToObject(e, "seconds", (double)(long long)(own * 1000 + 0.5) / 1000);
+        cJSON_AddNumberToObject(e, "seconds", (double)(long long)(r->own_seconds[x] * 1000 + 0.5) / 1000);
+        cJSON_AddNumberToObject(e, "cpu_seconds", (double)(long long)(r->own_cpu[x] * 1000 + 0.5) / 1000);
         cJSON_AddItemToArray(exporters, e);
     }
     /* only what is in place: a run that failed to publish wrote nothing */
@@ -869,8 +872,10 @@ int bg_run(bg_job *job, const bg_run_options *options)
         bg_info("a signal arrived after the outputs were published; the run is complete");
 
     bg_progress_end(&r.progress);
-    for (size_t x = 0; r.feed && x < r.c->exporter_count; x++)
-        r.own_seconds[x] += bg_feed_seconds(r.feed, x);
+    for (size_t x = 0; r.feed && x < r.c->exporter_count; x++) {
+        r.own_seconds[x] += bg_feed_seconds(r.feed, x, false);
+        r.own_cpu[x] += bg_feed_seconds(r.feed, x, true);
+    }
     bg_feed_stop(r.feed); /* before the exporters go: their threads are done with them */
     r.feed = NULL;
     for (size_t x = 0; r.exports && x < r.c->exporter_count; x++)
@@ -881,6 +886,7 @@ int bg_run(bg_job *job, const bg_run_options *options)
     bg_publish_free(&r.publish);
     free(r.exports);
     free(r.own_seconds);
+    free(r.own_cpu);
     summary_free(&r.summary);
     free(r.counts);
     free(r.row_counts);

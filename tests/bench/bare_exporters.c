@@ -12,7 +12,9 @@
  *   json    cJSON: an object per row printed unformatted, as the JSON plugin
  *           builds them, in one document {"tables": {"<table>": [...]}};
  *   sqlite  a typed CREATE TABLE per table, one transaction, one prepared
- *           INSERT per table: bind, step, reset.
+ *           INSERT per table: bind, step, reset; and again ("sqlite_keyed")
+ *           with the primary keys datapackage.json declares and an index on
+ *           doc_id built after the rows, the work every keyed table costs.
  * The CSV exporter's default profile puts the document's identity (province,
  * region, region_code, region_level, plan_year) in front of every table but
  * documents; the XLSX plugin writes those columns too, the JSON and SQLite
@@ -21,7 +23,7 @@
  * usage: bench_bare CSV_FOLDER OUT_FOLDER
  * Prints one line of JSON on stdout: {"rows":N,"cells":N,"tables":N,
  * "table_rows":{...},"load_seconds":S,"csv_seconds":S,"xlsx_seconds":S,
- * "json_seconds":S,"sqlite_seconds":S}; rows and cells are those of the CSV
+ * "json_seconds":S,"sqlite_seconds":S,"sqlite_keyed_seconds":S}; rows and cells are those of the CSV
  * files (header rows not counted). Exit 0, 1 on an error (named on stderr),
  * 2 on a usage error. */
 #include <cjson/cJSON.h>
@@ -104,6 +106,7 @@ typedef struct bare_table {
     size_t column_count;
     bare_cell *cells; /* row r's cells at r * column_count */
     size_t row_count, row_capacity;
+    char *primary_key; /* the schema's primaryKey as SQL: "doc_id", "seq" (NULL: none) */
 } bare_table;
 
 typedef struct bare_block {
@@ -177,6 +180,7 @@ static void run_free(bare_run *run)
         free(table->cells);
         free(table->name);
         free(table->path);
+        free(table->primary_key);
     }
     free(run->tables);
     while (run->blocks) {
@@ -272,6 +276,19 @@ static bare_status describe_table(const char *folder, const cJSON *resource, siz
     if (!table->name || !table->path || !table->columns)
         return fail(message, BARE_ERR_NOMEM, "out of memory");
     snprintf(table->path, length, "%s/%s", folder, path->valuestring);
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(schema, "primaryKey");
+    if (cJSON_IsArray(key) && cJSON_GetArraySize(key) > 0) {
+        size_t size = 1;
+        const cJSON *k;
+        cJSON_ArrayForEach(k, key) size += cJSON_IsString(k) ? strlen(k->valuestring) + 4 : 0;
+        if (!(table->primary_key = calloc(size, 1)))
+            return fail(message, BARE_ERR_NOMEM, "out of memory");
+        cJSON_ArrayForEach(k, key) if (cJSON_IsString(k))
+        {
+            size_t used = strlen(table->primary_key);
+            snprintf(table->primary_key + used, size - used, "%s\"%s\"", used ? ", " : "", k->valuestring);
+        }
+    }
     bool documents = !strcmp(table->name, "documents"), leading = !documents;
     size_t c = 0;
     const cJSON *field;
@@ -774,37 +791,40 @@ static int sqlite_bind(sqlite3_stmt *insert, int index, const bare_cell *cell)
     return SQLITE_MISUSE;
 }
 
-/* Builds "CREATE TABLE ..." (what = 0) or "INSERT INTO ... VALUES (?, ...)"
- * (what = 1) for a table's own columns; NULL when out of memory. */
+/* Builds "CREATE TABLE ..." (what = 0; 2: with the schema's primary key)
+ * or "INSERT INTO ... VALUES (?, ...)" (what = 1) for a table's own columns;
+ * NULL when out of memory. */
 static char *sqlite_statement(const bare_table *table, int what)
 {
-    size_t size = 64 + strlen(table->name);
+    size_t size = 96 + strlen(table->name) + (table->primary_key ? strlen(table->primary_key) : 0);
     for (size_t c = 0; c < table->column_count; c++)
         size += strlen(table->columns[c].name) + 16;
     char *sql = malloc(size);
     if (!sql)
         return NULL;
     size_t used =
-        (size_t)snprintf(sql, size, what == 0 ? "CREATE TABLE \"%s\" (" : "INSERT INTO \"%s\" VALUES (", table->name);
+        (size_t)snprintf(sql, size, what != 1 ? "CREATE TABLE \"%s\" (" : "INSERT INTO \"%s\" VALUES (", table->name);
     int count = 0;
     for (size_t c = 0; c < table->column_count; c++) {
         const bare_column *column = &table->columns[c];
         if (column->identity)
             continue;
-        if (what == 0)
+        if (what != 1)
             used += (size_t)snprintf(sql + used, size - used, "%s\"%s\" %s", count ? ", " : "", column->name,
                                      sql_type(column->type));
         else
             used += (size_t)snprintf(sql + used, size - used, "%s?", count ? ", " : "");
         count++;
     }
+    if (what == 2 && table->primary_key)
+        used += (size_t)snprintf(sql + used, size - used, ", PRIMARY KEY (%s)", table->primary_key);
     snprintf(sql + used, size - used, ")");
     return sql;
 }
 
-static bare_status sqlite_table(sqlite3 *db, const bare_table *table, char *message)
+static bare_status sqlite_table(sqlite3 *db, const bare_table *table, bool keyed, char *message)
 {
-    char *create = sqlite_statement(table, 0), *insert_sql = sqlite_statement(table, 1);
+    char *create = sqlite_statement(table, keyed ? 2 : 0), *insert_sql = sqlite_statement(table, 1);
     sqlite3_stmt *insert = NULL;
     bare_status status = BARE_OK;
     if (!create || !insert_sql)
@@ -828,14 +848,26 @@ static bare_status sqlite_table(sqlite3 *db, const bare_table *table, char *mess
     sqlite3_finalize(insert);
     free(create);
     free(insert_sql);
+    /* keyed: the index on doc_id every table of the exporter has, built after the rows */
+    bool has_doc_id = false;
+    for (size_t c = 0; c < table->column_count; c++)
+        has_doc_id |= !table->columns[c].identity && !strcmp(table->columns[c].name, "doc_id");
+    if (!status && keyed && has_doc_id && strcmp(table->name, "documents") != 0) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "CREATE INDEX \"%s_doc_id_idx\" ON \"%s\" (doc_id)", table->name, table->name);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            status = fail(message, BARE_ERR_LIBRARY, "sqlite: table %s: %s", table->name, sqlite3_errmsg(db));
+    }
     return status;
 }
 
-/* sqlite: typed tables, one transaction, a prepared INSERT per table. */
-static bare_status write_sqlite(const bare_run *run, const char *out, char *message)
+/* sqlite: typed tables, one transaction, a prepared INSERT per table;
+ * keyed: with the tables' primary keys and an index on doc_id, as the
+ * exporter's tables have (the same work a keyed table needs). */
+static bare_status write_sqlite_as(const bare_run *run, const char *out, bool keyed, char *message)
 {
     char path[4096];
-    if (!join_path(path, sizeof path, out, "bare.sqlite"))
+    if (!join_path(path, sizeof path, out, keyed ? "bare-keyed.sqlite" : "bare.sqlite"))
         return fail(message, BARE_ERR_USAGE, "%s: path too long", out);
     unlink(path);
     sqlite3 *db = NULL;
@@ -848,12 +880,22 @@ static bare_status write_sqlite(const bare_run *run, const char *out, char *mess
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         status = fail(message, BARE_ERR_LIBRARY, "%s: BEGIN: %s", path, sqlite3_errmsg(db));
     for (size_t t = 0; t < run->table_count && !status; t++)
-        status = sqlite_table(db, &run->tables[t], message);
+        status = sqlite_table(db, &run->tables[t], keyed, message);
     if (!status && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         status = fail(message, BARE_ERR_LIBRARY, "%s: COMMIT: %s", path, sqlite3_errmsg(db));
     if (sqlite3_close(db) != SQLITE_OK && !status)
         status = fail(message, BARE_ERR_LIBRARY, "%s: cannot close", path);
     return status;
+}
+
+static bare_status write_sqlite(const bare_run *run, const char *out, char *message)
+{
+    return write_sqlite_as(run, out, false, message);
+}
+
+static bare_status write_sqlite_keyed(const bare_run *run, const char *out, char *message)
+{
+    return write_sqlite_as(run, out, true, message);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -883,7 +925,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         bare_writer write;
-    } writers[] = {{"csv", write_csv}, {"xlsx", write_xlsx}, {"json", write_json}, {"sqlite", write_sqlite}};
+    } writers[] = {{"csv", write_csv}, {"xlsx", write_xlsx}, {"json", write_json}, {"sqlite", write_sqlite},
+                   {"sqlite_keyed", write_sqlite_keyed}};
     enum { WRITER_COUNT = sizeof writers / sizeof writers[0] };
     double seconds[WRITER_COUNT] = {0};
     for (size_t w = 0; w < WRITER_COUNT && !status; w++) {

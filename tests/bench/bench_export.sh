@@ -148,13 +148,16 @@ for o in objects(sys.argv[1]):
 own = {}
 if summary:
     for e in summary.get("exporters") or []:
-        if isinstance(e, dict) and isinstance(e.get("seconds"), (int, float)):
-            own[e.get("plugin")] = own.get(e.get("plugin"), 0) + e["seconds"]
+        # processor time where the build reports it (other threads on the
+        # same two processors inflate the wall time inside the plugin)
+        key = "cpu_seconds" if isinstance(e, dict) and isinstance(e.get("cpu_seconds"), (int, float)) else "seconds"
+        if isinstance(e, dict) and isinstance(e.get(key), (int, float)):
+            own[e.get("plugin")] = own.get(e.get("plugin"), 0) + e[key]
     for key in ("cached", "extracted", "documents"):
         if isinstance(summary.get(key), int):
             print(f"#{key} {summary[key]}")
 for o in objects(sys.argv[2]):
-    for plugin in ("csv", "xlsx", "json", "sqlite"):
+    for plugin in ("csv", "xlsx", "json", "sqlite", "sqlite_keyed"):
         if isinstance(o.get(plugin + "_seconds"), (int, float)):
             own[plugin] = o[plugin + "_seconds"]
     if isinstance(o.get("rows"), int):
@@ -225,7 +228,7 @@ echo "- machine: $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | sed 's/
 echo "- baogao: $("$baogao" --version 2>&1 | head -n 1), $baogao $binary, work tree $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "- reference: $pyref (sha1 $(sha1sum "$pyref" | cut -c1-12)), $(/usr/bin/python3 --version 2>&1), run as \`pyref.py OUT CORPUS -j $jobs\`: extraction and all its outputs (CSV, JSON, SQLite, XLSX)"
 echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), load average at the start $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the figures down); $repeats runs of each command (median, min–max; MB = 10^6 bytes; corpus in the page cache)"
-echo "- cold: \`--full-refresh\` with no earlier output; warm: a plain run over the unchanged corpus after one run filled the cache, outputs in place. Peak RSS: /usr/bin/time's maximum resident set size of the largest single process. Own seconds: the time each exporter's thread spent in its plugin (the \`--log-json\` summary's \`exporters\`); for the bare loops, each library's writing time (bench_bare, after loading the rows)"
+echo "- cold: \`--full-refresh\` with no earlier output; warm: a plain run over the unchanged corpus after one run filled the cache, outputs in place. Peak RSS: /usr/bin/time's maximum resident set size of the largest single process. Own seconds: the processor time each exporter's thread spent in its plugin (the \`--log-json\` summary's \`exporters\`, \`cpu_seconds\`; older builds: the wall time, \`seconds\`); for the bare loops, each library's writing time (bench_bare, after loading the rows)"
 for note in "${notes[@]}"; do echo "- **$note**"; done
 
 for mb in "${sizes[@]}"; do
@@ -314,6 +317,8 @@ n_slowest() { local n s; read -r n s < <(slowest "$1"); [ -n "$n" ] && echo "$n 
 r_warm() { ratio "${wall[$1|all four, warm -j$jobs]:-}" "${wall[$1|all four, cold -j$jobs]:-}"; }
 r_own() { # LABEL, with run_name and plugin set
   ratio "${own[$1|$run_name|$plugin]:-}" "${own[$1|bare libraries (bench_bare)|$plugin]:-}"; }
+r_own_keyed() { # LABEL: SQLite against the bare loop with the same primary keys and doc_id index
+  ratio "${own[$1|$run_name|sqlite]:-}" "${own[$1|bare libraries (bench_bare)|sqlite_keyed]:-}"; }
 
 echo
 echo "### Ratios"
@@ -332,6 +337,8 @@ if [ "$has_only" = 1 ]; then
     run_name="$plugin alone, cold -j$jobs"
     row "$plugin own s alone ÷ its bare loop (≤ 1.25)" r_own
   done
+  run_name="sqlite alone, cold -j$jobs"
+  row "sqlite own s alone ÷ the bare loop with the same keys" r_own_keyed
 fi
 run_name="all four, cold -j$jobs"
 for plugin in "${plugins[@]}"; do row "$plugin own s in all four, cold -j$jobs ÷ its bare loop" r_own; done
