@@ -831,19 +831,57 @@ static void report(run *r, int code)
     bg_log_fold_report();
 }
 
+/* The run's identity and counters, then the job's lock. */
+static int run_start(run *r, bg_job *job, const bg_run_options *options)
+{
+    *r = (run){.job = job, .c = job->config, .o = options, .started = time(NULL)};
+    clock_gettime(CLOCK_MONOTONIC, &r->started_clock);
+    r->table_count = bg_rules_table_count(job->rules);
+    r->tables = bg_rules_tables(job->rules);
+    struct tm tm_start;
+    localtime_r(&r->started, &tm_start);
+    strftime(r->run_id, sizeof r->run_id, "%Y%m%dT%H%M%S", &tm_start);
+    snprintf(r->run_id + strlen(r->run_id), sizeof r->run_id - strlen(r->run_id), "-%ld", (long)getpid());
+    r->row_counts = calloc(r->table_count ? r->table_count : 1, sizeof *r->row_counts);
+    return r->row_counts ? take_lock(r) : BG_EXIT_EXPORT_FAILED;
+}
+
+/* The exporters' threads end (they are done with the exporters), then every
+ * exporter is closed: aborted unless it committed. */
+static void stop_exporters(run *r)
+{
+    for (size_t x = 0; r->feed && x < r->c->exporter_count; x++) {
+        r->own_seconds[x] += bg_feed_seconds(r->feed, x, false);
+        r->own_cpu[x] += bg_feed_seconds(r->feed, x, true);
+    }
+    bg_feed_stop(r->feed);
+    r->feed = NULL;
+    for (size_t x = 0; r->exports && x < r->c->exporter_count; x++)
+        bg_export_free(&r->exports[x]);
+}
+
+static void run_free(run *r)
+{
+    bg_cache_close(r->cache); /* rolled back unless the run committed it */
+    bg_outputs_free(&r->outputs);
+    bg_publish_free(&r->publish);
+    free(r->exports);
+    free(r->own_seconds);
+    free(r->own_cpu);
+    summary_free(&r->summary);
+    free(r->counts);
+    free(r->row_counts);
+    free(r->seen.slots);
+    bg_source_list_free(&r->sources);
+    if (r->locked)
+        bg_lock_release(&r->lock);
+}
+
+/* The pipeline: each step runs only when every step before it succeeded. */
 int bg_run(bg_job *job, const bg_run_options *options)
 {
-    run r = {.job = job, .c = job->config, .o = options, .started = time(NULL)};
-    clock_gettime(CLOCK_MONOTONIC, &r.started_clock);
-    r.table_count = bg_rules_table_count(job->rules);
-    r.tables = bg_rules_tables(job->rules);
-    struct tm tm_start;
-    localtime_r(&r.started, &tm_start);
-    strftime(r.run_id, sizeof r.run_id, "%Y%m%dT%H%M%S", &tm_start);
-    snprintf(r.run_id + strlen(r.run_id), sizeof r.run_id - strlen(r.run_id), "-%ld", (long)getpid());
-    r.row_counts = calloc(r.table_count ? r.table_count : 1, sizeof *r.row_counts);
-
-    int code = r.row_counts ? take_lock(&r) : BG_EXIT_EXPORT_FAILED;
+    run r;
+    int code = run_start(&r, job, options);
     if (code == BG_EXIT_OK) {
         recover(&r);
         code = list_sources(&r);
@@ -855,7 +893,7 @@ int bg_run(bg_job *job, const bg_run_options *options)
     if (code == BG_EXIT_OK)
         code = open_exporters(&r);
     if (code == BG_EXIT_OK)
-        code = extract_all(&r);
+        code = extract_all(&r); /* sources -> workers -> rows -> every exporter's queue */
     if (code == BG_EXIT_OK)
         code = guard(&r, r.documents, "documents");
     bg_run_summary summary;
@@ -863,36 +901,16 @@ int bg_run(bg_job *job, const bg_run_options *options)
     if (code == BG_EXIT_OK && !r.counts)
         code = BG_EXIT_EXPORT_FAILED;
     if (code == BG_EXIT_OK && !options->dry_run)
-        code = end_exporters(&r, &summary);
+        code = end_exporters(&r, &summary); /* side by side */
     if (code == BG_EXIT_OK && !options->dry_run)
-        code = commit(&r, &summary);
+        code = commit(&r, &summary); /* publish, state, cache */
     if (code == BG_EXIT_OK && r.failed)
         code = BG_EXIT_SOURCES_FAILED;
     if (code == BG_EXIT_OK && interrupted(&r))
         bg_info("a signal arrived after the outputs were published; the run is complete");
-
     bg_progress_end(&r.progress);
-    for (size_t x = 0; r.feed && x < r.c->exporter_count; x++) {
-        r.own_seconds[x] += bg_feed_seconds(r.feed, x, false);
-        r.own_cpu[x] += bg_feed_seconds(r.feed, x, true);
-    }
-    bg_feed_stop(r.feed); /* before the exporters go: their threads are done with them */
-    r.feed = NULL;
-    for (size_t x = 0; r.exports && x < r.c->exporter_count; x++)
-        bg_export_free(&r.exports[x]);
+    stop_exporters(&r);
     report(&r, code);
-    bg_cache_close(r.cache);
-    bg_outputs_free(&r.outputs);
-    bg_publish_free(&r.publish);
-    free(r.exports);
-    free(r.own_seconds);
-    free(r.own_cpu);
-    summary_free(&r.summary);
-    free(r.counts);
-    free(r.row_counts);
-    free(r.seen.slots);
-    bg_source_list_free(&r.sources);
-    if (r.locked)
-        bg_lock_release(&r.lock);
+    run_free(&r);
     return code;
 }
