@@ -5,6 +5,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -106,6 +107,8 @@ typedef struct reader {
  * that does not commit leaves the file as it was. */
 struct bg_cache {
     char *path;
+    char *fresh_path; /* set: no entry is used this run, so a new file is
+                         written there and renamed over path at the commit */
     char fingerprint[17];
     bool previous; /* its entries are used */
     bool stale;    /* they were written under another fingerprint */
@@ -115,6 +118,17 @@ struct bg_cache {
     pthread_mutex_t mutex; /* the free readers */
     reader *free_readers, *all_readers;
 };
+
+/* fsync of a file by name: its bytes are on disk before it is renamed. */
+static int sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
 
 static bool exec(sqlite3 *db, const char *sql)
 {
@@ -162,45 +176,69 @@ static bool bind_step(sqlite3_stmt *st, const char *a, const char *b)
 
 /* Opens the file at c->path as a cache: the existing one when it is sound,
  * else (setting *warning) a new one, the unusable file moved aside. */
-static bool open_file(bg_cache *c, bool full_refresh, char *warning, size_t warning_size)
+/* Opens the file at c->path when it is a sound cache of this fingerprint
+ * (entries used, updated in place), else leaves c->db NULL for a new file;
+ * an unusable file is moved aside (*warning says so). false: no cache this
+ * run. */
+static bool open_previous(bg_cache *c, bool full_refresh, char *warning, size_t warning_size)
 {
-    bool existed = access(c->path, F_OK) == 0;
-    if (existed) {
-        char fp[17] = "";
-        const char *why = "cannot be opened";
-        bool sound = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-                     read_header(c->db, fp, &why);
-        if (sound) {
-            c->previous = !full_refresh && !strcmp(fp, c->fingerprint);
-            c->stale = strcmp(fp, c->fingerprint) != 0 && !full_refresh;
-            return true;
-        }
+    if (access(c->path, F_OK) != 0)
+        return true;
+    char fp[17] = "";
+    const char *why = "cannot be opened";
+    bool sound = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+                 read_header(c->db, fp, &why);
+    if (sound) {
+        c->previous = !full_refresh && !strcmp(fp, c->fingerprint);
+        c->stale = strcmp(fp, c->fingerprint) != 0 && !full_refresh;
+    }
+    if (!c->previous) { /* a new file replaces it at the commit */
         sqlite3_close(c->db);
         c->db = NULL;
-        /* never trusted, never destroyed: it may be someone's file */
-        char aside[4200];
-        snprintf(aside, sizeof aside, "%s.bad", c->path);
-        if (rename(c->path, aside) != 0) {
-            snprintf(warning, warning_size, "cache %s: %s, and it cannot be moved aside: %s; no cache this run",
-                     c->path, why, strerror(errno));
-            return false;
-        }
-        snprintf(warning, warning_size, "cache %s: %s; moved to %s, a new cache is written", c->path, why, aside);
     }
-    /* entries are blobs of tens to hundreds of KiB: big pages, short overflow chains */
-    if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        !exec(c->db, "PRAGMA page_size=65536;") ||
-        !exec(c->db, "CREATE TABLE IF NOT EXISTS baogao_cache(format TEXT NOT NULL, fingerprint TEXT NOT NULL);"
-                     "CREATE TABLE IF NOT EXISTS entries(name TEXT PRIMARY KEY, key TEXT NOT NULL,"
-                     " packed BLOB NOT NULL) WITHOUT ROWID;")) {
-        if (!warning[0])
-            snprintf(warning, warning_size, "cache %s: cannot be written: %s; no cache this run", c->path,
-                     c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    if (sound)
+        return true;
+    /* never trusted, never destroyed: it may be someone's file */
+    char aside[4200];
+    snprintf(aside, sizeof aside, "%s.bad", c->path);
+    if (rename(c->path, aside) != 0) {
+        snprintf(warning, warning_size, "cache %s: %s, and it cannot be moved aside: %s; no cache this run", c->path,
+                 why, strerror(errno));
         return false;
     }
-    c->stale = false; /* new: its header is written with this run */
+    snprintf(warning, warning_size, "cache %s: %s; moved to %s, a new cache is written", c->path, why, aside);
     return true;
+}
+
+/* The run's transaction on the previous file (WAL: the workers read its
+ * committed entries meanwhile), or a new file beside it, written without
+ * journal or syncing (nobody reads it, a failed run removes it; it is synced
+ * once at the commit). */
+static bool begin_writing(bg_cache *c)
+{
+    if (c->previous)
+        return exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                           "CREATE TEMP TABLE seen(name TEXT PRIMARY KEY) WITHOUT ROWID;") &&
+               exec(c->db, "BEGIN IMMEDIATE") && (c->in_transaction = true);
+    if (asprintf(&c->fresh_path, "%s.new", c->path) < 0) {
+        c->fresh_path = NULL;
+        return false;
+    }
+    unlink(c->fresh_path); /* left by a run that was killed */
+    sqlite3_stmt *st = NULL;
+    /* entries are blobs of tens to hundreds of KiB: pages of 16 KiB, short overflow chains */
+    bool ok =
+        sqlite3_open_v2(c->fresh_path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) == SQLITE_OK &&
+        exec(c->db, "PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;") &&
+        exec(c->db, "CREATE TABLE baogao_cache(format TEXT NOT NULL, fingerprint TEXT NOT NULL);"
+                    "CREATE TABLE entries(name TEXT PRIMARY KEY, key TEXT NOT NULL, packed BLOB NOT NULL)"
+                    " WITHOUT ROWID;") &&
+        exec(c->db, "BEGIN") && (c->in_transaction = true) &&
+        sqlite3_prepare_v2(c->db, "INSERT INTO baogao_cache VALUES(?1, ?2)", -1, &st, NULL) == SQLITE_OK &&
+        bind_step(st, CACHE_FORMAT, c->fingerprint);
+    sqlite3_finalize(st);
+    return ok;
 }
 
 bg_cache *bg_cache_open(const char *path, const char *fingerprint, bool full_refresh, char *warning,
@@ -224,30 +262,22 @@ bg_cache *bg_cache_open(const char *path, const char *fingerprint, bool full_ref
         return NULL;
     }
     free(dir);
-    if (!open_file(c, full_refresh, warning, warning_size)) {
+    if (!open_previous(c, full_refresh, warning, warning_size)) {
         bg_fail(msg, msg_size, BG_E_IO, "cache %s: not used", path);
         bg_cache_close(c);
         return NULL;
     }
-    sqlite3_busy_timeout(c->db, 5000);
-    bool ok = exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                          "CREATE TEMP TABLE seen(name TEXT PRIMARY KEY) WITHOUT ROWID;") &&
-              exec(c->db, "BEGIN IMMEDIATE");
-    c->in_transaction = ok;
-    if (ok && !c->previous) {
-        /* another fingerprint, or --full-refresh: the run writes every entry anew */
-        sqlite3_stmt *st = NULL;
-        ok = exec(c->db, "DELETE FROM entries; DELETE FROM baogao_cache") &&
-             sqlite3_prepare_v2(c->db, "INSERT INTO baogao_cache VALUES(?1, ?2)", -1, &st, NULL) == SQLITE_OK &&
-             bind_step(st, CACHE_FORMAT, c->fingerprint);
-        sqlite3_finalize(st);
-    }
-    ok = ok &&
-         sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO main.entries VALUES(?1, ?2, ?3)", -1, &c->put, NULL) ==
-             SQLITE_OK &&
-         sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO temp.seen VALUES(?1)", -1, &c->seen, NULL) == SQLITE_OK;
+    if (c->db)
+        sqlite3_busy_timeout(c->db, 5000);
+    bool ok = begin_writing(c) &&
+              sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO main.entries VALUES(?1, ?2, ?3)", -1, &c->put,
+                                 NULL) == SQLITE_OK &&
+              (!c->previous ||
+               sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO temp.seen VALUES(?1)", -1, &c->seen, NULL) ==
+                   SQLITE_OK);
     if (!ok) {
-        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot be written: %s", path, sqlite3_errmsg(c->db));
+        bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot be written: %s", c->fresh_path ? c->fresh_path : path,
+                c->db ? sqlite3_errmsg(c->db) : "out of memory");
         bg_cache_close(c);
         return NULL;
     }
@@ -335,7 +365,7 @@ bg_error bg_cache_put(bg_cache *c, const char *name, const char *key, const void
     int rc = sqlite3_step(c->put);
     sqlite3_reset(c->put);
     sqlite3_clear_bindings(c->put);
-    if (rc != SQLITE_DONE || !bind_step(c->seen, name, NULL))
+    if (rc != SQLITE_DONE || (c->seen && !bind_step(c->seen, name, NULL)))
         return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
     return BG_E_OK;
 }
@@ -343,7 +373,7 @@ bg_error bg_cache_put(bg_cache *c, const char *name, const char *key, const void
 bg_error bg_cache_keep(bg_cache *c, const char *name, const char *key, char *msg, size_t msg_size)
 {
     (void)key; /* the entry found under this key stays as it is */
-    if (!bind_step(c->seen, name, NULL))
+    if (c->seen && !bind_step(c->seen, name, NULL))
         return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
     return BG_E_OK;
 }
@@ -353,10 +383,24 @@ bg_error bg_cache_commit(bg_cache *c, char *msg, size_t msg_size)
     sqlite3_finalize(c->put);
     sqlite3_finalize(c->seen);
     c->put = c->seen = NULL;
-    if (!exec(c->db, "DELETE FROM main.entries WHERE name NOT IN (SELECT name FROM temp.seen)") ||
+    if ((c->previous && !exec(c->db, "DELETE FROM main.entries WHERE name NOT IN (SELECT name FROM temp.seen)")) ||
         !exec(c->db, "COMMIT"))
         return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot write: %s", c->path, sqlite3_errmsg(c->db));
     c->in_transaction = false;
+    if (!c->fresh_path)
+        return BG_E_OK;
+    int rc = sqlite3_close(c->db);
+    c->db = NULL;
+    if (rc != SQLITE_OK || sync_file(c->fresh_path) != 0 || rename(c->fresh_path, c->path) != 0)
+        return bg_fail(msg, msg_size, BG_E_IO, "cache %s: cannot replace it: %s", c->path, strerror(errno));
+    /* a -wal or -shm of the file replaced would be taken for the new one's */
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", c->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", c->path);
+    unlink(side);
+    free(c->fresh_path);
+    c->fresh_path = NULL;
     return BG_E_OK;
 }
 
@@ -377,9 +421,13 @@ void bg_cache_close(bg_cache *c)
         if (c->in_transaction)
             exec(c->db, "ROLLBACK");
         /* the last connection folds the WAL back in and removes it */
-        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        if (!c->fresh_path)
+            sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
         sqlite3_close(c->db);
     }
+    if (c->fresh_path) /* not committed */
+        unlink(c->fresh_path);
+    free(c->fresh_path);
     pthread_mutex_destroy(&c->mutex);
     free(c->path);
     free(c);

@@ -8,12 +8,15 @@
  * extract section and limits. A run whose fingerprint differs finds no
  * entries; so does a run with --full-refresh.
  *
- * A run updates the file in place in one transaction (WAL mode, so the
- * worker threads read the last committed entries meanwhile, each through a
- * read-only connection of its own): entries of the sources it extracted
- * are written, those of sources no longer delivered deleted, and the
- * transaction commits only when the run published, so a failed or refused
- * run leaves the cache as it was. A file that is not a baogao cache, or is
+ * A run whose entries can be used updates the file in place in one
+ * transaction (WAL mode, so the worker threads read the last committed
+ * entries meanwhile, each through a read-only connection of its own):
+ * entries of the sources it extracted are written, those of sources no
+ * longer delivered deleted. A run that can use none (no file yet, another
+ * fingerprint, --full-refresh) writes a new file beside it instead, without
+ * journal, and renames it over the old one. Either way the cache changes
+ * only when the run published, so a failed or refused run leaves it as it
+ * was. A file that is not a baogao cache, or is
  * damaged, is never trusted nor destroyed: it is moved to NAME.bad with a
  * warning and a new cache is written. */
 #ifndef BAOGAO_RUN_CACHE_H
