@@ -8,7 +8,10 @@
  *
  *     cc -shared -fPIC $(pkg-config --cflags baogao-exporter) my.c -o my.so
  *
- * Lifecycle (every callback runs on the host's export thread, one at a time):
+ * Lifecycle (one exporter's callbacks come one at a time and in this order,
+ * though not all on the same thread: open on the run's, the rest on the
+ * exporter's own; the exporters of a run work side by side, so keep what an
+ * instance changes in its state, not in globals):
  *
  *     entry(host) -> descriptor            (no side effects allowed here)
  *     [check(ctx, tables)]                 optional, also at `baogao check`
