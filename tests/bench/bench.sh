@@ -34,15 +34,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 [ -x "$baogao" ] || { echo "bench: no $baogao (run .ci/setup first, from the repository root)" >&2; exit 2; }
 [ -f "$pyref" ] || { echo "bench: no $pyref (set PYREF)" >&2; exit 2; }
-apt_install() { # package: install from Debian, updating the lists once if needed
-  apt-get install -y -qq "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; }
-}
-[ -x /usr/bin/time ] || apt_install time
-/usr/bin/python3 -c 'import xlsxwriter' 2>/dev/null || apt_install python3-xlsxwriter
-
 say() { echo "bench: $*" >&2; }
-# the binary measured: another build may replace it during a long run (checked at the end)
-stamp_of() { echo "sha1 $(sha1sum "$baogao" | cut -c1-12), built $(date -u -r "$baogao" '+%Y-%m-%d %H:%M:%S UTC')"; }
+. "$root/tests/bench/common.sh"
 binary=$(stamp_of)
 # -q prints nothing on success in newer builds; --summary (where known) keeps the one summary line
 summary_flag=(); help=$("$baogao" --help 2>&1 || true); [[ $help != *--summary* ]] || summary_flag=(--summary)
@@ -51,29 +44,6 @@ failures=0
 : > "$tmp/summary-oneline"
 : > "$tmp/commands"
 
-# corpus KEY ARGS...: the folder of a generated corpus in the cache, made (or
-# remade, when the generator or its inputs changed) with make_corpus.py ARGS --seed SEED.
-inputs=$(cat "$gen" config/rules/divisions.csv samples/reports/*.txt tests/gold/{realistic,blind,blind2}.json | sha1sum | cut -c1-40)
-corpus() {
-  local key=$1; shift
-  local dir=$cache/$key-seed$seed stamp
-  stamp="$inputs $* --seed $seed"
-  if [ -d "$dir" ] && [ "$(head -1 "$dir.stamp" 2>/dev/null)" = "$stamp" ]; then
-    say "reusing $dir ($(tail -1 "$dir.stamp"))"
-  else
-    say "generating $dir"
-    rm -rf "$dir" "$dir.tmp" "$dir.stamp"
-    mkdir -p "$cache"
-    python3 "$gen" "$@" --seed "$seed" --out "$dir.tmp" > "$tmp/gen.out"
-    mv "$dir.tmp" "$dir"
-    { echo "$stamp"; cat "$tmp/gen.out"; } > "$dir.stamp"
-    say "$(cat "$tmp/gen.out")"
-  fi
-  find "$dir" -type f -exec cat {} + > /dev/null # into the page cache: every run reads it warm
-  corpus_dir=$dir
-  corpus_files=$(find "$dir" -type f | wc -l)
-  corpus_bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
-}
 
 # job: a job config reading the current corpus, beside it in the cache (so that
 # the printed commands can be run again); exporters are unused with --dry-run.
@@ -123,7 +93,6 @@ measure() {
       (dps < 100 ? 1 : 0), dps, rss, (rc != 0 ? " failed (exit " rc ")" : "") }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 
 table_head() {
   echo
@@ -136,7 +105,7 @@ table_head() {
 # ---- the report -------------------------------------------------------------
 echo "## Extraction benchmark"
 echo
-echo "- machine: $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: *//'), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
+echo "- machine: $(machine_facts)"
 echo "- baogao: $("$baogao" --version 2>&1 | head -n 1), $baogao $binary, work tree $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "- reference: $pyref (sha1 $(sha1sum "$pyref" | cut -c1-12)), $(/usr/bin/python3 --version 2>&1)"
 echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), load average at the start $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the figures down); $repeats runs of each command (median, min–max; MB = 10^6 bytes; corpus in the page cache)"

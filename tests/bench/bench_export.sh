@@ -45,15 +45,8 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$baogao" ] || { echo "bench_export: no $baogao (run .ci/setup first, from the repository root)" >&2; exit 2; }
 [ -f "$pyref" ] || { echo "bench_export: no $pyref (set PYREF)" >&2; exit 2; }
 [ -f config/reports.json ] || { echo "bench_export: run from the repository root" >&2; exit 2; }
-apt_install() { # package: install from Debian, updating the lists once if needed
-  apt-get install -y -qq "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; }
-}
-[ -x /usr/bin/time ] || apt_install time
-/usr/bin/python3 -c 'import xlsxwriter' 2>/dev/null || apt_install python3-xlsxwriter
-
 say() { echo "bench_export: $*" >&2; }
-# the binary measured: another build may replace it during a long run (checked at the end)
-stamp_of() { echo "sha1 $(sha1sum "$baogao" | cut -c1-12), built $(date -u -r "$baogao" '+%Y-%m-%d %H:%M:%S UTC')"; }
+. "$root/tests/bench/common.sh"
 binary=$(stamp_of)
 
 # What this build can do: each missing feature is measured without and named in the report.
@@ -75,30 +68,6 @@ failures=0
 : > "$tmp/commands"
 plugins=(csv xlsx json sqlite)
 
-# corpus KEY ARGS...: the folder of a generated corpus in the cache, made (or
-# remade, when the generator or its inputs changed) with make_corpus.py ARGS
-# --seed SEED; the same keys and stamps as bench.sh, so both share corpora.
-inputs=$(cat "$gen" config/rules/divisions.csv samples/reports/*.txt tests/gold/{realistic,blind,blind2}.json | sha1sum | cut -c1-40)
-corpus() {
-  local key=$1; shift
-  local dir=$cache/$key-seed$seed stamp
-  stamp="$inputs $* --seed $seed"
-  if [ -d "$dir" ] && [ "$(head -1 "$dir.stamp" 2>/dev/null)" = "$stamp" ]; then
-    say "reusing $dir ($(tail -1 "$dir.stamp"))"
-  else
-    say "generating $dir"
-    rm -rf "$dir" "$dir.tmp" "$dir.stamp"
-    mkdir -p "$cache"
-    python3 "$gen" "$@" --seed "$seed" --out "$dir.tmp" > "$tmp/gen.out"
-    mv "$dir.tmp" "$dir"
-    { echo "$stamp"; cat "$tmp/gen.out"; } > "$dir.stamp"
-    say "$(cat "$tmp/gen.out")"
-  fi
-  find "$dir" -type f -exec cat {} + > /dev/null # into the page cache: every run reads it warm
-  corpus_dir=$dir
-  corpus_files=$(find "$dir" -type f | wc -l)
-  corpus_bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
-}
 
 # make_jobs: $tmp/jobs/all.json (the four exporters of config/reports.json,
 # their options and its extract section) and noxlsx.json (the same without
@@ -218,13 +187,12 @@ measure() {
     printf "| %s | %.2f | %.2f–%.2f | %.1f |%s%s\n", name, med, lo, hi, rss, cells, (rc != 0 ? " failed (exit " rc ")" : "") }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 
 # ---- the report -------------------------------------------------------------
 run_flags=(-q "${summary_flag[@]}" --no-progress "${log_flag[@]}")
 echo "## Exporter benchmark"
 echo
-echo "- machine: $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: *//'), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Debian $(cat /etc/debian_version 2>/dev/null || echo unknown), $(uname -sr)"
+echo "- machine: $(machine_facts)"
 echo "- baogao: $("$baogao" --version 2>&1 | head -n 1), $baogao $binary, work tree $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "- reference: $pyref (sha1 $(sha1sum "$pyref" | cut -c1-12)), $(/usr/bin/python3 --version 2>&1), run as \`pyref.py OUT CORPUS -j $jobs\`: extraction and all its outputs (CSV, JSON, SQLite, XLSX)"
 echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), load average at the start $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the figures down); $repeats runs of each command (median, min–max; MB = 10^6 bytes; corpus in the page cache)"
