@@ -65,6 +65,21 @@ static const bg_column targets_columns[] = {
     {"value_text", T, "目标原文", "the target as written after its subject: 增长6.5%左右, 下降3%以上, 控制在5.5%以内", 0},
 };
 
+static const bg_column outcomes_columns[] = {
+    {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
+    {"seq", I, "序号", "order within the document", KEY},
+    {"year", I, "年份", "year the result was achieved (the report's plan year - 1)", 0},
+    {"indicator", T, "指标", "canonical indicator key", IDX},
+    {"indicator_text", T, "指标原文", "the words the report uses", 0},
+    {"kind", T, "类型", "growth (a rate, negative for a decline), level or change", 0},
+    {"value", R, "数值", "the figure as stated, signed, unrounded", 0},
+    {"unit", T, "单位", "unit of value (%, pp, 亿元, 万人 ...)", 0},
+    {"estimate", I, "预计", "1 when the report gives it as an estimate (预计, 预计完成), else 0", 0},
+    {"sentence", T, "原句", "the clause exactly as in the source", LONG},
+    {"offset", I, "位置", "character offset of the clause in the cleaned text", 0},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
+};
+
 static const bg_column commitments_columns[] = {
     {"doc_id", T, "文档编号", "document id", KEY | CODE | IDX},
     {"seq", I, "序号", "order within the document", KEY},
@@ -111,6 +126,104 @@ static const bg_column keywords_columns[] = {
     {"per_10k", R, "每万字", "occurrences per 10,000 characters", 0},
 };
 
+/* The tables across reports (BG_TABLE_ACROSS): computed after every
+ * document from the rows of documents, targets and outcomes. They name their
+ * regions themselves; region_code is the code as of the year, and
+ * region_code_now the code(s) holding its area today, the key that follows a
+ * region across renames. */
+static const bg_column target_outcomes_columns[] = {
+    {"region_code", T, "行政区划代码", "the target's region, code as of the year", CODE | IDX},
+    {"region_code_now", T, "现行区划代码", "the code(s) holding the region's area today", CODE},
+    {"region", T, "地区", "region as the target's report names it", 0},
+    {"province", T, "省份", "province", 0},
+    {"region_level", T, "行政级别", "national, province, city, district or county", 0},
+    {"year", I, "年份", "the year the target was set for", IDX},
+    {"indicator", T, "指标", "canonical indicator key", IDX},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
+    {"kind", T, "类型", "the target's kind: growth, level, change, relation or absent", 0},
+    {"target_value", R, "目标值", "the target's figure, signed (lower end of a range)", 0},
+    {"target_value_max", R, "目标上限", "upper end of a range target", 0},
+    {"target_unit", T, "目标单位", "unit of the target", 0},
+    {"target_qualifier", T, "目标限定", "the target's qualifier (at_least, about, at_most, exact, range, above, below, in_line)", 0},
+    {"target_reference", T, "目标参照", "what a relation target is measured against", 0},
+    {"outcome_value", R, "完成值", "the outcome stated in the next year's report, unrounded", 0},
+    {"outcome_unit", T, "完成单位", "unit of the outcome", 0},
+    {"outcome_estimate", I, "完成值为预计", "1 when the outcome was given as an estimate (预计)", 0},
+    {"reference_outcome", R, "参照完成值", "for a relation: the outcome of what it is measured against", 0},
+    {"gap", R, "差距", "outcome - target in the unit's points (for a range: outcome - lower end)", 0},
+    {"met", T, "是否完成", "yes, no or unclear by the qualifier's meaning (README); empty unless compared", 0},
+    {"state", T, "状态", "compared, no_outcome (no report of the next year says it) or absent (no target set)", 0},
+    {"target_doc_id", T, "目标文档", "document of the target", KEY | CODE | IDX},
+    {"target_seq", I, "目标序号", "the target's seq in targets", KEY},
+    {"outcome_doc_id", T, "完成值文档", "document of the outcome (the report of the next year)", CODE},
+    {"outcome_seq", I, "完成值序号", "the outcome's seq in outcomes", 0},
+};
+
+static const bg_column escalation_columns[] = {
+    {"plan_year", I, "计划年份", "the plan year of both targets", IDX},
+    {"indicator", T, "指标", "canonical indicator key", IDX},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
+    {"region_code", T, "行政区划代码", "the region, code as of the year", CODE | IDX},
+    {"region", T, "地区", "region", 0},
+    {"province", T, "省份", "province", 0},
+    {"region_level", T, "行政级别", "province, city, district or county", 0},
+    {"kind", T, "类型", "growth, level (rates in %) or absent", 0},
+    {"unit", T, "单位", "unit of the values", 0},
+    {"value", R, "目标值", "the region's target, signed", 0},
+    {"qualifier", T, "限定", "the region's qualifier", 0},
+    {"parent_code", T, "上级代码", "the parent division as of the year (prefecture, province or the country)", CODE},
+    {"parent_region", T, "上级地区", "the parent's name", 0},
+    {"parent_level", T, "上级级别", "the parent's level", 0},
+    {"parent_value", R, "上级目标值", "the parent's target for the indicator, when its report is in the corpus", 0},
+    {"parent_qualifier", T, "上级限定", "the parent's qualifier", 0},
+    {"difference", R, "加码幅度", "value - parent_value, in points", 0},
+    {"national_value", R, "全国目标值", "the national target, when the national report of the year is in the corpus", 0},
+    {"national_qualifier", T, "全国限定", "the national target's qualifier", 0},
+    {"national_difference", R, "较全国加码", "value - national_value, in points", 0},
+    {"state", T, "状态", "compared, absent (the region sets none), parent_absent, no_parent_target (the parent's report sets no figure for it) or no_parent_report", 0},
+    {"doc_id", T, "文档编号", "the region's document", KEY | CODE | IDX},
+    {"seq", I, "序号", "the target's seq in targets", KEY},
+    {"parent_doc_id", T, "上级文档", "the parent's document", CODE},
+};
+
+static const bg_column escalation_summary_columns[] = {
+    {"plan_year", I, "计划年份", "plan year", KEY},
+    {"indicator", T, "指标", "canonical indicator key", KEY},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
+    {"region_level", T, "行政级别", "level of the regions summarised", KEY},
+    {"regions", I, "地区数", "regions compared with their parent", 0},
+    {"mean_difference", R, "平均加码幅度", "mean of value - parent_value, in points", 0},
+    {"share_above", R, "高于上级占比", "share of those regions whose target is above their parent's (0..1)", 0},
+    {"share_equal", R, "等于上级占比", "share equal to their parent's", 0},
+    {"national_regions", I, "较全国地区数", "regions compared with the national target", 0},
+    {"mean_national_difference", R, "较全国平均加码", "mean of value - national_value, in points", 0},
+};
+
+static const bg_column target_changes_columns[] = {
+    {"region_code", T, "行政区划代码", "the region, code as of this year", CODE | IDX},
+    {"region_code_now", T, "现行区划代码", "the code(s) holding its area today: the key across renames", CODE},
+    {"region", T, "地区", "region as this year's report names it", 0},
+    {"province", T, "省份", "province", 0},
+    {"region_level", T, "行政级别", "level", 0},
+    {"plan_year", I, "计划年份", "this year", IDX},
+    {"indicator", T, "指标", "canonical indicator key", IDX},
+    {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
+    {"kind", T, "类型", "this year's kind", 0},
+    {"unit", T, "单位", "unit", 0},
+    {"value", R, "目标值", "this year's target, signed", 0},
+    {"qualifier", T, "限定", "this year's qualifier", 0},
+    {"previous_kind", T, "上年类型", "last year's kind", 0},
+    {"previous_value", R, "上年目标值", "the region's target for the year before", 0},
+    {"previous_qualifier", T, "上年限定", "last year's qualifier", 0},
+    {"change", R, "变化", "value - previous_value, in points", 0},
+    {"qualifier_changed", I, "限定变化", "1 when the qualifier changed, else 0", 0},
+    {"state", T, "状态", "compared, absent (none set this year), previously_absent, both_absent or not_comparable (kind or unit differ)", 0},
+    {"previous_region_code", T, "上年区划代码", "the code the region had in last year's report", CODE},
+    {"doc_id", T, "文档编号", "this year's document", KEY | CODE | IDX},
+    {"seq", I, "序号", "the target's seq in targets", KEY},
+    {"previous_doc_id", T, "上年文档", "last year's document", CODE},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The codes of the coded columns and their Chinese labels (ABI 1.2): cells
@@ -135,6 +248,19 @@ static const bg_value_label qualifier_values[] = {
 };
 static const bg_value_label direction_values[] = {{"rise", "上升"}, {"fall", "下降"}};
 static const bg_value_label part_values[] = {{"plan", "计划"}, {"review", "回顾"}, {"outlook", "展望"}};
+static const bg_value_label met_values[] = {{"yes", "完成"}, {"no", "未完成"}, {"unclear", "无法判断"}};
+static const bg_value_label outcome_state_values[] = {
+    {"compared", "已比较"}, {"no_outcome", "无完成值"}, {"absent", "未设定"}};
+static const bg_value_label escalation_state_values[] = {{"compared", "已比较"},
+                                                          {"absent", "未设定"},
+                                                          {"parent_absent", "上级未设定"},
+                                                          {"no_parent_target", "上级无此目标"},
+                                                          {"no_parent_report", "无上级报告"}};
+static const bg_value_label change_state_values[] = {{"compared", "已比较"},
+                                                      {"absent", "本年未设定"},
+                                                      {"previously_absent", "上年未设定"},
+                                                      {"both_absent", "均未设定"},
+                                                      {"not_comparable", "不可比"}};
 
 typedef struct coded_column {
     const char *table, *column;
@@ -148,28 +274,65 @@ static const coded_column coded_columns[] = {
     CODED("targets", "kind", kind_values),             CODED("targets", "qualifier", qualifier_values),
     CODED("targets", "direction", direction_values),   CODED("commitments", "part", part_values),
     CODED("commitments", "qualifier", qualifier_values), CODED("sections", "part", part_values),
+    CODED("outcomes", "kind", kind_values),
+    CODED("target_outcomes", "region_level", level_values),
+    CODED("target_outcomes", "kind", kind_values),
+    CODED("target_outcomes", "target_qualifier", qualifier_values),
+    CODED("target_outcomes", "met", met_values),
+    CODED("target_outcomes", "state", outcome_state_values),
+    CODED("escalation", "region_level", level_values),
+    CODED("escalation", "parent_level", level_values),
+    CODED("escalation", "kind", kind_values),
+    CODED("escalation", "qualifier", qualifier_values),
+    CODED("escalation", "parent_qualifier", qualifier_values),
+    CODED("escalation", "national_qualifier", qualifier_values),
+    CODED("escalation", "state", escalation_state_values),
+    CODED("escalation_summary", "region_level", level_values),
+    CODED("target_changes", "region_level", level_values),
+    CODED("target_changes", "kind", kind_values),
+    CODED("target_changes", "previous_kind", kind_values),
+    CODED("target_changes", "qualifier", qualifier_values),
+    CODED("target_changes", "previous_qualifier", qualifier_values),
+    CODED("target_changes", "state", change_state_values),
 };
 
 static bg_column_values documents_values[N(documents_columns)];
 static bg_column_values targets_values[N(targets_columns)];
+static bg_column_values outcomes_values[N(outcomes_columns)];
+static bg_column_values target_outcomes_values[N(target_outcomes_columns)];
+static bg_column_values escalation_values[N(escalation_columns)];
+static bg_column_values escalation_summary_values[N(escalation_summary_columns)];
+static bg_column_values target_changes_values[N(target_changes_columns)];
 static bg_column_values commitments_values[N(commitments_columns)];
 static bg_column_values list_items_values[N(list_items_columns)];
 static bg_column_values sections_values[N(sections_columns)];
 static bg_column_values keywords_values[N(keywords_columns)];
 
-#define SCHEMA(i, nm, lb, en, cols, vals)                                                                              \
+#define SCHEMA_F(i, nm, lb, en, cols, vals, fl)                                                                        \
     {                                                                                                                  \
-        sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols, vals      \
+        sizeof(bg_table_schema), BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, i, nm, lb, en, N(cols), cols, vals, fl  \
     }
+#define SCHEMA(i, nm, lb, en, cols, vals) SCHEMA_F(i, nm, lb, en, cols, vals, 0)
+#define ACROSS BG_TABLE_ACROSS
 
 static bg_table_schema builtin_tables[BG_BUILTIN_TABLE_COUNT] = {
     SCHEMA(0, "documents", "文档", "one row per report", documents_columns, documents_values),
     SCHEMA(1, "targets", "主要预期目标", "the year's main targets", targets_columns, targets_values),
-    SCHEMA(2, "commitments", "量化任务", "other numeric commitments", commitments_columns, commitments_values),
-    SCHEMA(3, "list_items", "项目清单", "items of named lists (十大产业项目 ...)", list_items_columns,
+    SCHEMA(2, "outcomes", "上年完成情况", "last year's stated results of the headline indicators", outcomes_columns,
+           outcomes_values),
+    SCHEMA(3, "commitments", "量化任务", "other numeric commitments", commitments_columns, commitments_values),
+    SCHEMA(4, "list_items", "项目清单", "items of named lists (十大产业项目 ...)", list_items_columns,
            list_items_values),
-    SCHEMA(4, "sections", "章节", "headings", sections_columns, sections_values),
-    SCHEMA(5, "keywords", "政策关键词", "policy-term frequencies", keywords_columns, keywords_values),
+    SCHEMA(5, "sections", "章节", "headings", sections_columns, sections_values),
+    SCHEMA(6, "keywords", "政策关键词", "policy-term frequencies", keywords_columns, keywords_values),
+    SCHEMA_F(7, "target_outcomes", "目标完成情况", "each target against the outcome the next year's report states",
+             target_outcomes_columns, target_outcomes_values, ACROSS),
+    SCHEMA_F(8, "escalation", "层层加码", "each target against its parent's and the national target of the year",
+             escalation_columns, escalation_values, ACROSS),
+    SCHEMA_F(9, "escalation_summary", "加码汇总", "escalation per plan year, indicator and level",
+             escalation_summary_columns, escalation_summary_values, ACROSS),
+    SCHEMA_F(10, "target_changes", "目标调整", "each target against the region's own target of the year before",
+             target_changes_columns, target_changes_values, ACROSS),
 };
 
 static pthread_once_t values_once = PTHREAD_ONCE_INIT;

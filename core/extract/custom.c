@@ -99,7 +99,8 @@ static bool build_schema(custom_rule *rule, size_t index)
                                          "custom rule",
                                          n,
                                          columns,
-                                         NULL};
+                                         NULL,
+                                         0};
     return true;
 }
 

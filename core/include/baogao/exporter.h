@@ -18,12 +18,15 @@
  *     open(ctx, &state)                    options already validated
  *       begin_table(schema)  x every table (all tables begin before any row)
  *       [begin_document(doc)] write_row(table, cells)...   per document
+ *       write_row(across table, cells)...  tables across reports, at the end
  *       end_table(schema)    x every table
  *       [finish(summary)]                  optional: the run's summary
  *     close(ctx, state, commit)            exactly once, also after a failure
  *
  * Rows of different tables arrive interleaved, document by document, in the
- * sorted order of the sources; within a table they arrive in order.
+ * sorted order of the sources; within a table they arrive in order. The rows
+ * of the tables across reports (flag BG_TABLE_ACROSS, ABI 1.3) come last,
+ * after the last document's, without a begin_document.
  *
  * Ownership and lifetimes:
  *  1. Everything the host passes (schemas, cells, strings, the summary) is the
@@ -64,7 +67,7 @@ extern "C" {
 #endif
 
 #define BG_EXPORTER_ABI_MAJOR 1
-#define BG_EXPORTER_ABI_MINOR 2
+#define BG_EXPORTER_ABI_MINOR 3
 
 /* The entry symbol every exporter exports; the major is in its name. */
 #define BG_EXPORTER_ENTRY bg_exporter_entry_v1
@@ -163,7 +166,16 @@ typedef struct bg_table_schema {
     /* column_count entries parallel to columns, or NULL: the codes of each
      * coded column. Check struct_size before use. */
     const bg_column_values *column_values;
+    /* Added in ABI 1.3 --------------------------------------------------- */
+    uint32_t flags; /* BG_TABLE_*; check struct_size before use */
 } bg_table_schema;
+
+/* Table flags (ABI 1.3). A table across reports (target_outcomes,
+ * escalation …) is computed after every document from the rows of several
+ * reports: its rows come after the last document's, with no begin_document
+ * before them, and they name their regions in their own columns, so a
+ * format must not give them the current document's identity. */
+#define BG_TABLE_ACROSS 0x1u
 
 /* A document whose rows follow, until the next begin_document. */
 typedef struct bg_document_info {
