@@ -28,7 +28,7 @@ static const char *const target_fields[] = {"indicator_text", "unit", "qualifier
 enum { TARGET_FIELD_COUNT = sizeof target_fields / sizeof *target_fields };
 
 typedef struct tables {
-    int documents, targets, commitments, lists, sections;
+    int documents, targets, outcomes, commitments, lists, sections;
     const bg_table_schema *const *schemas;
     size_t count;
 } tables;
@@ -185,6 +185,54 @@ static void score_targets(eval_state *e, const char *key, const cJSON *gold, bg_
             print_target_row(e, set, r);
             say(e, "\n");
         }
+    }
+    free(used);
+}
+
+static bool integer_is(const bg_cell *c, const cJSON *want)
+{
+    return cJSON_IsNumber(want) && c && c->type == BG_TYPE_INTEGER && (double)c->as.integer == want->valuedouble;
+}
+
+/* Outcomes match like targets, on indicator, value and year. */
+static void score_outcomes(eval_state *e, const char *key, const cJSON *gold, bg_rowset *set)
+{
+    if (!cJSON_IsArray(gold))
+        return;
+    size_t found = e->t.outcomes >= 0 ? bg_rowset_count(set, (size_t)e->t.outcomes) : 0;
+    bool *used = calloc(found + 1, sizeof *used);
+    if (!used)
+        return;
+    e->s.outcomes_found += found;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gold)
+    {
+        e->s.outcomes_gold++;
+        size_t match = found;
+        for (size_t r = 0; r < found && match == found; r++)
+            if (!used[r] && text_is(cell(set, &e->t, e->t.outcomes, r, "indicator"), str(g, "indicator")) &&
+                number_is(cell(set, &e->t, e->t.outcomes, r, "value"), cJSON_GetObjectItemCaseSensitive(g, "value")) &&
+                integer_is(cell(set, &e->t, e->t.outcomes, r, "year"), cJSON_GetObjectItemCaseSensitive(g, "year")))
+                match = r;
+        if (match == found) {
+            char *printed = cJSON_PrintUnformatted(g);
+            say(e, "  %s: missed outcome %s\n", key, printed ? printed : "");
+            free(printed);
+            continue;
+        }
+        used[match] = true;
+        e->s.outcomes_matched++;
+    }
+    static const char *const columns[] = {"indicator", "kind", "value", "unit", "year", "estimate", "sentence"};
+    for (size_t r = 0; r < found; r++) {
+        if (used[r])
+            continue;
+        say(e, "  %s: extra outcome:", key);
+        for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+            say(e, " ");
+            print_cell(e, cell(set, &e->t, e->t.outcomes, r, columns[i]));
+        }
+        say(e, "\n");
     }
     free(used);
 }
@@ -641,6 +689,7 @@ static bg_error eval_document(eval_state *e, const char *key, const cJSON *doc, 
         const cJSON *targets = cJSON_GetObjectItemCaseSensitive(doc, "targets");
         if (cJSON_IsArray(targets))
             score_targets(e, key, targets, set);
+        score_outcomes(e, key, cJSON_GetObjectItemCaseSensitive(doc, "outcomes"), set);
         score_commitments(e, key, cJSON_GetObjectItemCaseSensitive(doc, "commitments_must_find"), set);
         score_judged(e, key, cJSON_GetObjectItemCaseSensitive(doc, "commitments_judged"), set);
         score_review(e, key, cJSON_GetObjectItemCaseSensitive(doc, "review_not_plan"), set);
@@ -704,6 +753,7 @@ bg_error bg_eval_gold(const bg_rules *rules, const char *gold_path, const cJSON 
     e.t.count = bg_rules_table_count(rules);
     e.t.documents = table_index(&e.t, "documents");
     e.t.targets = table_index(&e.t, "targets");
+    e.t.outcomes = table_index(&e.t, "outcomes");
     e.t.commitments = table_index(&e.t, "commitments");
     e.t.lists = table_index(&e.t, "list_items");
     e.t.sections = table_index(&e.t, "sections");
@@ -737,6 +787,10 @@ bg_error bg_eval_gold(const bg_rules *rules, const char *gold_path, const cJSON 
     ok = line(&e, "targets", e.s.targets_gold, (long)e.s.targets_found, e.s.targets_matched, th->min_precision,
               th->min_recall) &&
          ok;
+    if (e.s.outcomes_gold || e.s.outcomes_found)
+        ok = line(&e, "outcomes", e.s.outcomes_gold, (long)e.s.outcomes_found, e.s.outcomes_matched,
+                  th->min_precision, th->min_recall) &&
+             ok;
     ok = line(&e, "commitments (must)", e.s.commitments_gold, -1, e.s.commitments_matched, 0, th->min_recall) && ok;
     if (e.s.judged_sample && report) {
         /* precision over the judged sample: of the rows still produced as
@@ -844,6 +898,10 @@ void bg_eval_print_total(const bg_eval_score *t, size_t files, FILE *report)
             "precision", "recall");
     fprintf(report, "%-22s %6zu %6zu %8zu %9s %7s\n", "targets", t->targets_gold, t->targets_found, t->targets_matched,
             shown_ratio(p, t->targets_matched, t->targets_found), shown_ratio(r, t->targets_matched, t->targets_gold));
+    if (t->outcomes_gold || t->outcomes_found)
+        fprintf(report, "%-22s %6zu %6zu %8zu %9s %7s\n", "outcomes", t->outcomes_gold, t->outcomes_found,
+                t->outcomes_matched, shown_ratio(p, t->outcomes_matched, t->outcomes_found),
+                shown_ratio(r, t->outcomes_matched, t->outcomes_gold));
     fprintf(report, "%-22s %6zu %6s %8zu %9s %7s\n", "commitments (must)", t->commitments_gold, "-",
             t->commitments_matched, "-", shown_ratio(r, t->commitments_matched, t->commitments_gold));
     if (t->judged_sample)

@@ -41,6 +41,7 @@ typedef struct bg_eval_documents {
 /* The figures of one run, for callers that check them (tests). */
 typedef struct bg_eval_score {
     size_t targets_gold, targets_found, targets_matched;
+    size_t outcomes_gold, outcomes_found, outcomes_matched; /* documents whose gold has "outcomes" */
     size_t commitments_gold, commitments_matched;
     size_t review_gold, review_matched;
     size_t lists_gold, lists_matched;

@@ -165,7 +165,10 @@ static const gold_key top_keys[] = {
     {"format", G_STRING, true, 0, NULL},
     {"documents", G_OBJECT, true, 0, NULL},
     {"about", G_STRING, false, 0, NULL},
+    /* what the tables across reports must hold for these documents (tests/e2e read it) */
+    {"expected", G_OBJECT, false, 0, NULL},
     {"about_commitments_judged", G_STRING, false, 0, NULL},
+    {"about_outcomes", G_STRING, false, 0, NULL},
     {"about_indicator_text", G_STRING, false, 0, NULL},
     NOTE,
 };

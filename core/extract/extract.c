@@ -2,6 +2,7 @@
  * outline, then each table's module in turn, into the tables the job
  * selected. Holds nothing between documents, so threads may share rules. */
 #include "budget.h"
+#include "extract/outcomes.h"
 #include "extract/doc.h"
 #include "extract/facts.h"
 #include "extract/provenance.h"
@@ -89,11 +90,12 @@ static bool sections_rows(bg_rowset *out, size_t table, const char *doc_id, cons
     return true;
 }
 
-/* The last `count` targets rows get their indicator's label from the rules,
- * so that every export names an indicator the same way. */
-static bool label_targets(const bg_rules *rules, bg_rowset *out, size_t table, size_t count)
+/* The last `count` rows of a targets or outcomes table get their
+ * indicator's label from the rules, so that every export names an indicator
+ * the same way. */
+static bool label_rows(const bg_rules *rules, bg_rowset *out, size_t table, size_t builtin, size_t count)
 {
-    const bg_table_schema *schema = bg_builtin_table(BG_TABLE_TARGETS);
+    const bg_table_schema *schema = bg_builtin_table(builtin);
     int key = bg_column_index(schema, "indicator"), label = bg_column_index(schema, "indicator_label");
     size_t rows = bg_rowset_count(out, table);
     for (size_t r = rows - count; key >= 0 && label >= 0 && r < rows; r++) {
@@ -190,7 +192,12 @@ bg_error bg_extract_document(const bg_rules *rules, const bg_doc_input *doc, bg_
             used_passages[used_count++] = passages[i];
     view.target_passages = used_passages;
     view.target_passage_count = used_count;
-    if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0 && !label_targets(rules, out, (size_t)at, (size_t)targets))
+    if ((at = rules->table_at[BG_TABLE_TARGETS]) >= 0 && !label_rows(rules, out, (size_t)at, BG_TABLE_TARGETS, (size_t)targets))
+        goto nomem;
+    long outcomes;
+    if ((at = rules->table_at[BG_TABLE_OUTCOMES]) >= 0 &&
+        ((outcomes = bg_outcomes_extract(rules->outcomes, rules->targets, &view, out, (size_t)at)) < 0 ||
+         !label_rows(rules, out, (size_t)at, BG_TABLE_OUTCOMES, (size_t)outcomes)))
         goto nomem;
     if ((at = rules->table_at[BG_TABLE_DOCUMENTS]) >= 0) {
         bg_cell *row = bg_rowset_row(out, (size_t)at, document_row);

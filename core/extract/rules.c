@@ -13,7 +13,7 @@
 /* Top-level keys of the rules JSON and the module that reads each. */
 static const char *const rules_keys[] = {
     "format",     "about",      "version", "boilerplate", "headings", "parts",       "region", "keywords",
-    "indicators", "qualifiers", "units",   "aspirations", "targets",  "commitments", "lists",  "identity",
+    "indicators", "qualifiers", "units",   "aspirations", "targets",  "commitments", "lists",  "identity", "outcomes",
 };
 
 static const char *const job_keys[] = {"tables", "custom", "boilerplate", "rules", "divisions"};
@@ -52,6 +52,7 @@ void bg_rules_free(bg_rules *rules)
     bg_keywords_rules_free(rules->keywords);
     if (rules->targets)
         bg_targets_rules_free(rules->targets);
+    bg_outcomes_rules_free(rules->outcomes);
     if (rules->commitments)
         bg_commitments_rules_free(rules->commitments);
     if (rules->lists)
@@ -149,6 +150,18 @@ static bool select_tables(bg_rules *rules, const cJSON *tables, const char *path
             k++;
         }
         selected[BG_TABLE_DOCUMENTS] = true;
+        /* the tables across reports are made of the targets and outcomes */
+        static const struct {
+            int table, needs;
+        } needs[] = {{BG_TABLE_TARGET_OUTCOMES, BG_TABLE_TARGETS},  {BG_TABLE_TARGET_OUTCOMES, BG_TABLE_OUTCOMES},
+                     {BG_TABLE_ESCALATION, BG_TABLE_TARGETS},       {BG_TABLE_ESCALATION_SUMMARY, BG_TABLE_TARGETS},
+                     {BG_TABLE_TARGET_CHANGES, BG_TABLE_TARGETS}};
+        for (size_t i = 0; i < sizeof needs / sizeof *needs; i++)
+            if (selected[needs[i].table] && !selected[needs[i].needs]) {
+                bg_problems_add(p, "%s.tables: %s is computed from %s; add \"%s\" to the list", path,
+                                names[needs[i].table], names[needs[i].needs], names[needs[i].needs]);
+                ok = false;
+            }
     }
     size_t n = 0;
     for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
@@ -189,6 +202,7 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
         rules->outline = bg_outline_rules_load(root, rules_path, problems);
         rules->keywords = bg_keywords_rules_load(root, rules_path, problems);
         rules->targets = bg_targets_rules_load(root, rules_path, problems);
+        rules->outcomes = bg_outcomes_rules_load(root, rules_path, problems);
         rules->commitments = bg_commitments_rules_load(root, rules_path, problems);
         rules->lists = bg_lists_rules_load(root, rules_path, problems);
         rules->facts = bg_facts_rules_load(root, rules_path, problems);
@@ -233,7 +247,7 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
             bg_problems_add(problems, "%s: %s", rules_path, message ? message : "out of memory");
         free(message);
     }
-    if (problems->count != before || !rules->clean || !rules->outline || !rules->keywords || !rules->targets ||
+    if (problems->count != before || !rules->clean || !rules->outline || !rules->keywords || !rules->targets || !rules->outcomes ||
         !rules->commitments || !rules->lists || !rules->facts || !rules->custom) {
         if (problems->count == before)
             bg_problems_add(problems, "%s: the rules could not be loaded", rules_path);

@@ -3,6 +3,7 @@
 #ifndef BAOGAO_RULES_H
 #define BAOGAO_RULES_H
 
+#include "extract/outcomes.h"
 #include "extract/commitments.h"
 #include "extract/custom.h"
 #include "extract/facts.h"
@@ -22,6 +23,7 @@ struct bg_rules {
     bg_outline_rules *outline;
     bg_keywords_rules *keywords;
     bg_targets_rules *targets;
+    bg_outcomes_rules *outcomes;
     bg_commitments_rules *commitments;
     bg_lists_rules *lists;
     bg_custom_rules *custom;

@@ -793,9 +793,23 @@ static const char *lookup_key(const bg_targets_rules *r, const char *c, size_t s
     return key;
 }
 
+static size_t trim_suffixes(const bg_targets_rules *r, const char *c, size_t start, size_t end);
+
 static const char *lookup(const bg_targets_rules *r, const char *c, size_t start, size_t end)
 {
     return lookup_key(r, c, start, end, true);
+}
+
+const char *bg_targets_indicator_of(const bg_targets_rules *r, const char *text, size_t length)
+{
+    if (!text || !length)
+        return NULL;
+    const char *key = lookup(r, text, 0, length);
+    if (key)
+        return key;
+    /* 经济增长, 地区生产总值增速: the name before its growth word */
+    size_t end = trim_suffixes(r, text, 0, length);
+    return end < length && end > 0 ? lookup(r, text, 0, end) : NULL;
 }
 
 static bool is_alias(const bg_targets_rules *r, const char *c, size_t start, size_t end)
@@ -1701,6 +1715,18 @@ static void read_range(const bg_targets_rules *r, const bg_text *text, size_t fr
     read_passage(r, &ps, md, k);
     free(ps.c);
     free(ps.map);
+}
+
+long bg_targets_read_span(const bg_targets_rules *r, const bg_doc *doc, size_t from, size_t to, bg_rowset *out,
+                          size_t table)
+{
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false};
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    if (!md)
+        return -1;
+    read_range(r, doc->text, from, to, md, &k);
+    pcre2_match_data_free(md);
+    return k.nomem ? -1 : k.rows;
 }
 
 long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_span *passages, size_t count,

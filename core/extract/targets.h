@@ -35,4 +35,15 @@ size_t bg_targets_passages(const bg_targets_rules *r, const bg_doc *doc, bg_span
 long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_span *passages, size_t count,
                         bool *used, bg_rowset *out, size_t table);
 
+/* The indicator key a name stands for (经济增长 -> gdp, as a relation's
+ * reference says it), or NULL. */
+const char *bg_targets_indicator_of(const bg_targets_rules *r, const char *text, size_t length);
+
+/* Reads the text[from, to) of any part as a targets passage would be read
+ * (clauses of indicator + verb + figure), into rows of the targets schema in
+ * out's table `table`: the outcomes stage reads last year's results so.
+ * Returns the rows added or -1 on no memory. */
+long bg_targets_read_span(const bg_targets_rules *r, const bg_doc *doc, size_t from, size_t to, bg_rowset *out,
+                          size_t table);
+
 #endif
