@@ -301,6 +301,11 @@ static const bg_division *by_code(const bg_regions *r, const char *code, size_t 
     return best;
 }
 
+const bg_division *bg_regions_by_code(const bg_regions *r, const char *code, int year)
+{
+    return code && strlen(code) == 6 ? by_code(r, code, 6, year) : NULL;
+}
+
 static void add_code(char *out, size_t size, const char *code)
 {
     for (const char *p = out; *p; p += strcspn(p, ";") + (p[strcspn(p, ";")] == ';'))

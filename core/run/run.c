@@ -7,6 +7,7 @@
  * leaves the previous outputs exactly as they were. */
 #include "run/run.h"
 
+#include "across/across.h"
 #include "budget.h"
 #include "log.h"
 #include "paths.h"
@@ -84,6 +85,7 @@ typedef struct run {
     bg_cache *cache;       /* NULL: no cache (dry run, "cache": false, or it failed) */
     uint64_t cached, extracted; /* documents */
     bg_feed *feed;         /* the exporters' threads */
+    bg_across *across;     /* what the tables across reports need, NULL when the job has none */
     double *own_seconds;   /* per exporter: its open, then its thread's work (wall) */
     double *own_cpu;       /* the same in processor time */
     bg_progress progress;
@@ -554,6 +556,8 @@ static int take_source(run *r, size_t index, source_out *out)
         bg_rowset *rows = out->rows[k];
         for (size_t t = 0; t < r->table_count; t++)
             r->row_counts[t] += bg_rowset_count(rows, t);
+        if (r->across && bg_across_add(r->across, rows) != BG_E_OK)
+            goto nomem;
         dl->deliver[k] = true;
         dl->infos[k] = (bg_document_info){.struct_size = sizeof dl->infos[k],
                                           .abi_major = BG_EXPORTER_ABI_MAJOR,
@@ -584,6 +588,65 @@ nomem:
     free(dl);
     snprintf(r->reason, sizeof r->reason, "out of memory recording the run's sources");
     return BG_EXIT_EXPORT_FAILED;
+}
+
+/* The rows of the tables across reports, after every document's. */
+typedef struct across_delivery {
+    bg_rowset *rows;
+    const bg_table_schema *const *tables;
+    size_t table_count;
+} across_delivery;
+
+static void free_across(void *item)
+{
+    across_delivery *d = item;
+    bg_rowset_free(d->rows);
+    free(d);
+}
+
+static bg_error deliver_across(bg_export *x, void *item, char *msg, size_t msg_size)
+{
+    across_delivery *d = item;
+    bg_error e = BG_E_OK;
+    for (size_t t = 0; t < d->table_count && e == BG_E_OK; t++) {
+        size_t n = bg_rowset_count(d->rows, t);
+        for (size_t row = 0; row < n && e == BG_E_OK; row++)
+            e = bg_export_row(x, d->tables[t], bg_rowset_row(d->rows, t, row), row + 1, "(across reports)", msg,
+                              msg_size);
+    }
+    return e;
+}
+
+/* The tables across reports, from every document's rows, counted and
+ * handed to the exporters after the last document. */
+static int across_all(run *r)
+{
+    if (!r->across)
+        return BG_EXIT_OK;
+    bg_progress_phase(&r->progress, "comparing reports: targets, outcomes, parents…");
+    across_delivery *d = calloc(1, sizeof *d);
+    if (d)
+        d->rows = bg_rowset_new(r->table_count, r->tables);
+    if (!d || !d->rows || bg_across_rows(r->across, d->rows) != BG_E_OK) {
+        if (d)
+            bg_rowset_free(d->rows);
+        free(d);
+        snprintf(r->reason, sizeof r->reason, "out of memory comparing reports");
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    for (size_t t = 0; t < r->table_count; t++)
+        r->row_counts[t] += bg_rowset_count(d->rows, t);
+    d->tables = r->tables;
+    d->table_count = r->table_count;
+    if (!r->feed) {
+        free_across(d);
+        return BG_EXIT_OK;
+    }
+    if (!bg_feed_push(r->feed, deliver_across, d, free_across)) {
+        bg_feed_failure(r->feed, r->reason, sizeof r->reason);
+        return BG_EXIT_EXPORT_FAILED;
+    }
+    return BG_EXIT_OK;
 }
 
 static int extract_all(run *r)
@@ -843,6 +906,8 @@ static int run_start(run *r, bg_job *job, const bg_run_options *options)
     strftime(r->run_id, sizeof r->run_id, "%Y%m%dT%H%M%S", &tm_start);
     snprintf(r->run_id + strlen(r->run_id), sizeof r->run_id - strlen(r->run_id), "-%ld", (long)getpid());
     r->row_counts = calloc(r->table_count ? r->table_count : 1, sizeof *r->row_counts);
+    if (bg_across_wanted(job->rules) && !(r->across = bg_across_new(job->rules)))
+        return BG_EXIT_EXPORT_FAILED;
     return r->row_counts ? take_lock(r) : BG_EXIT_EXPORT_FAILED;
 }
 
@@ -863,6 +928,7 @@ static void stop_exporters(run *r)
 static void run_free(run *r)
 {
     bg_cache_close(r->cache); /* rolled back unless the run committed it */
+    bg_across_free(r->across);
     bg_outputs_free(&r->outputs);
     bg_publish_free(&r->publish);
     free(r->exports);
@@ -896,6 +962,8 @@ int bg_run(bg_job *job, const bg_run_options *options)
         code = extract_all(&r); /* sources -> workers -> rows -> every exporter's queue */
     if (code == BG_EXIT_OK)
         code = guard(&r, r.documents, "documents");
+    if (code == BG_EXIT_OK)
+        code = across_all(&r); /* the tables across reports, after the last document */
     bg_run_summary summary;
     fill_summary(&r, &summary);
     if (code == BG_EXIT_OK && !r.counts)
