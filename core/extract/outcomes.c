@@ -131,6 +131,29 @@ static size_t skip_blank(const char *s, size_t at, size_t to)
     }
 }
 
+/* Where a sentence starts that a text without line breaks glued to the
+ * report's title (2022年政府工作报告过去一年，…): after the title and the
+ * date in brackets after it. */
+static size_t after_title(const char *s, size_t start, size_t stop)
+{
+    static const char title[] = "工作报告";
+    size_t limit = start + 120 < stop ? start + 120 : stop, found = 0;
+    for (size_t p = start; p + sizeof title - 1 <= limit; p++)
+        if (!memcmp(s + p, title, sizeof title - 1))
+            found = p + sizeof title - 1;
+    if (!found)
+        return start;
+    size_t at = skip_blank(s, found, stop);
+    if (at < stop && (s[at] == '(' || (at + 3 <= stop && !memcmp(s + at, "（", 3)))) {
+        for (size_t p = at; p < limit; p++)
+            if (s[p] == ')' || (p + 3 <= stop && !memcmp(s + p, "）", 3))) {
+                at = skip_blank(s, p + (s[p] == ')' ? 1 : 3), stop);
+                break;
+            }
+    }
+    return at;
+}
+
 static bool in_spans(const bg_span *spans, size_t count, size_t at)
 {
     for (size_t i = 0; i < count; i++)
@@ -307,16 +330,23 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
     reader rd = {r, doc, doc->plan_year - 1, md};
     const char *s = doc->text->text;
     size_t n = doc->text->length;
+    /* the time a sentence speaks of carries to the sentences after it, up to
+     * the next heading (not the next line: a text without line breaks reads
+     * the same as with them) */
     enum context ctx = CTX_NONE;
+    size_t heading = 0;
     for (size_t at = 0; at < n && !nomem && !bg_budget_exceeded();) {
-        if (at == 0 || s[at - 1] == '\n')
-            ctx = CTX_NONE; /* a new paragraph */
         size_t stop = bg_break_after(doc->breaks, BG_SPAN_SENTENCE, at);
+        for (; doc->outline && heading < doc->outline->heading_count &&
+               doc->outline->headings[heading].offset < stop;
+             heading++)
+            ctx = CTX_NONE;
         size_t next = stop;
         if (stop < n)
             bg_utf8_next(s, n, &next);
         size_t start = skip_blank(s, at, stop);
         at = next > at ? next : at + 1;
+        start = after_title(s, start, stop);
         if (stop - start < 6 || in_spans(doc->target_passages, doc->target_passage_count, start) ||
             !reports_last_year(&rd, start, stop, &ctx))
             continue;

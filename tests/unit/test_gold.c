@@ -157,7 +157,7 @@ static void test_outcome_phrasings(void **state)
 static void test_panel(void **state)
 {
     (void)state;
-    assert_gold_in_full(BG_TEST_SOURCE_DIR "/tests/gold/panel.json", NULL, 70, 0);
+    assert_gold_in_full(BG_TEST_SOURCE_DIR "/tests/gold/panel.json", BG_TEST_SOURCE_DIR "/samples/panel", 70, 0);
 }
 
 int main(void)
