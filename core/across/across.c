@@ -283,6 +283,13 @@ static const double EPS = 1e-9;
 /* 左右: within this many points of a rate */
 static const double ABOUT_POINTS = 0.5;
 
+/* A difference of two figures as written (7.6 − 7 is 0.6, not
+ * 0.5999999999999996): rounded to 1e-9, far below any figure a report gives. */
+static double difference(double a, double b)
+{
+    return nearbyint((a - b) * 1e9) / 1e9;
+}
+
 static bool is_rate(const char *unit)
 {
     return unit && (!strcmp(unit, "%") || !strcmp(unit, "pp") || !strcmp(unit, "‰"));
@@ -295,7 +302,7 @@ const char *bg_across_met(const bg_met_query *q, double *gap, bool *has_gap)
     if (relation) {
         if (!q->has_reference)
             return "unclear";
-        *gap = q->outcome - q->reference;
+        *gap = difference(q->outcome, q->reference);
         *has_gap = true;
         if (!strcmp(q->qualifier, "in_line"))
             return q->outcome >= q->reference - ABOUT_POINTS - EPS ? "yes" : "no";
@@ -311,7 +318,7 @@ const char *bg_across_met(const bg_met_query *q, double *gap, bool *has_gap)
         return "unclear"; /* 3000人 against 0.36万人: not compared here */
     bool fall = q->direction && !strcmp(q->direction, "fall");
     double v = q->value, o = q->outcome;
-    *gap = o - v;
+    *gap = difference(o, v);
     *has_gap = true;
     const char *k = q->qualifier ? q->qualifier : "exact";
     if (!strcmp(k, "range") && q->has_max) {
@@ -450,6 +457,11 @@ static const aoutcome *outcome_of(const bg_across *a, const adoc *doc, const cha
     return NULL;
 }
 
+static bool absent(const atarget *t)
+{
+    return !strcmp(t->kind, "absent");
+}
+
 /* ---- writing rows ------------------------------------------------------------ */
 
 typedef struct writer {
@@ -505,10 +517,6 @@ static void put_region(writer *w, const adoc *d)
     put_text(w, "region_level", d->level);
 }
 
-static bool absent(const atarget *t)
-{
-    return !strcmp(t->kind, "absent");
-}
 
 /* target_outcomes: every target against the outcome the region's report of
  * the next year states. */
@@ -528,7 +536,7 @@ static void target_outcomes(writer *w, const key_index *by_now)
         put_real(w, "target_value", t->has_value, t->value);
         put_real(w, "target_value_max", t->has_max, t->value_max);
         put_text(w, "target_unit", t->unit);
-        put_text(w, "target_qualifier", t->qualifier);
+        put_text(w, "target_qualifier", absent(t) ? NULL : t->qualifier);
         put_text(w, "target_reference", t->reference);
         put_text(w, "target_doc_id", d->doc_id);
         put_integer(w, "target_seq", true, t->seq);
@@ -643,7 +651,7 @@ static void escalation(writer *w, const key_index *by_code, summary *sum)
         put_text(w, "kind", t->kind);
         put_text(w, "unit", t->unit);
         put_real(w, "value", t->has_value, t->value);
-        put_text(w, "qualifier", t->qualifier);
+        put_text(w, "qualifier", absent(t) ? NULL : t->qualifier);
         put_text(w, "parent_code", parent);
         put_text(w, "parent_region", pd ? pd->region : pdiv ? pdiv->name : NULL);
         put_text(w, "parent_level", pd ? pd->level : pdiv ? pdiv->level : NULL);
@@ -679,7 +687,7 @@ static void escalation(writer *w, const key_index *by_code, summary *sum)
             }
         }
         if (!strcmp(state, "compared")) {
-            double diff = t->value - pt->value;
+            double diff = difference(t->value, pt->value);
             put_real(w, "difference", true, diff);
             c->regions++;
             c->sum += diff;
@@ -687,7 +695,7 @@ static void escalation(writer *w, const key_index *by_code, summary *sum)
             c->equal += fabs(diff) <= EPS;
         }
         if (!absent(t) && nt && !absent(nt) && nt->has_value) {
-            double diff = t->value - nt->value;
+            double diff = difference(t->value, nt->value);
             put_real(w, "national_difference", true, diff);
             c->national++;
             c->national_sum += diff;
@@ -727,12 +735,12 @@ static void escalation_summary(writer *w, summary *sum)
         put_text(w, "indicator_label", label_of(w->a, c->indicator));
         put_text(w, "region_level", c->level);
         put_integer(w, "regions", true, (int64_t)c->regions);
-        put_real(w, "mean_difference", c->regions > 0, c->regions ? c->sum / (double)c->regions : 0);
+        put_real(w, "mean_difference", c->regions > 0, c->regions ? nearbyint(c->sum / (double)c->regions * 1e9) / 1e9 : 0);
         put_real(w, "share_above", c->regions > 0, c->regions ? (double)c->above / (double)c->regions : 0);
         put_real(w, "share_equal", c->regions > 0, c->regions ? (double)c->equal / (double)c->regions : 0);
         put_integer(w, "national_regions", true, (int64_t)c->national);
         put_real(w, "mean_national_difference", c->national > 0,
-                 c->national ? c->national_sum / (double)c->national : 0);
+                 c->national ? nearbyint(c->national_sum / (double)c->national * 1e9) / 1e9 : 0);
     }
 }
 
@@ -756,10 +764,10 @@ static void target_changes(writer *w, const key_index *by_now)
         put_text(w, "kind", t->kind);
         put_text(w, "unit", t->unit);
         put_real(w, "value", t->has_value, t->value);
-        put_text(w, "qualifier", t->qualifier);
+        put_text(w, "qualifier", absent(t) ? NULL : t->qualifier);
         put_text(w, "previous_kind", pt->kind);
         put_real(w, "previous_value", pt->has_value, pt->value);
-        put_text(w, "previous_qualifier", pt->qualifier);
+        put_text(w, "previous_qualifier", absent(pt) ? NULL : pt->qualifier);
         put_text(w, "previous_region_code", prev->code);
         put_text(w, "doc_id", d->doc_id);
         put_integer(w, "seq", true, t->seq);
@@ -777,7 +785,7 @@ static void target_changes(writer *w, const key_index *by_now)
             state = "compared";
         put_text(w, "state", state);
         if (!strcmp(state, "compared")) {
-            put_real(w, "change", true, t->value - pt->value);
+            put_real(w, "change", true, difference(t->value, pt->value));
             put_integer(w, "qualifier_changed", true, strcmp(t->qualifier, pt->qualifier) != 0);
         } else if (!absent(t) && !absent(pt)) {
             put_integer(w, "qualifier_changed", true, strcmp(t->qualifier, pt->qualifier) != 0);
