@@ -536,7 +536,7 @@ static void target_outcomes(writer *w, const key_index *by_now)
         put_real(w, "target_value", t->has_value, t->value);
         put_real(w, "target_value_max", t->has_max, t->value_max);
         put_text(w, "target_unit", t->unit);
-        put_text(w, "target_qualifier", absent(t) ? NULL : t->qualifier);
+        put_text(w, "target_qualifier", t->qualifier);
         put_text(w, "target_reference", t->reference);
         put_text(w, "target_doc_id", d->doc_id);
         put_integer(w, "target_seq", true, t->seq);
@@ -651,7 +651,7 @@ static void escalation(writer *w, const key_index *by_code, summary *sum)
         put_text(w, "kind", t->kind);
         put_text(w, "unit", t->unit);
         put_real(w, "value", t->has_value, t->value);
-        put_text(w, "qualifier", absent(t) ? NULL : t->qualifier);
+        put_text(w, "qualifier", t->qualifier);
         put_text(w, "parent_code", parent);
         put_text(w, "parent_region", pd ? pd->region : pdiv ? pdiv->name : NULL);
         put_text(w, "parent_level", pd ? pd->level : pdiv ? pdiv->level : NULL);
@@ -764,10 +764,10 @@ static void target_changes(writer *w, const key_index *by_now)
         put_text(w, "kind", t->kind);
         put_text(w, "unit", t->unit);
         put_real(w, "value", t->has_value, t->value);
-        put_text(w, "qualifier", absent(t) ? NULL : t->qualifier);
+        put_text(w, "qualifier", t->qualifier);
         put_text(w, "previous_kind", pt->kind);
         put_real(w, "previous_value", pt->has_value, pt->value);
-        put_text(w, "previous_qualifier", absent(pt) ? NULL : pt->qualifier);
+        put_text(w, "previous_qualifier", pt->qualifier);
         put_text(w, "previous_region_code", prev->code);
         put_text(w, "doc_id", d->doc_id);
         put_integer(w, "seq", true, t->seq);
