@@ -5,6 +5,7 @@
 #include "budget.h"
 #include "config.h"
 #include "eval.h"
+#include "across/across.h"
 #include "extract/extract.h"
 #include "extract/rules.h"
 #include "gold.h"
@@ -49,8 +50,9 @@ static void usage(FILE *out)
           "  check    [-c FILE]   validate the config, its plugins and rules; exit 0 or 2\n"
           "  plugins  [-c FILE]   list the exporter plugins found and their options\n"
           "  extract  [--cleaned] FILE...\n"
-          "           print the tables of ad-hoc files as JSON on stdout; --cleaned: the text\n"
-          "           the rules read instead (decoded, cleaned, one paragraph per line)\n"
+          "           print the tables of ad-hoc files as JSON on stdout (the tables across\n"
+          "           reports over the files given); --cleaned: the text the rules read\n"
+          "           instead (decoded, cleaned, one paragraph per line)\n"
           "  eval     --gold FILE [--gold FILE...] [-c FILE] [--docs DIR] [--min-precision P]\n"
           "           [--min-recall R] [--min-field F] [--verbose]\n"
           "           score extraction against hand-checked gold, each file and all together;\n"
@@ -274,6 +276,19 @@ static cJSON *cell_json(const bg_cell *cell)
     return cJSON_CreateNull();
 }
 
+/* Appends every row of rows to the JSON arrays of its table. */
+static void rows_json(bg_rowset *rows, const bg_table_schema *const *tables, size_t table_count, cJSON **arrays)
+{
+    for (size_t t = 0; t < table_count; t++)
+        for (size_t r = 0; r < bg_rowset_count(rows, t); r++) {
+            const bg_cell *cells = bg_rowset_row(rows, t, r);
+            cJSON *o_row = cJSON_CreateObject();
+            for (size_t col = 0; col < tables[t]->column_count; col++)
+                cJSON_AddItemToObject(o_row, tables[t]->columns[col].name, cell_json(&cells[col]));
+            cJSON_AddItemToArray(arrays[t], o_row);
+        }
+}
+
 static int command_extract(const cli *o, int argc, char **argv)
 {
     if (argc == 0) {
@@ -302,6 +317,8 @@ static int command_extract(const cli *o, int argc, char **argv)
     for (size_t t = 0; t < table_count; t++)
         arrays[t] = cJSON_AddArrayToObject(out_tables, tables[t]->name);
     int code = BG_EXIT_OK;
+    /* the tables across reports, over the files given */
+    bg_across *across = !o->cleaned && bg_across_wanted(rules) ? bg_across_new(rules) : NULL;
     bg_source_config auto_source = {.json_path = "extract", .encoding = "auto", .format = "auto"};
     for (int i = 0; i < argc && !interrupted; i++) {
         char msg[1024];
@@ -348,19 +365,27 @@ static int command_extract(const cli *o, int argc, char **argv)
                 bg_error_log("%s", rows ? msg : "out of memory");
                 code = e == BG_E_INTERRUPTED ? BG_EXIT_INTERRUPTED : BG_EXIT_SOURCES_FAILED;
             } else {
-                for (size_t t = 0; t < table_count; t++)
-                    for (size_t r = 0; r < bg_rowset_count(rows, t); r++) {
-                        const bg_cell *cells = bg_rowset_row(rows, t, r);
-                        cJSON *o_row = cJSON_CreateObject();
-                        for (size_t col = 0; col < tables[t]->column_count; col++)
-                            cJSON_AddItemToObject(o_row, tables[t]->columns[col].name, cell_json(&cells[col]));
-                        cJSON_AddItemToArray(arrays[t], o_row);
-                    }
+                rows_json(rows, tables, table_count, arrays);
+                if (across && bg_across_add(across, rows) != BG_E_OK) {
+                    bg_error_log("out of memory");
+                    code = BG_EXIT_SOURCES_FAILED;
+                }
             }
             bg_rowset_free(rows);
         }
         bg_source_docs_free(&docs);
     }
+    if (across && !interrupted) {
+        bg_rowset *rows = bg_rowset_new(table_count, tables);
+        if (rows && bg_across_rows(across, rows) == BG_E_OK) {
+            rows_json(rows, tables, table_count, arrays);
+        } else {
+            bg_error_log("out of memory comparing the reports");
+            code = BG_EXIT_SOURCES_FAILED;
+        }
+        bg_rowset_free(rows);
+    }
+    bg_across_free(across);
     if (interrupted) {
         bg_error_log("interrupted: nothing printed");
         cJSON_Delete(root);

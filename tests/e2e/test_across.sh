@@ -9,7 +9,8 @@
 #  4. without the t+1 report of a region its targets become no_outcome, and
 #     without the parent's report its counties are compared with the country alone;
 #  5. extract.tables switches them off, and a table across reports without
-#     what it is made of is refused with the JSON path.
+#     what it is made of is refused with the JSON path;
+#  6. `baogao extract` over the same files gives the same rows.
 set -eu
 build=$1
 src=$2
@@ -89,4 +90,19 @@ code=$?
 set -e
 [ "$code" -eq 2 ] || fail "a table across reports without outcomes: exit $code, want 2"
 echo "$msg" | grep -q 'extract.tables: target_outcomes is computed from outcomes' || fail "message: $msg"
+# 6. `baogao extract` over the same files gives the run's tables across reports
+"$build/baogao" extract "$work/panel"/*.txt >"$work/extract.json" || fail "extract"
+/usr/bin/python3 - "$work/extract.json" "$work/out/panel-csv" <<'PY' || fail "extract's across tables differ from the run's"
+import csv, json, sys
+tables = json.load(open(sys.argv[1]))["tables"]
+for t in ("target_outcomes", "escalation", "escalation_summary", "target_changes"):
+    want = list(csv.DictReader(open(f"{sys.argv[2]}/{t}.csv", encoding="utf-8-sig")))
+    assert len(tables[t]) == len(want), (t, len(tables[t]), len(want))
+    got = [{k: "" if v is None else (format(v, "g") if isinstance(v, float) else str(v)) for k, v in r.items()}
+           for r in tables[t]]
+    for g, w in zip(got, want):
+        for k in ("region_code", "indicator", "state", "met", "difference", "change"):
+            if k in w:
+                assert g[k] == w[k] or (g[k] and w[k] and float(g[k]) == float(w[k])), (t, k, g[k], w[k])
+PY
 echo "across: all checks passed"
