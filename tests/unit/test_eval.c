@@ -1,5 +1,6 @@
 /* test_eval.c — the scoring of `baogao eval`: a wrong or missing target
- * lowers recall, an extra one (also in a document whose gold has none)
+ * lowers recall (outcomes likewise, on indicator, value and year), an extra
+ * one (also in a document whose gold has none)
  * lowers precision, thresholds decide `passed` and the verdict (none
  * without them), empty categories are n/a, a malformed gold file is
  * reported key by key with its JSON path (every gold file of tests/gold
@@ -166,6 +167,47 @@ static void test_wrong_qualifier_is_a_miss(void **state)
             0, 0, &passed, &s, msg),
         BG_E_OK);
     assert_true(passed);
+}
+
+#define OUTCOME_DOC(outcomes)                                                                                          \
+    "{\"format\": \"baogao-gold/1\", \"documents\": {\"o.txt\": {\"text\": "                                           \
+    "\"2022年政府工作报告\\n2021年，全市地区生产总值增长8.2%，固定资产投资增长6.5%。\", \"outcomes\": " outcomes "}}}"
+
+/* Outcomes are scored on indicator, value and year: a wrong year or value
+ * is a miss and an extra, a document whose gold has no outcomes key is not
+ * scored for them, and thresholds apply to them as to targets. */
+static void test_outcomes_scored(void **state)
+{
+    (void)state;
+    int passed;
+    bg_eval_score s;
+    char msg[256];
+    assert_int_equal(run(OUTCOME_DOC("[{\"indicator\": \"gdp\", \"value\": 8.2, \"year\": 2021},"
+                                     " {\"indicator\": \"fixed_asset_investment\", \"value\": 6.5, \"year\": 2021}]"),
+                         1, 1, &passed, &s, msg),
+                     BG_E_OK);
+    assert_true(passed);
+    assert_int_equal(s.outcomes_gold, 2);
+    assert_int_equal(s.outcomes_found, 2);
+    assert_int_equal(s.outcomes_matched, 2);
+    /* the wrong year: a miss and an extra, below the thresholds */
+    assert_int_equal(run(OUTCOME_DOC("[{\"indicator\": \"gdp\", \"value\": 8.2, \"year\": 2022},"
+                                     " {\"indicator\": \"fixed_asset_investment\", \"value\": 6.5, \"year\": 2021}]"),
+                         1, 1, &passed, &s, msg),
+                     BG_E_OK);
+    assert_false(passed);
+    assert_int_equal(s.outcomes_matched, 1);
+    assert_int_equal(s.outcomes_found, 2);
+    /* the wrong value */
+    assert_int_equal(run(OUTCOME_DOC("[{\"indicator\": \"gdp\", \"value\": 8, \"year\": 2021}]"), 0, 0, &passed, &s,
+                         msg),
+                     BG_E_OK);
+    assert_int_equal(s.outcomes_matched, 0);
+    /* no outcomes key: not scored */
+    assert_int_equal(run(DOC("2022年政府工作报告\\n2021年，全市地区生产总值增长8.2%。", "[]"), 1, 1, &passed, &s, msg),
+                     BG_E_OK);
+    assert_int_equal(s.outcomes_found, 0);
+    assert_int_equal(s.outcomes_gold, 0);
 }
 
 static void test_empty_gold_must_yield_none(void **state)
@@ -469,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_perfect),
         cmocka_unit_test(test_wrong_qualifier_is_a_miss),
         cmocka_unit_test(test_empty_gold_must_yield_none),
+        cmocka_unit_test(test_outcomes_scored),
         cmocka_unit_test(test_bad_gold),
         cmocka_unit_test(test_no_thresholds_no_verdict),
         cmocka_unit_test(test_thresholds_give_a_verdict),
