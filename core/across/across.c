@@ -426,6 +426,14 @@ static const adoc *index_find(const key_index *k, const char *key, int year)
     return NULL;
 }
 
+/* Whether d is the report that counts for its region and year: the first in
+ * source order (a second copy of a region's report, from another site, is
+ * not a second region). */
+static bool counts(const key_index *by_now, const adoc *d)
+{
+    return index_find(by_now, d->code_now, d->year) == d;
+}
+
 /* A target of doc for indicator: of the same kind and unit when there is
  * one, else its absent row, else (any_kind) its first. */
 static const atarget *target_of(const bg_across *a, const adoc *doc, const char *indicator, const char *kind,
@@ -526,6 +534,8 @@ static void target_outcomes(writer *w, const key_index *by_now)
     for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
         const atarget *t = &a->targets[i];
         const adoc *d = &a->docs[t->doc];
+        if (!counts(by_now, d))
+            continue;
         if (!begin(w, BG_TABLE_TARGET_OUTCOMES))
             return;
         put_region(w, d);
@@ -623,13 +633,13 @@ static summary_cell *summary_at(summary *s, int year, const char *indicator, con
 
 /* escalation: each rate target against its parent's and the country's of
  * the same plan year, when their reports are in the corpus. */
-static void escalation(writer *w, const key_index *by_code, summary *sum)
+static void escalation(writer *w, const key_index *by_now, const key_index *by_code, summary *sum)
 {
     bg_across *a = w->a;
     for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
         const atarget *t = &a->targets[i];
         const adoc *d = &a->docs[t->doc];
-        if (!absent(t) && !comparable(t))
+        if ((!absent(t) && !comparable(t)) || !counts(by_now, d))
             continue;
         char parent[7];
         const bg_division *pdiv = bg_across_parent(a->rules->regions, d->code, d->level, d->year, parent);
@@ -725,7 +735,8 @@ static int compare_cells(const void *x, const void *y)
 
 static void escalation_summary(writer *w, summary *sum)
 {
-    qsort(sum->cells, sum->count, sizeof *sum->cells, compare_cells);
+    if (sum->count) /* qsort wants an array, even of nothing */
+        qsort(sum->cells, sum->count, sizeof *sum->cells, compare_cells);
     for (size_t i = 0; i < sum->count && !w->nomem; i++) {
         const summary_cell *c = &sum->cells[i];
         if (!begin(w, BG_TABLE_ESCALATION_SUMMARY))
@@ -751,6 +762,8 @@ static void target_changes(writer *w, const key_index *by_now)
     for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
         const atarget *t = &a->targets[i];
         const adoc *d = &a->docs[t->doc];
+        if (!counts(by_now, d))
+            continue;
         const adoc *prev = index_find(by_now, d->code_now, d->year - 1);
         const atarget *pt = prev ? target_of(a, prev, t->indicator, t->kind, t->unit, true) : NULL;
         if (!pt)
@@ -818,7 +831,7 @@ bg_error bg_across_rows(bg_across *a, bg_rowset *out)
             e.nomem = !scratch;
         }
         if (!e.nomem)
-            escalation(&e, &by_code, &sum);
+            escalation(&e, &by_now, &by_code, &sum);
         w.nomem = e.nomem;
         bg_rowset_free(scratch);
     }

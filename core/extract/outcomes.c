@@ -131,6 +131,35 @@ static size_t skip_blank(const char *s, size_t at, size_t to)
     }
 }
 
+/* Whether s[start, stop) names an indicator with a digit soon after the
+ * name (地区生产总值增长8.2%, 全市地区生产总值达到2702.2亿元): only such a sentence can
+ * state an outcome, and the clause reader is the costliest step. */
+enum { FIGURE_AFTER_NAME_BYTES = 48 };
+static bool names_a_figure(const bg_doc *doc, const bg_words *names, size_t start, size_t stop)
+{
+    const char *s = doc->text->text;
+    for (size_t from = start; from < stop;) {
+        size_t at, len;
+        if (!bg_lex_find(&doc->words, names, from, stop, &at, &len, NULL))
+            return false;
+        size_t end = at + len, limit = end + FIGURE_AFTER_NAME_BYTES < stop ? end + FIGURE_AFTER_NAME_BYTES : stop;
+        for (size_t p = end; p < limit; p++)
+            if (is_digit(s[p]))
+                return true;
+        from = at + 1;
+    }
+    return false;
+}
+
+/* Whether a sentence may open on a time (过去一年, 五年来, “十三五”以来, 本届政府):
+ * the patterns are asked only then. */
+static bool may_open_on_time(const char *s, size_t start, size_t stop)
+{
+    size_t limit = start + 36 < stop ? start + 36 : stop;
+    return memmem(s + start, limit - start, "年", 3) || memmem(s + start, limit - start, "五", 3) ||
+           memmem(s + start, limit - start, "届", 3) || memmem(s + start, limit - start, "时期", 6);
+}
+
 /* Where a sentence starts that a text without line breaks glued to the
  * report's title (2022年政府工作报告过去一年，…): after the title and the
  * date in brackets after it. */
@@ -162,10 +191,14 @@ static bool in_spans(const bg_span *spans, size_t count, size_t at)
     return false;
 }
 
-static const bg_cell *cell(const bg_rowset *set, size_t row, const char *column)
+/* The targets columns the stage reads, looked up once per document. */
+enum { C_KIND, C_INDICATOR, C_INDICATOR_TEXT, C_VALUE, C_SENTENCE, C_UNIT, C_QUALIFIER, C_OFFSET, C_COUNT };
+static const char *const column_names[C_COUNT] = {"kind", "indicator", "indicator_text", "value",
+                                                  "sentence", "unit", "qualifier", "offset"};
+
+static const bg_cell *cell(const bg_rowset *set, size_t row, const int *columns, int which)
 {
-    int c = bg_column_index(bg_builtin_table(BG_TABLE_TARGETS), column);
-    return c >= 0 ? &bg_rowset_row((bg_rowset *)set, 0, row)[c] : NULL;
+    return columns[which] >= 0 ? &bg_rowset_row((bg_rowset *)set, 0, row)[columns[which]] : NULL;
 }
 
 static bool text_is(const bg_cell *c, const char *value)
@@ -275,12 +308,13 @@ static bool reports_last_year(const reader *rd, size_t start, size_t end, enum c
         *ctx = opening == rd->year ? CTX_LAST : CTX_OTHER;
         return opening == rd->year;
     }
-    if (opens_with(rd->r->openers, rd->r->opener_count, s, start, end, rd->md)) {
+    bool timed = may_open_on_time(s, start, end);
+    if (timed && opens_with(rd->r->openers, rd->r->opener_count, s, start, end, rd->md)) {
         *ctx = CTX_LAST;
         return true;
     }
     bool names_it = names_year(s, start, end, rd->year);
-    if (!names_it && opens_with(rd->r->multi_year, rd->r->multi_year_count, s, start, end, rd->md)) {
+    if (!names_it && timed && opens_with(rd->r->multi_year, rd->r->multi_year_count, s, start, end, rd->md)) {
         *ctx = CTX_OTHER; /* 五年来，… and what follows it */
         return false;
     }
@@ -322,12 +356,16 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         return 0; /* the year achieved is the plan year's before */
     const bg_table_schema *ts = bg_builtin_table(BG_TABLE_TARGETS);
     const bg_table_schema *os = bg_builtin_table(BG_TABLE_OUTCOMES);
+    int col[C_COUNT];
+    for (int c = 0; c < C_COUNT; c++)
+        col[c] = bg_column_index(ts, column_names[c]);
     bg_rowset *scratch = bg_rowset_new(1, &ts);
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     seen done = {NULL, 0, 0};
     long rows = 0;
     bool nomem = !scratch || !md;
     reader rd = {r, doc, doc->plan_year - 1, md};
+    const bg_words *names = bg_targets_names(targets); /* a sentence naming no indicator states no outcome */
     const char *s = doc->text->text;
     size_t n = doc->text->length;
     /* the time a sentence speaks of carries to the sentences after it, up to
@@ -354,7 +392,8 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         bool digit = false;
         for (size_t p = start; p < stop && !digit; p++)
             digit = is_digit(s[p]);
-        if (!digit || bg_patterns_search(r->partial, r->partial_count, s, start, stop, md))
+        if (!digit || !names_a_figure(doc, names, start, stop) ||
+            bg_patterns_search(r->partial, r->partial_count, s, start, stop, md))
             continue;
         size_t first = bg_rowset_count(scratch, 0);
         if (bg_targets_read_span(targets, doc, start, stop, scratch, 0) < 0) {
@@ -363,9 +402,9 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         }
         bool estimate = bg_patterns_search(r->estimate, r->estimate_count, s, start, stop, md);
         for (size_t i = first; i < bg_rowset_count(scratch, 0) && !nomem; i++) {
-            const bg_cell *kind = cell(scratch, i, "kind"), *indicator = cell(scratch, i, "indicator");
-            const bg_cell *value = cell(scratch, i, "value"), *clause = cell(scratch, i, "sentence");
-            const bg_cell *unit = cell(scratch, i, "unit"), *qualifier = cell(scratch, i, "qualifier");
+            const bg_cell *kind = cell(scratch, i, col, C_KIND), *indicator = cell(scratch, i, col, C_INDICATOR);
+            const bg_cell *value = cell(scratch, i, col, C_VALUE), *clause = cell(scratch, i, col, C_SENTENCE);
+            const bg_cell *unit = cell(scratch, i, col, C_UNIT), *qualifier = cell(scratch, i, col, C_QUALIFIER);
             if (!(text_is(kind, "growth") || text_is(kind, "level") || text_is(kind, "change")) ||
                 text_is(indicator, "other") || !indicator || indicator->type != BG_TYPE_TEXT || !value ||
                 value->type != BG_TYPE_REAL || !qualifier || !clause || clause->type != BG_TYPE_TEXT)
@@ -394,12 +433,12 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
             set_integer(row, os, "seq", rows);
             set_integer(row, os, "year", rd.year);
             ok = ok && set_text(out, row, os, "indicator", indicator) &&
-                 set_text(out, row, os, "indicator_text", cell(scratch, i, "indicator_text")) &&
+                 set_text(out, row, os, "indicator_text", cell(scratch, i, col, C_INDICATOR_TEXT)) &&
                  set_text(out, row, os, "kind", kind) && set_text(out, row, os, "unit", unit) &&
                  set_text(out, row, os, "sentence", clause);
             bg_cell_set_real(&row[bg_column_index(os, "value")], value->as.real);
             set_integer(row, os, "estimate", estimate ? 1 : 0);
-            const bg_cell *offset = cell(scratch, i, "offset");
+            const bg_cell *offset = cell(scratch, i, col, C_OFFSET);
             if (offset && offset->type == BG_TYPE_INTEGER)
                 set_integer(row, os, "offset", offset->as.integer);
             if (!ok)

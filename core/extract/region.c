@@ -26,6 +26,7 @@ typedef struct name_entry {
 struct bg_regions {
     bg_division *divisions; /* in file order: by code, then period */
     size_t count;
+    bool by_code; /* the file is in code order (the shipped one is): codes are found by bisection */
     name_entry *entries; /* sorted by key, then length descending, then text, then division */
     size_t entry_count;
     char **ambiguous; /* names that are also common words, matched only in identity lines */
@@ -204,6 +205,9 @@ bg_regions *bg_regions_load(const char *csv_path, const cJSON *rules_root, const
     }
     if (ok)
         qsort(r->entries, r->entry_count, sizeof *r->entries, entry_compare);
+    r->by_code = true;
+    for (size_t i = 1; r && i < r->count && r->by_code; i++)
+        r->by_code = memcmp(r->divisions[i - 1].code, r->divisions[i].code, 6) <= 0;
 
     const cJSON *region = rules_root ? cJSON_GetObjectItemCaseSensitive(rules_root, "region") : NULL;
     const cJSON *ambiguous = region ? cJSON_GetObjectItemCaseSensitive(region, "ambiguous") : NULL;
@@ -289,7 +293,20 @@ size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division 
 static const bg_division *by_code(const bg_regions *r, const char *code, size_t length, int year)
 {
     const bg_division *best = NULL;
-    for (size_t i = 0; i < r->count; i++) { /* rare: only for codes of retired divisions */
+    size_t first = 0;
+    if (r->by_code && length == 6) { /* the first record of the code, by bisection */
+        size_t hi = r->count;
+        while (first < hi) {
+            size_t mid = first + (hi - first) / 2;
+            if (memcmp(r->divisions[mid].code, code, 6) < 0)
+                first = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    for (size_t i = first; i < r->count; i++) {
+        if (r->by_code && length == 6 && memcmp(r->divisions[i].code, code, 6) != 0)
+            break; /* past the code's records */
         const bg_division *d = &r->divisions[i];
         if (length != 6 || memcmp(d->code, code, 6) != 0)
             continue;

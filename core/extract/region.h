@@ -38,7 +38,8 @@ size_t bg_regions_count(const bg_regions *r);
  * code order. */
 size_t bg_regions_find(const bg_regions *r, const char *name, const bg_division **out, size_t max);
 /* The record of a six-digit code in use in year (else its latest record),
- * or NULL when the code is unknown. A linear search: for a few calls. */
+ * or NULL when the code is unknown. By bisection when the divisions file is
+ * in code order (the shipped one is), else by a walk of the list. */
 const bg_division *bg_regions_by_code(const bg_regions *r, const char *code, int year);
 /* Whether d was in use in year (0: today). */
 bool bg_division_in_use(const bg_division *d, int year);

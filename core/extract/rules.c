@@ -233,13 +233,14 @@ bg_rules *bg_rules_load(const char *rules_path, const char *divisions_path, cons
             rules->table_count = rules->custom_first + custom;
         }
     }
-    if (problems->count == before && rules->keywords && rules->commitments && rules->lists) {
+    if (problems->count == before && rules->keywords && rules->commitments && rules->lists && rules->targets) {
         char *message = NULL;
         rules->lexicon = bg_lexicon_new();
         bg_error e = !rules->lexicon ? BG_E_NOMEM
                      : bg_commitments_rules_lexicon(rules->commitments, rules->lexicon) &&
                              bg_lists_rules_lexicon(rules->lists, rules->lexicon) &&
                              bg_keywords_rules_lexicon(rules->keywords, rules->lexicon) &&
+                             bg_targets_rules_lexicon(rules->targets, rules->lexicon) &&
                              (!rules->regions || bg_regions_lexicon(rules->regions, rules->lexicon))
                          ? bg_lexicon_compile(rules->lexicon, &message)
                          : BG_E_NOMEM;

@@ -627,6 +627,7 @@ typedef struct sink {
     int plan_year;
     long rows;
     bool nomem;
+    bool figures_only; /* read only clauses with a digit (a review's results; its narrative clauses are skipped) */
 } sink;
 
 static size_t norm_end(const passage *ps, size_t end)
@@ -798,6 +799,16 @@ static size_t trim_suffixes(const bg_targets_rules *r, const char *c, size_t sta
 static const char *lookup(const bg_targets_rules *r, const char *c, size_t start, size_t end)
 {
     return lookup_key(r, c, start, end, true);
+}
+
+bool bg_targets_rules_lexicon(bg_targets_rules *r, bg_lexicon *lex)
+{
+    return bg_lexicon_add(lex, &r->aliases);
+}
+
+const bg_words *bg_targets_names(const bg_targets_rules *r)
+{
+    return &r->aliases;
 }
 
 const char *bg_targets_indicator_of(const bg_targets_rules *r, const char *text, size_t length)
@@ -1572,6 +1583,14 @@ static void read_clause(const bg_targets_rules *r, const passage *ps, size_t cs,
     *prev = subj;
 }
 
+static bool has_digit_in(const char *c, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (c[i] >= '0' && c[i] <= '9')
+            return true;
+    return false;
+}
+
 /* Reads the passage c[0, n): clauses split at ，；。 outside parentheses. */
 static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_match_data *md, sink *k)
 {
@@ -1601,7 +1620,7 @@ static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_mat
                 if (bg_patterns_search(r->not_this_year_clause, r->not_this_year_clause_count, ps->c, cs, p, md) ||
                     bg_patterns_search(r->passage_stops, r->passage_stops_count, ps->c, cs, p, md))
                     skip_sentence = true;
-                if (!skip_sentence)
+                if (!skip_sentence && (!k->figures_only || has_digit_in(ps->c, cs, p)))
                     read_clause(r, ps, cs, p, &prev, k);
             }
             if (sentence_end)
@@ -1720,7 +1739,7 @@ static void read_range(const bg_targets_rules *r, const bg_text *text, size_t fr
 long bg_targets_read_span(const bg_targets_rules *r, const bg_doc *doc, size_t from, size_t to, bg_rowset *out,
                           size_t table)
 {
-    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false};
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, true};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;
@@ -1733,7 +1752,7 @@ long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_s
                         bool *used, bg_rowset *out, size_t table)
 {
     /* the lead-in decides, not the part: reviews rarely say 主要预期目标是 */
-    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false};
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, false};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;

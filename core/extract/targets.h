@@ -6,6 +6,7 @@
 #define BAOGAO_TARGETS_H
 
 #include "extract/doc.h"
+#include "extract/lexicon.h"
 #include "extract/outline.h"
 #include "problems.h"
 #include "table.h"
@@ -34,6 +35,12 @@ size_t bg_targets_passages(const bg_targets_rules *r, const bg_doc *doc, bg_span
  * or -1 on no memory. */
 long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_span *passages, size_t count,
                         bool *used, bg_rowset *out, size_t table);
+
+/* Adds the indicator names to the ruleset's lexicon, so that a stage can
+ * ask whether a span names any (false: no memory). */
+bool bg_targets_rules_lexicon(bg_targets_rules *r, bg_lexicon *lex);
+/* The indicator names (aliases), as the lexicon knows them. */
+const bg_words *bg_targets_names(const bg_targets_rules *r);
 
 /* The indicator key a name stands for (经济增长 -> gdp, as a relation's
  * reference says it), or NULL. */
