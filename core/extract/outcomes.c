@@ -132,20 +132,25 @@ static size_t skip_blank(const char *s, size_t at, size_t to)
 }
 
 /* Whether s[start, stop) names an indicator with a digit soon after the
- * name (地区生产总值增长8.2%, 全市地区生产总值达到2702.2亿元): only such a sentence can
- * state an outcome, and the clause reader is the costliest step. */
+ * name (地区生产总值增长8.2%, 全市地区生产总值达到2702.2亿元) whose result the report has
+ * not stated yet (the first statement wins, and the clause reader is the
+ * costliest step). */
 enum { FIGURE_AFTER_NAME_BYTES = 48 };
-static bool names_a_figure(const bg_doc *doc, const bg_words *names, size_t start, size_t stop)
+typedef struct seen seen;
+static bool key_seen(const seen *s, const char *key);
+static bool names_a_figure(const bg_doc *doc, const bg_words *names, const seen *done, size_t start, size_t stop)
 {
     const char *s = doc->text->text;
     for (size_t from = start; from < stop;) {
-        size_t at, len;
-        if (!bg_lex_find(&doc->words, names, from, stop, &at, &len, NULL))
+        size_t at, len, index = 0;
+        if (!bg_lex_find(&doc->words, names, from, stop, &at, &len, &index))
             return false;
         size_t end = at + len, limit = end + FIGURE_AFTER_NAME_BYTES < stop ? end + FIGURE_AFTER_NAME_BYTES : stop;
-        for (size_t p = end; p < limit; p++)
-            if (is_digit(s[p]))
-                return true;
+        bool figure = false;
+        for (size_t p = end; p < limit && !figure; p++)
+            figure = is_digit(s[p]);
+        if (figure && !(names->cls && names->cls[index] && key_seen(done, names->cls[index])))
+            return true;
         from = at + 1;
     }
     return false;
@@ -231,10 +236,24 @@ static char *plain(const char *s, size_t n, size_t *out_n)
     return out;
 }
 
-typedef struct seen {
-    char (*keys)[96];
+struct seen {
+    char (*keys)[96];       /* indicator|kind|unit */
+    char (*indicators)[64]; /* the indicator of each */
     size_t count, capacity;
-} seen;
+};
+
+/* Whether the report has stated the indicator's result in two kinds (a
+ * rate and a level, or in two units): a later sentence can only repeat it.
+ * (Skipping an indicator once stated in one kind would halve the cost on a
+ * long review but lose a level stated sentences after its rate.) */
+static bool key_seen(const seen *s, const char *key)
+{
+    int kinds = 0;
+    for (size_t i = 0; i < s->count && kinds < 2; i++)
+        if (!strcmp(s->indicators[i], key))
+            kinds++;
+    return kinds >= 2;
+}
 
 /* Adds indicator|kind|unit to the seen set; false when it was there or on no memory. */
 static bool first_of(seen *s, const bg_cell *indicator, const bg_cell *kind, const bg_cell *unit, bool *nomem)
@@ -249,14 +268,20 @@ static bool first_of(seen *s, const bg_cell *indicator, const bg_cell *kind, con
     if (s->count == s->capacity) {
         size_t capacity = s->capacity ? s->capacity * 2 : 16;
         char(*keys)[96] = realloc(s->keys, capacity * sizeof *keys);
-        if (!keys) {
+        if (keys)
+            s->keys = keys;
+        char(*indicators)[64] = keys ? realloc(s->indicators, capacity * sizeof *indicators) : NULL;
+        if (!keys || !indicators) {
             *nomem = true;
             return false;
         }
-        s->keys = keys;
+        s->indicators = indicators;
         s->capacity = capacity;
     }
-    memcpy(s->keys[s->count++], key, sizeof key);
+    memcpy(s->keys[s->count], key, sizeof key);
+    snprintf(s->indicators[s->count], sizeof s->indicators[s->count], "%.*s", (int)indicator->as.text.length,
+             indicator->as.text.data);
+    s->count++;
     return true;
 }
 
@@ -361,7 +386,7 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         col[c] = bg_column_index(ts, column_names[c]);
     bg_rowset *scratch = bg_rowset_new(1, &ts);
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    seen done = {NULL, 0, 0};
+    seen done = {NULL, NULL, 0, 0};
     long rows = 0;
     bool nomem = !scratch || !md;
     reader rd = {r, doc, doc->plan_year - 1, md};
@@ -392,7 +417,7 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         bool digit = false;
         for (size_t p = start; p < stop && !digit; p++)
             digit = is_digit(s[p]);
-        if (!digit || !names_a_figure(doc, names, start, stop) ||
+        if (!digit || !names_a_figure(doc, names, &done, start, stop) ||
             bg_patterns_search(r->partial, r->partial_count, s, start, stop, md))
             continue;
         size_t first = bg_rowset_count(scratch, 0);
@@ -446,6 +471,7 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         }
     }
     free(done.keys);
+    free(done.indicators);
     pcre2_match_data_free(md);
     bool limit = scratch && scratch->limit_hit;
     bg_rowset_free(scratch);
