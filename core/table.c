@@ -192,11 +192,11 @@ static const bg_column escalation_summary_columns[] = {
     {"indicator_label", T, "指标名称", "the indicator's name in the ruleset", 0},
     {"region_level", T, "行政级别", "level of the regions summarised", KEY},
     {"regions", I, "地区数", "regions compared with their parent", 0},
-    {"mean_difference", R, "平均加码幅度", "mean of value - parent_value, in points", 0},
+    {"mean_difference", R, "平均加码幅度", "mean of value - parent_value, in points", BG_COLUMN_PERCENT},
     {"share_above", R, "高于上级占比", "share of those regions whose target is above their parent's (0..1)", 0},
     {"share_equal", R, "等于上级占比", "share equal to their parent's", 0},
     {"national_regions", I, "较全国地区数", "regions compared with the national target", 0},
-    {"mean_national_difference", R, "较全国平均加码", "mean of value - national_value, in points", 0},
+    {"mean_national_difference", R, "较全国平均加码", "mean of value - national_value, in points", BG_COLUMN_PERCENT},
 };
 
 static const bg_column target_changes_columns[] = {

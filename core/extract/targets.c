@@ -627,7 +627,11 @@ typedef struct sink {
     int plan_year;
     long rows;
     bool nomem;
-    bool figures_only; /* read only clauses with a digit (a review's results; its narrative clauses are skipped) */
+    /* a review's results (bg_targets_read_span): only clauses with a digit
+     * that name an indicator or go on from one (…亿元，增长8.2%) are read; the
+     * narrative and the counts of other things are skipped */
+    bool figures_only;
+    const bg_mentions *words; /* the document's mentions, for the names */
 } sink;
 
 static size_t norm_end(const passage *ps, size_t end)
@@ -1591,6 +1595,25 @@ static bool has_digit_in(const char *c, size_t from, size_t to)
     return false;
 }
 
+/* In a review (figures_only): whether the clause c[cs, ce) may state a
+ * result: a digit, and a name of an indicator in it or a marker opening it
+ * after a clause that had a subject (…2702.2亿元，增长3.4%). */
+static bool may_state_result(const bg_targets_rules *r, const passage *ps, size_t cs, size_t ce, subject *prev,
+                             const sink *k)
+{
+    if (!has_digit_in(ps->c, cs, ce))
+        return false;
+    size_t at, len;
+    if (k->words && bg_lex_find(k->words, &r->aliases, ps->map[cs], norm_end(ps, ce), &at, &len, NULL))
+        return true;
+    if (!k->words && lookup(r, ps->c, cs, ce))
+        return true;
+    if (prev->key && bg_words_at(&r->markers, ps->c, ce, cs, NULL))
+        return true;
+    prev->key = NULL; /* a clause of something else: the subject does not carry past it */
+    return false;
+}
+
 /* Reads the passage c[0, n): clauses split at ，；。 outside parentheses. */
 static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_match_data *md, sink *k)
 {
@@ -1620,7 +1643,7 @@ static void read_passage(const bg_targets_rules *r, const passage *ps, pcre2_mat
                 if (bg_patterns_search(r->not_this_year_clause, r->not_this_year_clause_count, ps->c, cs, p, md) ||
                     bg_patterns_search(r->passage_stops, r->passage_stops_count, ps->c, cs, p, md))
                     skip_sentence = true;
-                if (!skip_sentence && (!k->figures_only || has_digit_in(ps->c, cs, p)))
+                if (!skip_sentence && (!k->figures_only || may_state_result(r, ps, cs, p, &prev, k)))
                     read_clause(r, ps, cs, p, &prev, k);
             }
             if (sentence_end)
@@ -1739,7 +1762,7 @@ static void read_range(const bg_targets_rules *r, const bg_text *text, size_t fr
 long bg_targets_read_span(const bg_targets_rules *r, const bg_doc *doc, size_t from, size_t to, bg_rowset *out,
                           size_t table)
 {
-    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, true};
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, true, &doc->words};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;
@@ -1752,7 +1775,7 @@ long bg_targets_extract(const bg_targets_rules *r, const bg_doc *doc, const bg_s
                         bool *used, bg_rowset *out, size_t table)
 {
     /* the lead-in decides, not the part: reviews rarely say 主要预期目标是 */
-    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, false};
+    sink k = {r, doc->breaks, out, table, doc->doc_id, doc->plan_year, 0, false, false, NULL};
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return -1;
