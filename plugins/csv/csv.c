@@ -25,6 +25,10 @@
  * for it (targets' plan_year); one that means something else keeps its name
  * and the identity column is written as doc_<name>. The document's level
  * is region_level in every table (sections' level is a heading's depth).
+ * A table across reports (BG_TABLE_ACROSS, ABI 1.3: target_outcomes,
+ * escalation …) never gets them: its rows come after the last document's,
+ * each naming its own region in its own columns, so the current document's
+ * identity would be the wrong one.
  *
  * Fields: a field is quoted (libcsv's csv_fwrite doubles inner quotes) only
  * when it contains , " CR or LF, starts or ends with a space or tab, or is an
@@ -73,8 +77,8 @@ static const bg_option_spec csv_options[] = {
      "prefix ' to text starting with = + - @ tab or CR (default: the profile's)"},
     {"table", BG_OPTION_TEXT, NULL, NULL, "write only this table (default: every table)"},
     {"identity_columns", BG_OPTION_BOOL, NULL, NULL,
-     "begin every table but documents with province, region, region_code, level, plan_year (default: the "
-     "profile's: excel on, rfc4180 off)"},
+     "begin every table of a document's rows (not documents, not the tables across reports) with province, "
+     "region, region_code, level, plan_year (default: the profile's: excel on, rfc4180 off)"},
 };
 
 static const bg_option_limits csv_limits[] = {
@@ -83,6 +87,12 @@ static const bg_option_limits csv_limits[] = {
 
 /* A struct from the host covers member m (it may be older than this header). */
 #define COVERS(s, type, m) ((s)->struct_size >= offsetof(type, m) + sizeof((s)->m))
+
+/* A table across reports (ABI 1.3); an older host has none. */
+static bool across_reports(const bg_table_schema *schema)
+{
+    return COVERS(schema, bg_table_schema, flags) && (schema->flags & BG_TABLE_ACROSS);
+}
 
 /* The identity columns, in the order they are written. Their descriptions in
  * datapackage.json are those of the documents table's columns of the same
@@ -594,7 +604,7 @@ static bg_status csv_begin_table(bg_context *ctx, void *state_ptr, const bg_tabl
     if (state->only_table && strcmp(state->only_table, schema->name) != 0)
         return BG_OK;
     state->only_table_seen = true;
-    if (state->identity_columns && !documents)
+    if (state->identity_columns && !documents && !across_reports(schema))
         identity_names(ctx, schema, table);
 
     char file_name[256];

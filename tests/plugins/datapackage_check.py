@@ -8,12 +8,15 @@ takes the same arguments. Run by test_csv (harness output) and the CMake test
 csv_sample_job (the sample job's folder).
 
 Usage: datapackage_check.py FOLDER [--expect RESOURCE.FIELD=VALUE]...
-           [--identity yes|no] [--readme README.md]
+           [--identity yes|no] [--across NAME[,NAME...]] [--readme README.md]
   --expect   some row of RESOURCE has exactly VALUE in FIELD (as written:
              0042… stays 0042…), and the README's loader, when checked,
              reads it back as that same text.
-  --identity yes: every resource but documents begins with the identity
-             fields; no: none has them.
+  --identity yes: every resource but documents and the tables across
+             reports begins with the identity fields; no: none has them.
+  --across   these resources are tables across reports: they name their
+             regions in fields of their own (region_code first, say) and
+             never get the identity fields, whatever --identity says.
 Exits 0, or 1 with one line per problem."""
 import datetime
 import io
@@ -125,7 +128,7 @@ def check_field(where, field):
             problem("%s: %s has a category without a label" % (where, name))
 
 
-def check_resource(folder, resource, expects, identity):
+def check_resource(folder, resource, expects, identity, across):
     name = resource.get("name", "?")
     where = "datapackage.json: resource " + name
     for key, want in (("profile", "tabular-data-resource"), ("format", "csv"), ("mediatype", "text/csv"),
@@ -146,7 +149,11 @@ def check_resource(folder, resource, expects, identity):
     names = [f.get("name") for f in fields]
     if len(set(names)) != len(names):
         problem("%s: field names repeat: %r" % (where, names))
-    if identity is not None and name != "documents":
+    if name in across:
+        added = [n for n in names if n in ["doc_" + i for i in IDENTITY]]
+        if added:
+            problem("%s: a table across reports with identity fields %r" % (where, added))
+    elif identity is not None and name != "documents":
         order = IDENTITY + ["doc_" + i for i in IDENTITY]
         lead = []
         for n in names:
@@ -346,7 +353,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     folder = args.pop(0)
-    expects, identity, readme = [], None, None
+    expects, identity, readme, across = [], None, None, set()
     while args:
         option = args.pop(0)
         value = args.pop(0) if args else ""
@@ -358,6 +365,8 @@ def main(argv):
             identity = value == "yes"
         elif option == "--readme":
             readme = value
+        elif option == "--across":
+            across.update(n for n in value.split(",") if n)
         else:
             print("unknown option %s" % option, file=sys.stderr)
             return 2
@@ -375,7 +384,7 @@ def main(argv):
         problem("datapackage.json describes %s, the folder holds %s" % (sorted(described), sorted(on_disk)))
     tables = {}
     for resource in resources:
-        rows = check_resource(folder, resource, expects, identity)
+        rows = check_resource(folder, resource, expects, identity, across)
         if rows is not None:
             tables[resource["name"]] = rows
     if readme and not problems:

@@ -3,8 +3,10 @@
  * numbers that round-trip in any locale, the table option, option checks and
  * abort; the identity columns (by profile, by option, from the document info
  * or the documents row) and datapackage.json, read with cJSON and checked
- * against the files by datapackage_check.py. Files are read back with libcsv's
- * parser. */
+ * against the files by datapackage_check.py; the tables across reports
+ * without identity columns, described as their schema says. Files are read
+ * back with libcsv's parser. */
+#include "across_sample.h"
 #include "harness.h"
 #include "table.h"
 
@@ -190,15 +192,23 @@ static void assert_line_endings(const char *raw, int crlf)
     assert_true(lines > 0);
 }
 
+/* A built-in table across reports (BG_TABLE_ACROSS). */
+static int is_across(const char *table)
+{
+    int t = bg_builtin_table_index(table);
+    return t >= 0 && (bg_builtin_table((size_t)t)->flags & BG_TABLE_ACROSS);
+}
+
 /* The identity columns a table's header begins with (the excel default):
- * none for documents; targets keeps its own plan_year; the document's level
- * is region_level, clear of sections' own level (a heading's depth). */
+ * none for documents and the tables across reports; targets keeps its own
+ * plan_year; the document's level is region_level, clear of sections' own
+ * level (a heading's depth). */
 static const char *const *identity_header(const char *table)
 {
     static const char *const none[] = {NULL};
     static const char *const all[] = {"province", "region", "region_code", "region_level", "plan_year", NULL};
     static const char *const targets[] = {"province", "region", "region_code", "region_level", NULL};
-    if (!strcmp(table, "documents"))
+    if (!strcmp(table, "documents") || is_across(table))
         return none;
     if (!strcmp(table, "targets"))
         return targets;
@@ -799,7 +809,8 @@ static const bg_table_schema port_schema = {(uint32_t)offsetof(bg_table_schema, 
                                             "custom rule",
                                             6,
                                             port_columns,
-                                            unread_values};
+                                            unread_values,
+                                            0};
 
 /* Two documents whose ids a number-guessing reader would break (0042… loses
  * its zeros, 05e3… is 5×10^3651223799005), through every table and the
@@ -951,15 +962,22 @@ static const char *field_name_at(const cJSON *resource, int i)
     return text_of(cJSON_GetArrayItem(member(member(resource, "schema"), "fields"), i), "name");
 }
 
-/* Runs datapackage_check.py on out with arguments; returns its exit status. */
+/* Runs datapackage_check.py on out with arguments, telling it which
+ * tables are across reports (from the schemas' flags); returns its exit
+ * status. */
 static int run_checker(const char *out, const char *arguments)
 {
     const char *python = python3();
     if (!python)
         return -1;
+    char across[512] = "";
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++)
+        if (bg_builtin_table(t)->flags & BG_TABLE_ACROSS)
+            snprintf(across + strlen(across), sizeof across - strlen(across), "%s%s", *across ? "," : "",
+                     bg_builtin_table(t)->name);
     char command[4096];
-    snprintf(command, sizeof command, "%s '%s/tests/plugins/datapackage_check.py' '%s' %s", python, BG_TEST_SOURCE_DIR,
-             out, arguments);
+    snprintf(command, sizeof command, "%s '%s/tests/plugins/datapackage_check.py' '%s' --across '%s' %s", python,
+             BG_TEST_SOURCE_DIR, out, across, arguments);
     return system(command);
 }
 
@@ -1072,6 +1090,134 @@ static void test_datapackage_rfc4180(void **unused)
     cleanup(out);
 }
 
+/* ---- Tables across reports ---------------------------------------------------- */
+
+/* The sample with rows in outcomes and the tables across reports, in a
+ * fresh folder; returns that folder. */
+static char *write_across(const char *options)
+{
+    char *root = harness_tempdir();
+    char *out = file_in(root, "out");
+    free(root);
+    bg_harness h;
+    if (harness_load(&h, harness_plugin_path("csv"), out, options) != 0)
+        fail_msg("load: %s", h.message);
+    if (across_write(&h, "20221231T000000-1", 3u, 0) != 0)
+        fail_msg("across sample: %s", h.message);
+    harness_free(&h);
+    return out;
+}
+
+/* The Table Schema type a column must have. */
+static const char *schema_type(const bg_column *column)
+{
+    if ((column->flags & BG_COLUMN_CODE) || column->type == BG_TYPE_TEXT)
+        return "string";
+    return column->type == BG_TYPE_INTEGER ? "integer" : column->type == BG_TYPE_REAL ? "number" : "date";
+}
+
+/* A resource's fields are the schema's columns and nothing else: names in
+ * order, types, titles, descriptions, the codes of coded columns, the
+ * primary key from the KEY columns. */
+static void assert_fields_are_schema(const cJSON *resource, const bg_table_schema *schema)
+{
+    const cJSON *fields = member(member(resource, "schema"), "fields");
+    assert_int_equal(cJSON_GetArraySize(fields), schema->column_count);
+    size_t keys = 0;
+    for (size_t c = 0; c < schema->column_count; c++) {
+        const bg_column *column = &schema->columns[c];
+        const cJSON *field = cJSON_GetArrayItem(fields, (int)c);
+        assert_string_equal(text_of(field, "name"), column->name);
+        assert_string_equal(text_of(field, "type"), schema_type(column));
+        assert_string_equal(text_of(field, "title"), column->label);
+        assert_string_equal(text_of(field, "description"), column->label_en);
+        const bg_column_values *codes = &schema->column_values[c];
+        const cJSON *constraints = cJSON_GetObjectItemCaseSensitive(field, "constraints");
+        if (!codes->count) {
+            assert_null(constraints);
+            continue;
+        }
+        const cJSON *values = member(constraints, "enum");
+        const cJSON *categories = member(field, "categories");
+        assert_int_equal(cJSON_GetArraySize(values), codes->count);
+        for (size_t v = 0; v < codes->count; v++) {
+            assert_string_equal(cJSON_GetArrayItem(values, (int)v)->valuestring, codes->values[v].value);
+            assert_string_equal(text_of(cJSON_GetArrayItem(categories, (int)v), "label"), codes->values[v].label);
+        }
+    }
+    const cJSON *key = member(member(resource, "schema"), "primaryKey");
+    for (size_t c = 0; c < schema->column_count; c++)
+        if (schema->columns[c].flags & BG_COLUMN_KEY)
+            assert_string_equal(cJSON_GetArrayItem(key, (int)keys++)->valuestring, schema->columns[c].name);
+    assert_int_equal(cJSON_GetArraySize(key), keys);
+}
+
+/* Excel (identity columns on): a table across reports has the columns of
+ * its schema and nothing before them, its rows name their own regions (not
+ * the last document's), and datapackage.json describes exactly those
+ * fields; outcomes, a table of documents' rows, has the identity first. */
+static void test_across_tables_have_no_identity(void **unused)
+{
+    (void)unused;
+    char *out = write_across(NULL);
+    size_t across = 0;
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+        const bg_table_schema *schema = bg_builtin_table(t);
+        csv_doc doc;
+        read_table(out, schema->name, &doc);
+        assert_int_equal(doc.count, 1 + (size_t)across_row_count(t, 0));
+        if (schema->flags & BG_TABLE_ACROSS) {
+            assert_plain_header(&doc, schema);
+            across++;
+        } else if (t != BG_TABLE_DOCUMENTS) {
+            assert_int_equal(doc.rows[0].count, assert_identity_header(&doc, schema->name) + schema->column_count);
+        }
+        csv_doc_free(&doc);
+    }
+    assert_int_equal(across, 4);
+
+    csv_doc doc;
+    read_table(out, "target_outcomes", &doc);
+    assert_string_equal(field(&doc, 1, "region_code"), "430203");
+    assert_string_equal(field(&doc, 4, "region"), "澧县"); /* its own, not from a document */
+    assert_string_equal(field(&doc, 1, "met"), "yes");     /* codes, as in every table */
+    assert_string_equal(field(&doc, 3, "outcome_value"), "");
+    csv_doc_free(&doc);
+    read_table(out, "escalation", &doc);
+    assert_string_equal(field(&doc, 1, "province"), "湖南省");
+    assert_string_equal(field(&doc, 1, "plan_year"), "2022");
+    assert_string_equal(field(&doc, 1, "region_level"), "district");
+    assert_string_equal(field(&doc, 2, "region_level"), "county");
+    assert_string_equal(field(&doc, 1, "parent_value"), "8");
+    csv_doc_free(&doc);
+    read_table(out, "outcomes", &doc);
+    assert_string_equal(field(&doc, 1, "region"), "株洲市芦淞区"); /* from the document's info */
+    assert_string_equal(field(&doc, 1, "plan_year"), "2022");
+    assert_string_equal(field(&doc, 5, "region_code"), "430723");
+    assert_string_equal(field(&doc, 1, "year"), "2021");
+    csv_doc_free(&doc);
+
+    cJSON *package = read_package(out);
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+        const bg_table_schema *schema = bg_builtin_table(t);
+        if (schema->flags & BG_TABLE_ACROSS)
+            assert_fields_are_schema(resource_named(package, schema->name), schema);
+    }
+    const cJSON *outcomes = resource_named(package, "outcomes");
+    assert_string_equal(field_name_at(outcomes, 0), "province");
+    assert_string_equal(field_name_at(outcomes, 5), "doc_id");
+    const cJSON *kinds = member(member(field_named(outcomes, "kind"), "constraints"), "enum");
+    assert_string_equal(cJSON_GetArrayItem(kinds, 0)->valuestring, "growth");
+    cJSON_Delete(package);
+
+    int rc = run_checker(out, "--identity yes --expect target_outcomes.region_code=430203 "
+                              "--expect escalation.parent_code=430200 --expect outcomes.doc_id=00000000000000b2");
+    cleanup(out);
+    if (rc == -1)
+        skip();
+    assert_int_equal(rc, 0);
+}
+
 /* The checker is not a rubber stamp: a CSV cell that contradicts its type,
  * a code outside the enum, a repeated key or a header out of order fail it. */
 static void test_checker_finds_faults(void **unused)
@@ -1119,6 +1265,7 @@ int main(void)
         cmocka_unit_test(test_identity_from_document_info),
         cmocka_unit_test(test_datapackage_excel),
         cmocka_unit_test(test_datapackage_rfc4180),
+        cmocka_unit_test(test_across_tables_have_no_identity),
         cmocka_unit_test(test_checker_finds_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,10 @@
 /* test_json.c — the json exporter, loaded through the real host code: the
  * document's envelope and tables, values by type, Chinese text unescaped,
  * numbers that round-trip in any locale, JSON Lines, pretty output, empty
- * tables, the run summary, option checks and abort. Read back with cJSON. */
+ * tables, the run summary, option checks and abort; the tables across
+ * reports, whose rows come after the last document's. Read back with
+ * cJSON. */
+#include "across_sample.h"
 #include "harness.h"
 #include "table.h"
 
@@ -138,7 +141,8 @@ static void check_sample_document(const cJSON *root, const char *raw)
 
     const cJSON *tables = get(root, "tables");
     const cJSON *table = tables->child;
-    static const int rows[] = {2, 4, 2, 4, 2, 2};
+    /* in table order; the sample writes no outcomes and nothing across reports */
+    static const int rows[BG_BUILTIN_TABLE_COUNT] = {2, 4, 0, 2, 4, 2, 2, 0, 0, 0, 0};
     for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++, table = table->next) {
         const bg_table_schema *schema = bg_builtin_table(t);
         assert_non_null(table);
@@ -422,6 +426,82 @@ static void test_escaping(void **unused)
 }
 
 /* The host refuses bad values before anything opens, naming the option. */
+/* The tables across reports and outcomes are tables like the others: in
+ * begin order with every row and column, values by type, NULL as null; in
+ * JSON Lines their rows come last, in arrival order. */
+static void test_across_tables(void **unused)
+{
+    (void)unused;
+    for (int lines = 0; lines < 2; lines++) {
+        char *out = new_output();
+        bg_harness h;
+        assert_int_equal(harness_load(&h, harness_plugin_path("json"), out, lines ? "{\"lines\":true}" : NULL), 0);
+        if (across_write(&h, "20221231T000000-1", 3u, 0) != 0)
+            fail_msg("across sample: %s", h.message);
+        harness_free(&h);
+        char *raw = harness_read(out);
+        assert_non_null(raw);
+        if (lines) {
+            /* one object per line: the documents' rows, then those across
+             * reports, table by table in arrival order */
+            size_t expect[32], n = 0, documents_rows = 0;
+            for (size_t t = 0; t < BG_TABLE_TARGET_OUTCOMES; t++)
+                documents_rows += (size_t)across_row_count(t, 0);
+            for (size_t t = BG_TABLE_TARGET_OUTCOMES; t < BG_BUILTIN_TABLE_COUNT; t++)
+                for (int r = 0; r < across_row_count(t, 0); r++)
+                    expect[documents_rows + n++] = t;
+            size_t row = 0;
+            for (const char *line = raw; *line; row++) {
+                const char *end = strchr(line, '\n');
+                assert_non_null(end);
+                cJSON *object = cJSON_ParseWithLength(line, (size_t)(end - line));
+                assert_non_null(object);
+                int t = bg_builtin_table_index(get_text(object, "table"));
+                assert_true(t >= 0);
+                assert_true(row < documents_rows + n);
+                if (row < documents_rows)
+                    assert_true(t < BG_TABLE_TARGET_OUTCOMES);
+                else
+                    assert_int_equal(t, expect[row]);
+                cJSON_Delete(object);
+                line = end + 1;
+            }
+            assert_int_equal(row, documents_rows + n);
+        } else {
+            cJSON *root = cJSON_Parse(raw);
+            assert_non_null(root);
+            const cJSON *table = get(root, "tables")->child;
+            for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++, table = table->next) {
+                const bg_table_schema *schema = bg_builtin_table(t);
+                assert_non_null(table);
+                assert_string_equal(table->string, schema->name);
+                assert_int_equal(cJSON_GetArraySize(table), across_row_count(t, 0));
+                const cJSON *row;
+                cJSON_ArrayForEach(row, table)
+                {
+                    const cJSON *cell = row->child;
+                    for (size_t c = 0; c < schema->column_count; c++, cell = cell->next)
+                        assert_string_equal(cell->string, schema->columns[c].name);
+                    assert_null(cell);
+                }
+            }
+            const cJSON *escalation = get(get(root, "tables"), "escalation");
+            const cJSON *first = cJSON_GetArrayItem(escalation, 0);
+            assert_string_equal(get_text(first, "region_code"), "430203");
+            assert_true(get_number(first, "parent_value") == 8.0);
+            assert_true(cJSON_IsNull(get(cJSON_GetArrayItem(escalation, 1), "parent_value")));
+            const cJSON *outcomes = get(get(root, "tables"), "outcomes");
+            assert_true(get_number(cJSON_GetArrayItem(outcomes, 0), "value") == 8.7);
+            assert_true(get_number(cJSON_GetArrayItem(outcomes, 0), "estimate") == 0);
+            const cJSON *summary = get(get(root, "tables"), "escalation_summary");
+            assert_true(cJSON_IsNull(get(cJSON_GetArrayItem(summary, 1), "mean_difference")));
+            cJSON_Delete(root);
+        }
+        free(raw);
+        cleanup(out);
+    }
+}
+
 static void test_bad_options(void **unused)
 {
     (void)unused;
@@ -480,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_numbers_round_trip),
         cmocka_unit_test(test_numbers_ignore_locale),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_across_tables),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_abort_leaves_nothing),
     };
