@@ -2,11 +2,14 @@
  * Each result table becomes a typed SQL table keyed by its BG_COLUMN_KEY
  * columns; a document's rows are replaced when it is exported again, documents
  * from earlier runs stay (unless `prune`), and runs/sources record what each
- * run saw. The host's temporary file starts as a copy of the existing output
- * and is only renamed over it after a committed run, so a failed run leaves
- * the previous database exactly as it was. Views for notebooks (v_<table>,
- * gdp_targets, target_matrix) are rebuilt at the end of every run, so they
- * follow the tables' columns. */
+ * run saw. A table across reports (BG_TABLE_ACROSS, ABI 1.3: target_outcomes,
+ * escalation …) is computed over the whole corpus of the run, so every run
+ * replaces its rows whole: never by document, never pruned; baogao_tables
+ * remembers which tables those are (flags). The host's temporary file
+ * starts as a copy of the existing output and is only renamed over it after
+ * a committed run, so a failed run leaves the previous database exactly as
+ * it was. Views for notebooks (v_<table>, gdp_targets, target_matrix) are
+ * rebuilt at the end of every run, so they follow the tables' columns. */
 #include "baogao/exporter.h"
 
 #include <sqlite3.h>
@@ -73,6 +76,8 @@ static const bg_column tables_columns[] = {
     {"table_name", BG_TYPE_TEXT, "表名", "SQL name of a result table", BG_COLUMN_KEY},
     {"label", BG_TYPE_TEXT, "标签", "Chinese label", 0},
     {"label_en", BG_TYPE_TEXT, "英文说明", "English description", 0},
+    {"flags", BG_TYPE_INTEGER, "标志",
+     "BG_TABLE_* bits: 1 across reports (its rows are replaced whole by every run); NULL from an older exporter", 0},
 };
 
 static const bg_column columns_columns[] = {
@@ -399,7 +404,9 @@ static bg_status migrate(sqlite_state *s)
                           version, SQLITE_LAYOUT_VERSION);
     /* Layout 1: runs, sources, baogao_tables, baogao_columns; layout 2 adds
      * baogao_values. Creating them when missing also covers a new
-     * table_prefix in an existing file. */
+     * table_prefix in an existing file; a column added later
+     * (baogao_tables.flags) is added by ensure_table, as in a result table,
+     * and an older exporter leaves it NULL. */
     static const struct {
         const char *name;
         size_t count;
@@ -570,6 +577,13 @@ static bg_status sqlite_open(bg_context *ctx, void **state)
 
 /* begin_table ---------------------------------------------------------------- */
 
+/* A table across reports (ABI 1.3); an older host has none. */
+static int across_reports(const bg_table_schema *schema)
+{
+    size_t needed = offsetof(bg_table_schema, flags) + sizeof schema->flags;
+    return schema->struct_size >= needed && (schema->flags & BG_TABLE_ACROSS) != 0;
+}
+
 /* The value labels of the schema's coded columns (ABI 1.2), or NULL from
  * an older host. */
 static const bg_column_values *schema_values(const bg_table_schema *schema)
@@ -625,13 +639,14 @@ static bg_status record_metadata(sqlite_state *s, const char *table_name, const 
     sql_name(s, "baogao_columns", columns);
     sqlite3_stmt *stmt;
     sql_text sql = {0};
-    sql_add(&sql, "INSERT OR REPLACE INTO \"%s\" (table_name, label, label_en) VALUES (?1, ?2, ?3)", tables);
+    sql_add(&sql, "INSERT OR REPLACE INTO \"%s\" (table_name, label, label_en, flags) VALUES (?1, ?2, ?3, ?4)", tables);
     bg_status status = prepare_text(s, &sql, &stmt, "recording table labels");
     if (status)
         return status;
     sqlite3_bind_text(stmt, 1, table_name, -1, SQLITE_STATIC);
     bind_text_or_null(stmt, 2, schema->label);
     bind_text_or_null(stmt, 3, schema->label_en);
+    sqlite3_bind_int64(stmt, 4, across_reports(schema) ? BG_TABLE_ACROSS : 0);
     status = step_done(s, stmt, "recording table labels");
     sqlite3_finalize(stmt);
     if (status)
@@ -747,13 +762,15 @@ static bg_status sqlite_begin_table(bg_context *ctx, void *state, const bg_table
         status = create_indexes(s, name, schema);
     if (!status)
         status = record_metadata(s, name, schema);
-    if (!status && !has_doc_id) {
+    if (!status && (!has_doc_id || across_reports(schema))) {
         /* Rows that belong to no document cannot be replaced document by
-         * document: such a table holds what the latest run wrote. */
+         * document, and those of a table across reports are computed over
+         * the whole run: such a table holds what the latest run wrote. */
         sql_text sql = {0};
         sql_add(&sql, "DELETE FROM \"%s\"", name);
-        status = exec_text(s, &sql, "clearing a table without doc_id");
-        host->log(ctx, BG_LOG_DEBUG, "%s: table %s has no doc_id; replacing its rows", s->destination, name);
+        status = exec_text(s, &sql, "clearing a table replaced whole");
+        host->log(ctx, BG_LOG_DEBUG, "%s: table %s %s; replacing its rows", s->destination, name,
+                  has_doc_id ? "is across reports" : "has no doc_id");
     }
     if (status)
         return status;
@@ -772,7 +789,9 @@ static bg_status sqlite_begin_table(bg_context *ctx, void *state, const bg_table
 
 /* Prepares DELETE ... WHERE doc_id = ? for every result table this file
  * knows (this run's and earlier runs'), so that a document's rows are
- * replaced everywhere. */
+ * replaced everywhere; not for the tables across reports, whose doc_id names
+ * one of several reports a row compares and which every run replaces whole
+ * (begin_table). The same list is what prune prunes. */
 static bg_status prepare_deletes(sqlite_state *s)
 {
     if (s->deletes_ready)
@@ -784,8 +803,9 @@ static bg_status prepare_deletes(sqlite_state *s)
     sql_add(
         &sql,
         "SELECT t.table_name FROM \"%s\" t JOIN \"%s\" c ON c.table_name = t.table_name AND c.column_name = 'doc_id' "
-        "JOIN main.sqlite_master m ON m.name = t.table_name AND m.type = 'table' ORDER BY t.table_name",
-        tables, columns);
+        "JOIN main.sqlite_master m ON m.name = t.table_name AND m.type = 'table' "
+        "WHERE (coalesce(t.flags, 0) & %u) = 0 ORDER BY t.table_name",
+        tables, columns, BG_TABLE_ACROSS);
     sqlite3_stmt *list;
     bg_status status = prepare_text(s, &sql, &list, "listing result tables");
     if (status)
@@ -1233,6 +1253,82 @@ static bg_status create_table_view(sqlite_state *s, const char *documents, const
     return replace_view(s, view, &sql);
 }
 
+/* v_<table> of a table across reports: its columns as the file has them,
+ * without the join on documents, as its rows name their regions themselves
+ * (and compare several reports, so no one document is theirs). */
+static bg_status create_across_view(sqlite_state *s, const char *table)
+{
+    const char *name = table + strlen(s->prefix);
+    char view[PREFIX_MAX + NAME_MAX_LENGTH + 8];
+    snprintf(view, sizeof view, "%s" VIEW_PREFIX "%s", s->prefix, name);
+    sqlite3_stmt *stmt;
+    bg_status status =
+        prepare(s, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid", &stmt, "reading the schema");
+    if (status)
+        return status;
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    sql_text sql = {0};
+    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
+    int rc, columns = 0;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *column = (const char *)sqlite3_column_text(stmt, 0);
+        if (is_identifier(column)) /* only identifiers go into SQL text */
+            sql_add(&sql, "%st.\"%s\" AS \"%s\"", columns++ ? ", " : "", column, column);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE || !columns) {
+        free(sql.data);
+        return rc != SQLITE_DONE ? fail_db(s, "reading the schema") : BG_OK;
+    }
+    sql_add(&sql, " FROM \"%s\" t", table);
+    return replace_view(s, view, &sql);
+}
+
+/* The views of the file's tables across reports, this run's and earlier
+ * ones' (baogao_tables.flags). */
+static bg_status create_across_views(sqlite_state *s)
+{
+    char tables[PREFIX_MAX + NAME_MAX_LENGTH + 1];
+    sql_name(s, "baogao_tables", tables);
+    sql_text sql = {0};
+    sql_add(&sql,
+            "SELECT t.table_name FROM \"%s\" t JOIN main.sqlite_master m ON m.name = t.table_name AND m.type = 'table' "
+            "WHERE (coalesce(t.flags, 0) & %u) != 0 ORDER BY t.table_name",
+            tables, BG_TABLE_ACROSS);
+    sqlite3_stmt *list;
+    bg_status status = prepare_text(s, &sql, &list, "listing the tables across reports");
+    if (status)
+        return status;
+    /* the names first: a view's DROP and CREATE would disturb the listing */
+    char **names = NULL;
+    size_t count = 0;
+    size_t prefix_length = strlen(s->prefix);
+    int rc;
+    while ((rc = sqlite3_step(list)) == SQLITE_ROW && !status) {
+        const char *name = (const char *)sqlite3_column_text(list, 0);
+        if (!is_identifier(name) || strncmp(name, s->prefix, prefix_length) != 0)
+            continue; /* not one of ours, or another prefix's */
+        char **grown = realloc(names, (count + 1) * sizeof *names);
+        char *copy = grown ? copy_string(name) : NULL;
+        if (grown)
+            names = grown;
+        if (!copy)
+            status = host->fail(s->ctx, BG_ERR_NOMEM, "%s: out of memory", s->destination);
+        else
+            names[count++] = copy;
+    }
+    if (!status && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        status = fail_db(s, "listing the tables across reports");
+    sqlite3_finalize(list);
+    for (size_t i = 0; i < count; i++) {
+        if (!status)
+            status = create_across_view(s, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return status;
+}
+
 /* gdp_targets_all: every GDP growth target (and every "no GDP target") with
  * the document's identity; gdp_targets: the same for work reports only, as
  * an interpretation of a report would count its region-year twice. */
@@ -1291,7 +1387,8 @@ static bg_status create_target_matrix(sqlite_state *s, const char *documents, co
 }
 
 /* Rebuilds the views from the tables the file has now. Without documents
- * there is no identity to join, hence no view. */
+ * there is no identity to join, hence no view but those of the tables
+ * across reports. */
 static bg_status create_views(sqlite_state *s)
 {
     s->views_done = 1;
@@ -1299,7 +1396,9 @@ static bg_status create_views(sqlite_state *s)
     char type_documents[16] = "", type_targets[16] = "";
     sql_name(s, "documents", documents);
     sql_name(s, "targets", targets);
-    bg_status status = object_type(s, documents, type_documents);
+    bg_status status = create_across_views(s);
+    if (!status)
+        status = object_type(s, documents, type_documents);
     if (!status)
         status = object_type(s, targets, type_targets);
     if (status || strcmp(type_documents, "table") != 0)

@@ -2,7 +2,9 @@
  * tables and types, keys and indexes, re-runs that replace instead of
  * duplicating, keep/prune of vanished documents, WAL hand-over, views,
  * aborts that leave the old file alone, migration and refusal of a file that
- * is not a database. */
+ * is not a database; the tables across reports, replaced whole by every
+ * run, with plain views. */
+#include "across_sample.h"
 #include "harness.h"
 #include "read_json.h"
 #include "table.h"
@@ -599,9 +601,9 @@ static void write_custom(fixture *f, const char *run)
         {"n", BG_TYPE_INTEGER, NULL, NULL, 0},
     };
     const bg_table_schema prices = {
-        sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格", NULL, 5, price_columns, NULL};
+        sizeof prices, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "prices", "价格", NULL, 5, price_columns, NULL, 0};
     const bg_table_schema notes = {
-        sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL, 2, note_columns, NULL};
+        sizeof notes, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 1, "notes", NULL, NULL, 2, note_columns, NULL, 0};
     const bg_table_schema *schemas[] = {&prices, &notes};
     bg_harness h;
     assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, NULL), 0);
@@ -752,7 +754,8 @@ static void write_identity_run(fixture *f, const char *options, const doc_spec *
                                      NULL,
                                      planned_count,
                                      planned_columns,
-                                     NULL};
+                                     NULL,
+                                     0};
     const bg_table_schema *schemas[BG_BUILTIN_TABLE_COUNT + 1];
     for (size_t i = 0; i < BG_BUILTIN_TABLE_COUNT; i++)
         schemas[i] = bg_builtin_table(i);
@@ -1144,7 +1147,8 @@ static void test_value_labels_need_abi_1_2(void **state)
                                         NULL,
                                         2,
                                         columns,
-                                        values};
+                                        values,
+                                        0};
         const bg_table_schema *schemas[] = {&prices};
         bg_harness h;
         assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, NULL), 0);
@@ -1157,12 +1161,135 @@ static void test_value_labels_need_abi_1_2(void **state)
     }
 }
 
+/* ---- Tables across reports ------------------------------------------------ */
+
+static void must_write_across(fixture *f, const char *options, const char *run_id, unsigned mask, int variant)
+{
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, options), 0);
+    int rc = across_write(&h, run_id, mask, variant);
+    if (rc)
+        fail_msg("across sample: %s", h.message);
+    harness_free(&h);
+}
+
+static long long rows_of(sqlite3 *db, const char *table)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+    return query_int(db, sql);
+}
+
+/* The table's columns, comma-separated, as the file has them. */
+static char *table_columns(sqlite3 *db, const char *table)
+{
+    return view_columns(db, table);
+}
+
+/* A run replaces a table across reports whole: the second run's rows only,
+ * though it writes one document of two (a table replaced document by
+ * document would keep the other's rows), and a row naming a document the
+ * run does not have survives prune (a table pruned by doc_id would lose
+ * it); the tables of documents' rows keep their way. */
+static void test_across_tables_replaced_whole(void **state)
+{
+    fixture *f = *state;
+    must_write_across(f, NULL, "run-1", 3u, 0);
+    sqlite3 *db = open_db(f->out);
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++)
+        assert_int_equal(rows_of(db, bg_builtin_table(t)->name), across_row_count(t, 0));
+    assert_int_equal(query_int(db, "SELECT count(*) FROM escalation WHERE doc_id = '" DOC_A "'"), 2);
+    sqlite3_close(db);
+
+    /* only document b this time, other rows across reports */
+    must_write_across(f, NULL, "run-2", 2u, 1);
+    db = open_db(f->out);
+    for (size_t t = BG_TABLE_TARGET_OUTCOMES; t < BG_BUILTIN_TABLE_COUNT; t++)
+        assert_int_equal(rows_of(db, bg_builtin_table(t)->name), across_row_count(t, 1));
+    assert_query_text(db, "SELECT plan_year || ' ' || doc_id || ' ' || seq FROM escalation", "2023 " DOC_A " 7");
+    assert_query_text(db, "SELECT region_code || ' ' || target_value || ' ' || outcome_value FROM target_outcomes",
+                      "430723 7.0 6.1");
+    assert_query_text(db, "SELECT plan_year || ' ' || mean_difference FROM escalation_summary", "2023 0.5");
+    assert_query_text(db, "SELECT doc_id || ' ' || seq FROM target_changes", DOC_B " 5");
+    /* documents' rows: a's kept from run 1 (no prune), b's replaced */
+    assert_int_equal(rows_of(db, "documents"), 2);
+    assert_int_equal(rows_of(db, "outcomes"), 7);
+    sqlite3_close(db);
+
+    /* prune: document a goes, the row across reports that names it stays */
+    must_write_across(f, "{\"prune\": true}", "run-3", 2u, 1);
+    db = open_db(f->out);
+    assert_int_equal(rows_of(db, "documents"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM outcomes WHERE doc_id = '" DOC_A "'"), 0);
+    assert_int_equal(rows_of(db, "outcomes"), 4);
+    assert_query_text(db, "SELECT doc_id || ' ' || seq FROM escalation", DOC_A " 7");
+    for (size_t t = BG_TABLE_TARGET_OUTCOMES; t < BG_BUILTIN_TABLE_COUNT; t++)
+        assert_int_equal(rows_of(db, bg_builtin_table(t)->name), across_row_count(t, 1));
+    sqlite3_close(db);
+}
+
+/* The tables across reports are tables like the others (typed, keyed, in
+ * baogao_tables with flag 1, their codes in baogao_values); v_<table> is the
+ * table as it is, without the documents join (its rows name their own
+ * regions); outcomes, a table of documents' rows, gets the identity view. */
+static void test_across_tables_views_and_codebook(void **state)
+{
+    fixture *f = *state;
+    must_write_across(f, NULL, RUN_ID, 3u, 0);
+    sqlite3 *db = open_db(f->out);
+    for (size_t t = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+        const bg_table_schema *schema = bg_builtin_table(t);
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT flags FROM baogao_tables WHERE table_name = '%s'", schema->name);
+        assert_int_equal(query_int(db, sql), (schema->flags & BG_TABLE_ACROSS) ? 1 : 0);
+        /* every code of every coded column, for the notebook's labels */
+        size_t codes = 0;
+        for (size_t c = 0; c < schema->column_count; c++)
+            codes += schema->column_values[c].count;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM baogao_values WHERE table_name = '%s'", schema->name);
+        assert_int_equal(query_int(db, sql), codes);
+        if (!(schema->flags & BG_TABLE_ACROSS))
+            continue;
+        assert_true(codes > 0);
+        char view[64];
+        snprintf(view, sizeof view, "v_%s", schema->name);
+        char *columns = view_columns(db, view);
+        char *own = table_columns(db, schema->name);
+        assert_string_equal(columns, own);
+        free(own);
+        free(columns);
+        snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM %s) = (SELECT count(*) FROM %s)", view, schema->name);
+        assert_int_equal(query_int(db, sql), 1);
+    }
+    assert_query_text(db, "SELECT type FROM pragma_table_info('escalation') WHERE name = 'parent_value'", "REAL");
+    assert_int_equal(query_int(db, "SELECT pk FROM pragma_table_info('target_outcomes') WHERE name = 'target_seq'"), 2);
+    assert_query_text(db,
+                      "SELECT label FROM baogao_values WHERE table_name = 'target_outcomes' AND column_name = 'met' "
+                      "AND value = 'unclear'",
+                      "无法判断");
+    assert_query_text(db,
+                      "SELECT label FROM baogao_values WHERE table_name = 'target_changes' AND column_name = 'state' "
+                      "AND value = 'previously_absent'",
+                      "上年未设定");
+    assert_query_text(db, "SELECT region || ' ' || region_level FROM v_escalation WHERE seq = 3",
+                      "株洲市芦淞区 district");
+    char *columns = view_columns(db, "v_outcomes");
+    static const char head[] = "province,region,region_code,region_level,plan_year,doc_type,doc_id,seq,year,";
+    if (strncmp(columns, head, strlen(head)) != 0)
+        fail_msg("v_outcomes starts with %s", columns);
+    free(columns);
+    assert_query_text(
+        db, "SELECT region || ' ' || year || ' ' || value FROM v_outcomes WHERE seq = 0 AND doc_id = '" DOC_B "'",
+        "澧县 2021 7.9");
+    sqlite3_close(db);
+}
+
 static void test_view_prefix_is_refused_as_table_name(void **state)
 {
     fixture *f = *state;
     static const bg_column columns[] = {{"doc_id", BG_TYPE_TEXT, NULL, NULL, BG_COLUMN_KEY}};
     const bg_table_schema clash = {
-        sizeof clash, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "v_targets", NULL, NULL, 1, columns, NULL};
+        sizeof clash, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "v_targets", NULL, NULL, 1, columns, NULL, 0};
     const bg_table_schema *schemas[] = {&clash};
     bg_harness h;
     assert_int_equal(harness_load(&h, harness_plugin_path("sqlite"), f->out, NULL), 0);
@@ -1195,6 +1322,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_value_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_labels_need_abi_1_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_prefix_is_refused_as_table_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_across_tables_replaced_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_across_tables_views_and_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_previous_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_row_names_table_and_keeps_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_older_file, setup, teardown),
