@@ -316,6 +316,14 @@ void xlsx_short_number(double v, char *out, size_t size)
         snprintf(out, size, "0");
 }
 
+bool xlsx_is_percent(const xlsx_table *t, size_t c, const bg_cell *cells)
+{
+    const xlsx_column *col = &t->columns[c];
+    if (col->flags & BG_COLUMN_PERCENT)
+        return true;
+    return col->unit_column >= 0 && xlsx_same_text(&cells[col->unit_column], "%");
+}
+
 const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const char *value)
 {
     for (size_t i = 0; value && i < count; i++)

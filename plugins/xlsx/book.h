@@ -1,8 +1,9 @@
 /* book.h — the XLSX exporter's base (book.c): the run's state that every
  * sheet reads, and the helpers for text, names, cells and print setup.
  * Not a public header: the plugin includes only baogao/exporter.h from
- * baogao. Its sheets: xlsx.c (lifecycle, About, a sheet per table) and
- * matrix.c (matrix.h: the sheets built from the targets). */
+ * baogao. Its sheets: xlsx.c (lifecycle, About, a sheet per table),
+ * matrix.c (matrix.h: the sheets built from the targets) and charts.c
+ * (charts.h: the charts beside a table sheet's data). */
 #ifndef BAOGAO_PLUGIN_XLSX_BOOK_H
 #define BAOGAO_PLUGIN_XLSX_BOOK_H
 
@@ -27,7 +28,8 @@
 #define XLSX_FORMAT_DATETIME "yyyy-mm-dd hh:mm:ss"
 #define XLSX_FORMAT_THOUSANDS "#,##0"
 
-/* The document identity every table sheet begins with. */
+/* The document identity every sheet of a table of documents' rows begins
+ * with (not documents, not the tables across reports). */
 #define XLSX_IDENTITY_COLUMNS 5
 enum { IDENT_PROVINCE, IDENT_REGION, IDENT_REGION_CODE, IDENT_LEVEL, IDENT_PLAN_YEAR };
 
@@ -50,13 +52,17 @@ typedef struct xlsx_column {
     size_t value_count;
 } xlsx_column;
 
+struct xlsx_chart; /* charts.c */
+
 typedef struct xlsx_table {
     char *name, *label, *label_en;
     size_t column_count; /* columns shown, identity columns included */
     xlsx_column *columns;
-    size_t host_columns; /* cells per row from the host */
-    bool identity;       /* the sheet begins with the document's identity */
-    FILE *spool;         /* rows, see spool_row() for the format */
+    size_t host_columns;      /* cells per row from the host */
+    bool across;              /* a table across reports (BG_TABLE_ACROSS, ABI 1.3) */
+    bool identity;            /* the sheet begins with the document's identity */
+    struct xlsx_chart *chart; /* the chart beside the data, or NULL (charts.c) */
+    FILE *spool;              /* rows, see spool_row() for the format */
     uint64_t spool_bytes;
     uint64_t row_count;
     char **sheet_names; /* filled while building; one per sheet the table spans */
@@ -188,6 +194,9 @@ lxw_format *xlsx_number_format(xlsx_state *s, const char *code, bool centred);
 double xlsx_percent(double v);
 /* Shortest text for a number as a person writes it: 5.5, 6, -0.3. */
 void xlsx_short_number(double v, char *out, size_t size);
+/* Whether cell c of a row as the sheet shows it is a percent: its column
+ * says so, or the row's unit for it (unit_column) is "%". */
+bool xlsx_is_percent(const xlsx_table *t, size_t c, const bg_cell *cells);
 /* The label a coded value shows, or NULL. */
 const char *xlsx_value_label(const xlsx_code_label *values, size_t count, const char *value);
 /* The documents table's column called name (NULL: no such table or column). */

@@ -7,10 +7,15 @@
  * built in close(commit = 1), when the totals are known: an About sheet (run
  * summary, rows per table, glossary of every column and its codes), the
  * sheets built from the targets (matrix.c), and one sheet per table (split
- * in two past Excel's row limit), every sheet set up to print. Large runs
- * switch libxlsxwriter to constant_memory mode, so every sheet is written
- * strictly row by row. Written against libxlsxwriter 1.1.4 (Debian 12). */
+ * in two past Excel's row limit), a chart beside the data of the outcomes
+ * sheet and of the tables across reports (charts.c), every sheet set up to
+ * print. A table across reports (BG_TABLE_ACROSS, ABI 1.3) has no identity
+ * block: its rows come after the last document's and name their regions in
+ * their own columns. Large runs switch libxlsxwriter to constant_memory
+ * mode, so every sheet is written strictly row by row. Written against
+ * libxlsxwriter 1.1.4 (Debian 12). */
 #include "book.h"
+#include "charts.h"
 #include "matrix.h"
 
 #include <errno.h>
@@ -140,14 +145,6 @@ static unsigned number_width(double v, bool percent)
     return (unsigned)snprintf(buf, sizeof buf, "%.10g", v);
 }
 
-static bool is_percent(const xlsx_table *t, size_t c, const bg_cell *cells)
-{
-    const xlsx_column *col = &t->columns[c];
-    if (col->flags & BG_COLUMN_PERCENT)
-        return true;
-    return col->unit_column >= 0 && xlsx_same_text(&cells[col->unit_column], "%");
-}
-
 /* One row as the sheet shows it: the identity cells (from the current
  * document), then the host's cells, in column order. Text cells point at the
  * host's strings or s->ident_text. */
@@ -191,13 +188,13 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
         case BG_TYPE_INTEGER:
             ok = ok && spool_put(s, &cell->as.integer, sizeof cell->as.integer);
             /* below 1e9 an integer shows as its digits (a percent: with .000%) */
-            width = cell->as.integer > -1000000000 && cell->as.integer < 1000000000 && !is_percent(t, c, cells)
+            width = cell->as.integer > -1000000000 && cell->as.integer < 1000000000 && !xlsx_is_percent(t, c, cells)
                         ? integer_width(cell->as.integer)
-                        : number_width((double)cell->as.integer, is_percent(t, c, cells));
+                        : number_width((double)cell->as.integer, xlsx_is_percent(t, c, cells));
             break;
         case BG_TYPE_REAL:
             ok = ok && spool_put(s, &cell->as.real, sizeof cell->as.real);
-            width = number_width(cell->as.real, is_percent(t, c, cells));
+            width = number_width(cell->as.real, xlsx_is_percent(t, c, cells));
             break;
         case BG_TYPE_DATE: {
             int32_t ymd[3] = {cell->as.date.year, cell->as.date.month, cell->as.date.day};
@@ -244,7 +241,7 @@ static bg_status spool_row(xlsx_state *s, xlsx_table *t, const bg_cell *host_cel
         return xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: spooling table %s row %" PRIu64 ": %s", s->path, t->name,
                                t->row_count + 1, strerror(errno));
     t->row_count++;
-    return BG_OK;
+    return xlsx_chart_capture(s, t, cells);
 }
 
 /* Reads one spooled row into cells; text points into s->row_text. */
@@ -402,9 +399,9 @@ static bool copy_column(xlsx_state *s, xlsx_column *col, const bg_column *in, co
 
 
 /* The columns a table's sheet shows: for every table with a doc_id but
- * documents, the identity first (a column of the table's own with the same
- * name, such as targets.plan_year, takes the identity's place instead of
- * appearing twice), then the table's columns. */
+ * documents and the tables across reports, the identity first (a column of
+ * the table's own with the same name, such as targets.plan_year, takes the
+ * identity's place instead of appearing twice), then the table's columns. */
 static bool table_columns(xlsx_state *s, xlsx_table *t, const bg_table_schema *schema)
 {
     const bg_column_values *values =
@@ -414,7 +411,9 @@ static bool table_columns(xlsx_state *s, xlsx_table *t, const bg_table_schema *s
     bool has_doc_id = false;
     for (size_t c = 0; c < schema->column_count; c++)
         has_doc_id |= strcmp(schema->columns[c].name, "doc_id") == 0;
-    t->identity = has_doc_id && strcmp(schema->name, "documents") != 0;
+    t->across = schema->struct_size >= offsetof(bg_table_schema, flags) + sizeof schema->flags &&
+                (schema->flags & BG_TABLE_ACROSS);
+    t->identity = has_doc_id && !t->across && strcmp(schema->name, "documents") != 0;
     t->host_columns = schema->column_count;
     size_t shown = schema->column_count + (t->identity ? XLSX_IDENTITY_COLUMNS : 0);
     t->columns = calloc(shown ? shown : 1, sizeof *t->columns);
@@ -469,25 +468,33 @@ static bg_status xlsx_begin_table(bg_context *ctx, void *state, const bg_table_s
     if (!t->name || (schema->label && !t->label) || (schema->label_en && !t->label_en) ||
         !table_columns(s, t, schema))
         return xlsx_nomem(s, schema->name);
-    /* value, value_max -> unit; base_value -> base_unit: a cell is shown as a
-     * percent when its row's unit is "%". */
+    /* A cell is shown as a percent when its row's unit for it is "%": value,
+     * value_max -> unit; base_value -> base_unit; target_value ->
+     * target_unit. A figure without a unit of its own (parent_value,
+     * previous_value) and a difference of two (difference, change, gap,
+     * in the values' points) take the row's unit, else its target_unit. */
+    static const char *const suffixes[] = {"value_max", "value", "difference", "change", "gap"};
     for (size_t c = 0; c < t->column_count; c++) {
         const char *name = t->columns[c].name;
         size_t n = strlen(name);
         char unit[256];
         t->columns[c].unit_column = -1;
-        const char *stem = NULL;
-        size_t stem_length = 0;
-        if (n >= 9 && strcmp(name + n - 9, "value_max") == 0)
-            stem = name, stem_length = n - 9;
-        else if (n >= 5 && strcmp(name + n - 5, "value") == 0)
-            stem = name, stem_length = n - 5;
-        if (stem && stem_length < 200 &&
-            (t->columns[c].type == BG_TYPE_REAL || t->columns[c].type == BG_TYPE_INTEGER)) {
-            snprintf(unit, sizeof unit, "%.*sunit", (int)stem_length, stem);
-            t->columns[c].unit_column = column_index(t, unit);
+        size_t stem_length = SIZE_MAX;
+        for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0] && stem_length == SIZE_MAX; k++) {
+            size_t m = strlen(suffixes[k]);
+            if (n >= m && strcmp(name + n - m, suffixes[k]) == 0)
+                stem_length = n - m;
         }
+        if (stem_length >= 200 || (t->columns[c].type != BG_TYPE_REAL && t->columns[c].type != BG_TYPE_INTEGER))
+            continue;
+        snprintf(unit, sizeof unit, "%.*sunit", (int)stem_length, name);
+        int own = column_index(t, unit);
+        t->columns[c].unit_column = own >= 0 ? own : column_index(t, "unit");
+        if (t->columns[c].unit_column < 0)
+            t->columns[c].unit_column = column_index(t, "target_unit");
     }
+    if (!xlsx_chart_setup(s, t))
+        return xlsx_nomem(s, schema->name);
     t->spool = tmpfile();
     if (!t->spool)
         return xlsx_host->fail(ctx, BG_ERR_IO, "%s: table %s: cannot create a spool file: %s", s->path, t->name,
@@ -796,6 +803,8 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         uint64_t rows = t->row_count - done < XLSX_DATA_ROWS_MAX ? t->row_count - done : XLSX_DATA_ROWS_MAX;
         if ((status = table_sheet_frame(s, t, ws, sheet, rows)) != BG_OK)
             break;
+        if (k == 0 && (status = xlsx_chart_frame(s, t, ws, sheet)) != BG_OK) /* the chart is on the first sheet */
+            break;
         for (uint64_t r = 0; r < rows && status == BG_OK; r++) {
             if (!read_row(s, t, cells)) {
                 status = xlsx_host->fail(s->ctx, BG_ERR_IO, "%s: table %s row %" PRIu64 ": reading the spool failed",
@@ -804,14 +813,18 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
             }
             for (size_t c = 0; c < t->column_count; c++) {
                 lxw_error err = write_cell(s, ws, (lxw_row_t)(r + 1), (lxw_col_t)c, &cells[c], t->columns[c].flags,
-                                           is_percent(t, c, cells));
+                                           xlsx_is_percent(t, c, cells));
                 if (err != LXW_NO_ERROR) {
                     status = xlsx_host->fail(s->ctx, BG_ERR_FORMAT, "%s: table %s row %" PRIu64 " column %s: %s", s->path,
                                         t->name, done + r + 1, t->columns[c].name, lxw_strerror(err));
                     break;
                 }
             }
+            if (status == BG_OK && k == 0)
+                status = xlsx_chart_row(s, t, ws, sheet, r + 1);
         }
+        if (status == BG_OK && k == 0)
+            status = xlsx_chart_insert(s, t, ws, sheet, rows);
         done += rows;
     }
     free(cells);
@@ -998,8 +1011,10 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
         "Percentages are Excel percentages: 8.5% is stored as 0.085 with a percent format, so filters and formulas "
         "compare with 0.085 (CSV, JSON and SQLite keep 8.5 with unit %). A difference of two cells is in points "
         "of 100%: 0.5% means half a percentage point.",
-        "Every table sheet begins with the document's identity (省份, 地区, 行政区划代码, 级别, 计划年份); "
-        "doc_id joins the sheets.",
+        "Every sheet of a table of documents' rows begins with the document's identity (省份, 地区, 行政区划代码, "
+        "级别, 计划年份); doc_id joins the sheets. The tables across reports (target_outcomes, escalation, "
+        "escalation_summary, target_changes: rows that compare several reports) name their regions in their own "
+        "columns instead.",
         "Coded columns (类型, 限定, 方向, 部分, 级别, 文档类型) show Chinese labels; the codes the CSV, JSON and "
         "SQLite exports hold are in the glossary below.",
         "Codes (doc_id, region_code, hashes) are text, so leading zeros survive; dates are real Excel dates.",
@@ -1009,6 +1024,21 @@ static bg_status write_about(xlsx_state *s, lxw_worksheet *ws, const char *sheet
     };
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
         ABOUT(about_text(&w, 0, notes[i], NULL));
+        w.row++;
+    }
+    char charts[XLSX_NOTE_MAX] = "";
+    for (size_t i = 0; i < s->table_count; i++)
+        if (xlsx_chart_drawn(&s->tables[i]) && strlen(charts) + 64 < sizeof charts)
+            snprintf(charts + strlen(charts), sizeof charts - strlen(charts), "%s'%s'", *charts ? ", " : "",
+                     s->tables[i].sheet_names[0]);
+    if (*charts) {
+        char line[XLSX_NOTE_MAX + 512]; /* the list and the sentence around it */
+        snprintf(line, sizeof line,
+                 "Charts: sheets %s have a chart right of their data. It reads a small range of its own beside the "
+                 "data, the rows with every value it draws (no NULL drawn as 0), at most %d points. The scatters "
+                 "(a dashed line where both values are equal) and the GDP outcomes draw rates in %% only.",
+                 charts, XLSX_CHART_POINTS_MAX);
+        ABOUT(about_text(&w, 0, line, NULL));
         w.row++;
     }
     w.row++;
@@ -1162,6 +1192,7 @@ static void free_state(xlsx_state *s)
         free(t->label);
         free(t->label_en);
         free(t->sheet_names); /* the names themselves are in used_names */
+        xlsx_chart_free(t);
         if (t->spool)
             fclose(t->spool);
     }

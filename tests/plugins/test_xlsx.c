@@ -1,6 +1,8 @@
 /* test_xlsx.c — the XLSX exporter, driven through the real host (harness.c).
  * Workbooks are checked by their XML parts (unzip -p), as Excel would read
- * them, plus openpyxl and LibreOffice when they are on the machine. */
+ * them, plus openpyxl and LibreOffice when they are on the machine; the
+ * sheets and charts of outcomes and the tables across reports too. */
+#include "across_sample.h"
 #include "harness.h"
 #include "table.h"
 
@@ -249,9 +251,20 @@ static void test_sheet_order(void **state)
     (void)state;
     char *workbook = part(sample, "xl/workbook.xml");
     assert_non_null(workbook);
-    const char *names[] = {"name=\"About\"",       "name=\"Targets matrix\"", "name=\"GDP 2022\"",
-                           "name=\"documents\"",   "name=\"targets\"",        "name=\"commitments\"",
-                           "name=\"list_items\"",  "name=\"sections\"",       "name=\"keywords\""};
+    const char *names[] = {"name=\"About\"",
+                           "name=\"Targets matrix\"",
+                           "name=\"GDP 2022\"",
+                           "name=\"documents\"",
+                           "name=\"targets\"",
+                           "name=\"outcomes\"",
+                           "name=\"commitments\"",
+                           "name=\"list_items\"",
+                           "name=\"sections\"",
+                           "name=\"keywords\"",
+                           "name=\"target_outcomes\"",
+                           "name=\"escalation\"",
+                           "name=\"escalation_summary\"",
+                           "name=\"target_changes\""};
     assert_in_order(workbook, names, sizeof names / sizeof names[0]);
     free(workbook);
 }
@@ -372,7 +385,7 @@ static void test_percent_values_use_a_number_format(void **state)
     assert_string_equal(v4, "-0.042");
     /* A non-percent value (110 亿元) in commitments keeps the General format,
      * and its 11,000,000,000 base value gets thousands separators. */
-    char *commitments = sheet(sample, 6);
+    char *commitments = sheet(sample, 7); /* after outcomes */
     char *l2 = cell_xml(commitments, "L2");
     char *l2_value = cell_value(l2);
     assert_string_equal(l2_value, "110");
@@ -646,7 +659,7 @@ static void test_sheet_names_are_unique_and_short(void **state)
     (void)state;
     static const bg_column columns[] = {{"id", BG_TYPE_TEXT, NULL, NULL, BG_COLUMN_CODE}};
     const bg_table_schema about = {
-        sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about", NULL, NULL, 1, columns, NULL};
+        sizeof about, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 0, "about", NULL, NULL, 1, columns, NULL, 0};
     const bg_table_schema long_name = {sizeof long_name,
                                        BG_EXPORTER_ABI_MAJOR,
                                        BG_EXPORTER_ABI_MINOR,
@@ -656,7 +669,8 @@ static void test_sheet_names_are_unique_and_short(void **state)
                                        NULL,
                                        1,
                                        columns,
-                                       NULL};
+                                       NULL,
+                                       0};
     const bg_table_schema *schemas[2] = {&about, &long_name};
     char *dir = harness_tempdir();
     char *path = malloc(strlen(dir) + 16);
@@ -860,7 +874,7 @@ static char *write_analyst_workbook(const char *options_json)
         {"tons", BG_TYPE_REAL, "吞吐量（万吨）", "throughput", 0},
     };
     const bg_table_schema ports = {sizeof ports, BG_EXPORTER_ABI_MAJOR, BG_EXPORTER_ABI_MINOR, 2, "ports", "港口",
-                                   "custom rule", 3, port_columns, NULL};
+                                   "custom rule", 3, port_columns, NULL, 0};
     const bg_table_schema *schemas[3] = {bg_builtin_table(BG_TABLE_DOCUMENTS), bg_builtin_table(BG_TABLE_TARGETS),
                                          &ports};
     char *dir = harness_tempdir();
@@ -938,6 +952,106 @@ static void test_analyst_workbook(void **state)
     assert_non_null(strstr(chart, "<c:min val=\"0\"/>")); /* bars from 0 */
     assert_non_null(strstr(chart, "<c:f>'GDP 2023'!$E$2:$E$3</c:f>")); /* the national report and 芦淞区 */
     free(chart);
+    remove_workbook(path);
+}
+
+/* ---- Outcomes and the tables across reports -------------------------------- */
+
+/* The five new sheets in table order, the tables across reports without the
+ * identity block (their header is their schema's labels), each new sheet
+ * with its chart right of the data, reading a range of its own that holds
+ * only the rows with the values it draws (xlsx_check.py across). */
+static void test_across_sheets_and_charts(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16), *headers = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    sprintf(headers, "%s/headers.json", dir);
+    free(dir);
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    if (across_write(&h, "20221231T000000-1", 3u, 0) != 0)
+        fail_msg("across sample: %s", h.message);
+    harness_free(&h);
+    FILE *out = fopen(headers, "w");
+    assert_non_null(out);
+    fputs("{", out);
+    for (size_t t = 0, n = 0; t < BG_BUILTIN_TABLE_COUNT; t++) {
+        const bg_table_schema *schema = bg_builtin_table(t);
+        if (!(schema->flags & BG_TABLE_ACROSS))
+            continue;
+        fprintf(out, "%s\"%s\": [", n++ ? ", " : "", schema->name);
+        for (size_t c = 0; c < schema->column_count; c++)
+            fprintf(out, "%s\"%s\"", c ? ", " : "",
+                    schema->columns[c].label ? schema->columns[c].label : schema->columns[c].name);
+        fputs("]", out);
+    }
+    fputs("}\n", out);
+    assert_int_equal(fclose(out), 0);
+    const char *python = python_with_openpyxl();
+    if (python) {
+        char command[4096];
+        snprintf(command, sizeof command, "%s '%s/tests/plugins/xlsx_check.py' across '%s' '%s'", python,
+                 BG_TEST_SOURCE_DIR, path, headers);
+        assert_int_equal(system(command), 0);
+    }
+    /* without openpyxl, the chart parts at least: one per new sheet, and the GDP chart */
+    for (int n = 1; n <= 6; n++) {
+        char member[64];
+        snprintf(member, sizeof member, "xl/charts/chart%d.xml", n);
+        char *chart = part(path, member);
+        assert_non_null(chart);
+        free(chart);
+    }
+    char *seventh = part(path, "xl/charts/chart7.xml");
+    assert_null(seventh);
+    unlink(headers);
+    free(headers);
+    remove_workbook(path);
+    if (!python)
+        skip();
+}
+
+/* A chart keeps at most XLSX_CHART_POINTS_MAX points (4000): its range stops
+ * there, the sheet keeps every row. */
+static void test_chart_range_is_capped(void **state)
+{
+    (void)state;
+    char *dir = harness_tempdir();
+    char *path = malloc(strlen(dir) + 16);
+    sprintf(path, "%s/out.xlsx", dir);
+    free(dir);
+    const bg_table_schema *schema = bg_builtin_table(BG_TABLE_ESCALATION);
+    const bg_table_schema *schemas[1] = {schema};
+    bg_harness h;
+    assert_int_equal(harness_load(&h, harness_plugin_path("xlsx"), path, NULL), 0);
+    assert_int_equal(harness_begin(&h, 1, schemas), 0);
+    bg_cell row[64];
+    for (int i = 0; i < 4100; i++) {
+        null_row(schema, row);
+        set_cell(schema, row, "doc_id", cell_text("00000000000000a1"));
+        set_cell(schema, row, "seq", cell_int(i));
+        set_cell(schema, row, "unit", cell_text("%"));
+        set_cell(schema, row, "value", cell_real(6 + i % 7 * 0.5));
+        set_cell(schema, row, "parent_value", cell_real(6));
+        assert_int_equal(harness_row(&h, schema, row), 0);
+    }
+    if (harness_end(&h, 1, schemas, NULL, 1) != 0)
+        fail_msg("run failed: %s", h.message);
+    harness_free(&h);
+    char *chart = part(path, "xl/charts/chart1.xml");
+    assert_non_null(chart);
+    /* the range right of escalation's 24 columns and a blank one: Z and AA */
+    assert_non_null(strstr(chart, "<c:f>escalation!$Z$2:$Z$4001</c:f>"));
+    assert_non_null(strstr(chart, "<c:f>escalation!$AA$2:$AA$4001</c:f>"));
+    free(chart);
+    char *sheet_xml = sheet(path, 2);
+    assert_non_null(sheet_xml);
+    assert_non_null(strstr(sheet_xml, "<c r=\"V4101\"")); /* every row on the sheet (doc_id) */
+    assert_null(strstr(sheet_xml, "<c r=\"Z4002\""));     /* the range stops at 4000 */
+    assert_non_null(strstr(sheet_xml, "<c r=\"Z4001\""));
+    free(sheet_xml);
     remove_workbook(path);
 }
 
@@ -1032,6 +1146,8 @@ int main(void)
     const struct CMUnitTest other_tests[] = {
         cmocka_unit_test(test_analyst_workbook),
         cmocka_unit_test(test_interpretations_omitted),
+        cmocka_unit_test(test_across_sheets_and_charts),
+        cmocka_unit_test(test_chart_range_is_capped),
         cmocka_unit_test(test_header_option),
         cmocka_unit_test(test_matrix_off),
         cmocka_unit_test(test_max_column_width),

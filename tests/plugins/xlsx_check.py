@@ -3,13 +3,23 @@
 reader other than our own XML greps) and checks what an analyst sees. Run by
 test_xlsx.
 
-Usage: xlsx_check.py sample|analyst|omit WORKBOOK
+Usage: xlsx_check.py sample|analyst|omit|across WORKBOOK [HEADERS.json]
   sample   the plugin harness's sample (two reports of 2022)
   analyst  test_xlsx's analyst workbook (six documents, 2022 and 2023)
   omit     the same with interpretations "omit" and panels off
+  across   tests/plugins/across_sample.h's run: rows in outcomes and in the
+           tables across reports; HEADERS.json holds each across table's
+           column labels, from its schema
+The charts are read from the zip (openpyxl drops them): each sheet's
+drawing, the chart's XML, the ranges it reads.
 Exits non-zero with a message on the first mismatch."""
 import datetime
+import json
+import posixpath
+import re
 import sys
+import zipfile
+import xml.etree.ElementTree as ET
 
 import openpyxl
 
@@ -24,6 +34,105 @@ def header(ws):
     return tuple(c.value for c in ws[1])
 
 
+def data_header(ws):
+    """The header of the table's columns: up to the blank column before a
+    chart's own range."""
+    names = []
+    for c in ws[1]:
+        if c.value is None:
+            break
+        names.append(c.value)
+    return tuple(names)
+
+
+NEW_SHEETS = ["outcomes", "target_outcomes", "escalation", "escalation_summary", "target_changes"]
+ACROSS_SHEETS = NEW_SHEETS[1:]
+
+NS = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+
+
+def rels(z, part):
+    """Id -> target part of a part's relationships ({} when it has none)."""
+    folder, name = posixpath.split(part)
+    path = posixpath.join(folder, "_rels", name + ".rels")
+    if path not in z.namelist():
+        return {}
+    out = {}
+    for r in ET.fromstring(z.read(path)).findall("rel:Relationship", NS):
+        out[r.get("Id")] = posixpath.normpath(posixpath.join(folder, r.get("Target")))
+    return out
+
+
+def sheet_charts(path):
+    """Sheet name -> [(anchor column, chart XML root)] for every chart
+    drawn on it."""
+    z = zipfile.ZipFile(path)
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    book_rels = rels(z, "xl/workbook.xml")
+    out = {}
+    for s in book.find("main:sheets", NS):
+        sheet_part = book_rels[s.get("{%s}id" % NS["r"])]
+        charts = []
+        for target in rels(z, sheet_part).values():
+            if "/drawings/" not in target:
+                continue
+            drawing = ET.fromstring(z.read(target))
+            drawing_rels = rels(z, target)
+            for anchor in drawing:
+                ref = anchor.find(".//c:chart", NS)
+                if ref is None:
+                    continue
+                column = int(anchor.find("xdr:from/xdr:col", NS).text)
+                charts.append((column, ET.fromstring(z.read(drawing_rels[ref.get("{%s}id" % NS["r"])]))))
+        out[s.get("name")] = charts
+    return out
+
+
+def chart_title(chart):
+    return "".join(t.text or "" for t in chart.find("c:chart/c:title", NS).iter("{%s}t" % NS["a"]))
+
+
+def chart_kind(chart):
+    plot = chart.find("c:chart/c:plotArea", NS)
+    if plot.find("c:scatterChart", NS) is not None:
+        return "scatter"
+    bar = plot.find("c:barChart", NS)
+    if bar is not None:
+        return "bar-" + bar.find("c:barDir", NS).get("val")
+    return "other"
+
+
+def chart_series(chart):
+    """Per series: (its x or category formula, its values formula)."""
+    out = []
+    for ser in chart.iter("{%s}ser" % NS["c"]):
+        x = ser.find("c:xVal//c:f", NS)  # a scatter's; a column chart's categories
+        if x is None:
+            x = ser.find("c:cat//c:f", NS)
+        y = ser.find("c:yVal//c:f", NS)
+        if y is None:
+            y = ser.find("c:val//c:f", NS)
+        out.append((x.text if x is not None else None, y.text))
+    return out
+
+
+def range_values(wb, formula):
+    """The values of a one-column range such as target_outcomes!$Z$2:$Z$3
+    (or one cell, $Z$2)."""
+    m = re.match(r"'?(.+?)'?!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$", formula)
+    assert m and m.group(2) == (m.group(4) or m.group(2)), formula
+    ws = wb[m.group(1)]
+    last = int(m.group(5) or m.group(3))
+    return [ws["%s%d" % (m.group(2), r)].value for r in range(int(m.group(3)), last + 1)]
+
+
 def check_print_setup(wb):
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", (ws.title, ws.page_setup.orientation)
@@ -35,9 +144,15 @@ def check_print_setup(wb):
             assert ws.print_title_rows == "$1:$1", (ws.title, ws.print_title_rows)
 
 
-def check_sample(wb):
-    assert wb.sheetnames == ["About", "Targets matrix", "GDP 2022", "documents", "targets", "commitments",
-                             "list_items", "sections", "keywords"], wb.sheetnames
+def check_sample(wb, path):
+    assert wb.sheetnames == ["About", "Targets matrix", "GDP 2022", "documents", "targets", "outcomes",
+                             "commitments", "list_items", "sections", "keywords"] + ACROSS_SHEETS, wb.sheetnames
+    # no rows in outcomes nor across reports: their sheets have no chart, and no identity block where across
+    charts = sheet_charts(path)
+    assert [n for n, c in charts.items() if c] == ["GDP 2022"], charts
+    assert data_header(wb["outcomes"])[:6] == IDENTITY + ("文档编号",), data_header(wb["outcomes"])
+    for name in ACROSS_SHEETS:
+        assert "省份" not in data_header(wb[name])[:1] and data_header(wb[name])[:5] != IDENTITY, name
     check_print_setup(wb)
     docs = wb["documents"]
     assert docs["A1"].value == "文档编号", docs["A1"].value
@@ -158,20 +273,81 @@ def check_analyst(wb, omit):
     assert first[:5] == ("湖南省", "株洲市芦淞区", "430203", "区", 2022), first
 
 
-def main(mode, path):
+def check_across(wb, path, headers):
+    assert wb.sheetnames == ["About", "Targets matrix", "GDP 2022", "documents", "targets", "outcomes",
+                             "commitments", "list_items", "sections", "keywords"] + ACROSS_SHEETS, wb.sheetnames
+    check_print_setup(wb)
+    # outcomes: a table of documents' rows, led by the document's identity
+    outcomes = wb["outcomes"]
+    assert data_header(outcomes)[:6] == IDENTITY + ("文档编号",), data_header(outcomes)
+    assert [c.value for c in outcomes[2]][:5] == ["湖南省", "株洲市芦淞区", "430203", "区", 2022]
+    # the tables across reports: their own columns only, no identity block,
+    # their own regions, codes as labels, percentages as Excel's
+    for name in ACROSS_SHEETS:
+        assert list(data_header(wb[name])) == headers[name], (name, data_header(wb[name]), headers[name])
+        assert wb[name].freeze_panes == "A2", (name, wb[name].freeze_panes)
+    escalation = wb["escalation"]
+    cols = {v: i for i, v in enumerate(data_header(escalation))}
+    row = [c.value for c in escalation[2]]
+    assert row[cols["地区"]] == "株洲市芦淞区" and row[cols["行政级别"]] == "区", row
+    assert close(row[cols["目标值"]], 0.085) and close(row[cols["上级目标值"]], 0.08), row
+    assert close(row[cols["加码幅度"]], 0.005), row  # points of a rate: 0.5% is half a point
+    assert escalation.cell(2, cols["上级目标值"] + 1).number_format == "0.0##%"
+    assert [c.value for c in escalation[3]][cols["上级目标值"]] is None
+    target_outcomes = wb["target_outcomes"]
+    cols = {v: i for i, v in enumerate(data_header(target_outcomes))}
+    rows = [[c.value for c in r] for r in target_outcomes.iter_rows(min_row=2, max_row=5)]
+    assert [r[cols["是否完成"]] for r in rows] == ["完成", "完成", None, "无法判断"], rows
+    assert rows[1][cols["目标值"]] == 500 and rows[1][cols["完成值"]] == 510, rows[1]  # 亿元: not percent
+
+    # a chart on each new sheet, right of the data, reading its own range
+    charts = sheet_charts(path)
+    want = {
+        "outcomes": ("bar-col", "上年地区生产总值增长 GDP growth achieved", ["株洲市芦淞区 2021", "澧县 2021"], [0.087, 0.079]),
+        "target_outcomes": ("scatter", "目标与完成", [0.085, 0.03], [0.087, 0.011]),
+        "escalation": ("scatter", "层层加码", [0.08, 0.10], [0.085, 0.12]),
+        "escalation_summary": ("bar-col", "平均加码幅度 Mean escalation",
+                               ["2022 地区生产总值 区", "2022 fixed_asset_investment 区"], [0.005, 0.02]),  # points, shown as %
+        "target_changes": ("scatter", "目标调整", [0.09], [0.085]),
+    }
+    for name, (kind, title, xs, ys) in want.items():
+        assert len(charts[name]) == 1, (name, charts[name])
+        column, chart = charts[name][0]
+        assert chart_kind(chart) == kind, (name, chart_kind(chart))
+        assert chart_title(chart) == title, (name, chart_title(chart))
+        assert column > len(data_header(wb[name])), (name, column)
+        series = chart_series(chart)
+        x, y = series[0]
+        assert x.startswith(name + "!") and y.startswith(name + "!"), series
+        got_x, got_y = range_values(wb, x), range_values(wb, y)
+        if kind == "scatter":
+            assert len(got_x) == len(xs) and all(close(a, b) for a, b in zip(got_x, xs)), (name, got_x)
+            # the dashed line where both are equal: two points on y = x
+            assert len(series) == 2 and range_values(wb, series[1][0]) == range_values(wb, series[1][1]), series
+        else:
+            assert got_x == xs, (name, got_x)
+        assert len(got_y) == len(ys) and all(close(a, b) for a, b in zip(got_y, ys)), (name, got_y)
+    assert charts["GDP 2022"], "the GDP chart is still there"
+    about = [c for row in wb["About"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(v.startswith("Charts: sheets 'outcomes', 'target_outcomes'") for v in about), "About names the charts"
+
+
+def main(mode, path, extra=None):
     wb = openpyxl.load_workbook(path)
     if mode == "sample":
-        check_sample(wb)
+        check_sample(wb, path)
     elif mode in ("analyst", "omit"):
         check_analyst(wb, mode == "omit")
+    elif mode == "across":
+        check_across(wb, path, json.load(open(extra, encoding="utf-8")))
     else:
-        raise SystemExit("usage: xlsx_check.py sample|analyst|omit WORKBOOK")
+        raise SystemExit("usage: xlsx_check.py sample|analyst|omit|across WORKBOOK [HEADERS.json]")
     return 0
 
 
 if __name__ == "__main__":
     try:
-        sys.exit(main(sys.argv[1], sys.argv[2]))
+        sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
     except AssertionError as e:
         print("xlsx_check: %s" % e, file=sys.stderr)
         sys.exit(1)
