@@ -240,8 +240,9 @@ static bare_type field_type(const char *type)
     return BARE_STRING;
 }
 
-/* The CSV exporter's identity columns lead every table but documents, under
- * these names (doc_<name> where the table has a column of that name). */
+/* The CSV exporter's identity columns lead every table but documents and
+ * those across reports, under these names (doc_<name> where the table has a
+ * column of that name). */
 static bool identity_name(const char *name)
 {
     static const char *const names[] = {"province", "region", "region_code", "region_level", "plan_year"};
@@ -289,7 +290,14 @@ static bare_status describe_table(const char *folder, const cJSON *resource, siz
             snprintf(table->primary_key + used, size - used, "%s\"%s\"", used ? ", " : "", k->valuestring);
         }
     }
-    bool documents = !strcmp(table->name, "documents"), leading = !documents;
+    /* the identity is a block that opens on the province; a table across
+     * reports (target_outcomes, escalation …) has none and may open on its
+     * own plan_year or region_code */
+    const cJSON *first = cJSON_GetArrayItem(fields, 0);
+    const cJSON *first_name = first ? cJSON_GetObjectItemCaseSensitive(first, "name") : NULL;
+    bool documents = !strcmp(table->name, "documents");
+    bool leading = !documents && cJSON_IsString(first_name) &&
+                   (!strcmp(first_name->valuestring, "province") || !strcmp(first_name->valuestring, "doc_province"));
     size_t c = 0;
     const cJSON *field;
     cJSON_ArrayForEach(field, fields)

@@ -58,7 +58,9 @@ for resource in package["resources"]:
     cells += sum(len(r) for r in data)
     kinds = [f["type"] for f in fields]
     own = list(range(len(fields)))
-    if name != "documents":  # the csv exporter's identity columns lead, the JSON and SQLite writers leave them out
+    # the csv exporter's identity columns lead (a block opening on the province; none in the
+    # documents and in the tables across reports), the JSON and SQLite writers leave them out
+    if name != "documents" and fields and fields[0]["name"].removeprefix("doc_") == "province":
         lead = 0
         while lead < len(fields) and (fields[lead]["name"].removeprefix("doc_") in IDENTITY):
             lead += 1
