@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The notebook queries of the README's sqlite section, run as printed against
-# the sample job's database: every pd.read_sql / dbGetQuery query with the
+# the sample job's database (the five samples and the panel reports): every pd.read_sql / dbGetQuery query with the
 # sqlite3 command-line shell, and the Python and R blocks themselves where
 # pandas or RSQLite is installed. Each query must return rows.
 set -u
@@ -20,8 +20,10 @@ fail() {
 cat >"$tmp/reports.json" <<EOF
 {
   "job": "reports",
-  "sources": [{ "path": "$src/samples/reports", "recursive": true, "include": ["*.txt", "*.html", "*.htm"] }],
-  "extract": { "tables": ["targets", "commitments", "list_items", "sections", "keywords"] },
+  "sources": [{ "path": "$src/samples/reports", "recursive": true, "include": ["*.txt", "*.html", "*.htm"] },
+              { "path": "$src/samples/panel" }],
+  "extract": { "tables": ["targets", "outcomes", "commitments", "list_items", "sections", "keywords",
+                          "target_outcomes", "escalation", "escalation_summary", "target_changes"] },
   "exporters": [{ "plugin": "sqlite", "output": "out/{job}.sqlite" }],
   "lock": "out/.{job}.lock",
   "state": "out/.{job}.state.json"
@@ -40,7 +42,7 @@ doc=$(sed -n 's/^doc = "\([0-9a-f]*\)"$/\1/p' "$tmp/section.md")
 [ -n "$doc" ] || fail "no doc = \"...\" line in the README's sqlite section"
 sed -n 's/.*pd\.read_sql("\([^"]*\)".*/\1/p; s/.*dbGetQuery(con, "\([^"]*\)".*/\1/p' "$tmp/section.md" >"$tmp/queries.sql"
 count=$(wc -l <"$tmp/queries.sql")
-[ "$count" -ge 7 ] || fail "expected the 4 Python and 3 R queries in the README, found $count"
+[ "$count" -ge 10 ] || fail "expected the 6 Python and 4 R queries in the README, found $count"
 while IFS= read -r query; do
   rows=$(sqlite3 -bail -cmd ".parameter set ?1 '$doc'" "$db" "$query" 2>"$tmp/query.err")
   if [ $? -ne 0 ]; then
@@ -56,14 +58,14 @@ done <"$tmp/queries.sql"
 awk '/^```python$/ {on = 1; next} /^```$/ {on = 0} on' "$tmp/section.md" >"$tmp/notebook.py"
 awk '/^```r$/ {on = 1; next} /^```$/ {on = 0} on' "$tmp/section.md" >"$tmp/notebook.R"
 if python3 -c 'import pandas' 2>/dev/null; then
-  printf '%s\n' 'assert all(len(d) > 0 for d in (gdp, above, commitments, kinds)), "a query returned no rows"' \
+  printf '%s\n' 'assert all(len(d) > 0 for d in (gdp, above, commitments, kinds, met, esc)), "a query returned no rows"' \
     >>"$tmp/notebook.py"
   if (cd "$tmp" && python3 notebook.py >"$tmp/py.out" 2>&1); then pass; else fail "Python block: $(cat "$tmp/py.out")"; fi
 else
   skipped=$((skipped + 1))
 fi
 if command -v Rscript >/dev/null && Rscript -e 'library(RSQLite)' >/dev/null 2>&1; then
-  printf '%s\n' 'stopifnot(nrow(gdp) > 0, nrow(above) > 0, nrow(commitments) > 0)' >>"$tmp/notebook.R"
+  printf '%s\n' 'stopifnot(nrow(gdp) > 0, nrow(above) > 0, nrow(commitments) > 0, nrow(met) > 0)' >>"$tmp/notebook.R"
   if (cd "$tmp" && Rscript notebook.R >"$tmp/r.out" 2>&1); then pass; else fail "R block: $(cat "$tmp/r.out")"; fi
 else
   skipped=$((skipped + 1))
