@@ -1219,7 +1219,10 @@ static bg_status replace_view(sqlite_state *s, const char *name, sql_text *creat
 
 /* v_<table>: the identity, then the table's columns as the file has them
  * now (older runs' columns included); a column named like an identity
- * column (targets.plan_year) shows as <table>_<column>. */
+ * column (targets.plan_year) shows as <table>_<column>. documents NULL: a
+ * table across reports, whose rows name their regions themselves (and
+ * compare several reports, so no one document is theirs): its columns
+ * alone, without the join. */
 static bg_status create_table_view(sqlite_state *s, const char *documents, const char *table)
 {
     const char *name = table + strlen(s->prefix);
@@ -1233,54 +1236,31 @@ static bg_status create_table_view(sqlite_state *s, const char *documents, const
     sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
     sql_text sql = {0};
     sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
-    add_identity(&sql);
+    int columns = 0;
+    if (documents) {
+        add_identity(&sql);
+        columns++;
+    }
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *column = (const char *)sqlite3_column_text(stmt, 0);
         if (!is_identifier(column))
             continue; /* added by someone else; only identifiers go into SQL text */
-        if (is_identity_column(column))
+        if (documents && is_identity_column(column))
             sql_add(&sql, ", t.\"%s\" AS \"%s_%s\"", column, name, column);
         else
-            sql_add(&sql, ", t.\"%s\" AS \"%s\"", column, column);
-    }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) {
-        free(sql.data);
-        return fail_db(s, "reading the schema");
-    }
-    sql_add(&sql, " FROM \"%s\" t LEFT JOIN \"%s\" d ON d.doc_id = t.doc_id", table, documents);
-    return replace_view(s, view, &sql);
-}
-
-/* v_<table> of a table across reports: its columns as the file has them,
- * without the join on documents, as its rows name their regions themselves
- * (and compare several reports, so no one document is theirs). */
-static bg_status create_across_view(sqlite_state *s, const char *table)
-{
-    const char *name = table + strlen(s->prefix);
-    char view[PREFIX_MAX + NAME_MAX_LENGTH + 8];
-    snprintf(view, sizeof view, "%s" VIEW_PREFIX "%s", s->prefix, name);
-    sqlite3_stmt *stmt;
-    bg_status status =
-        prepare(s, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid", &stmt, "reading the schema");
-    if (status)
-        return status;
-    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-    sql_text sql = {0};
-    sql_add(&sql, "CREATE VIEW \"%s\" AS SELECT ", view);
-    int rc, columns = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *column = (const char *)sqlite3_column_text(stmt, 0);
-        if (is_identifier(column)) /* only identifiers go into SQL text */
-            sql_add(&sql, "%st.\"%s\" AS \"%s\"", columns++ ? ", " : "", column, column);
+            sql_add(&sql, "%st.\"%s\" AS \"%s\"", columns ? ", " : "", column, column);
+        columns++;
     }
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE || !columns) {
         free(sql.data);
         return rc != SQLITE_DONE ? fail_db(s, "reading the schema") : BG_OK;
     }
-    sql_add(&sql, " FROM \"%s\" t", table);
+    if (documents)
+        sql_add(&sql, " FROM \"%s\" t LEFT JOIN \"%s\" d ON d.doc_id = t.doc_id", table, documents);
+    else
+        sql_add(&sql, " FROM \"%s\" t", table);
     return replace_view(s, view, &sql);
 }
 
@@ -1322,7 +1302,7 @@ static bg_status create_across_views(sqlite_state *s)
     sqlite3_finalize(list);
     for (size_t i = 0; i < count; i++) {
         if (!status)
-            status = create_across_view(s, names[i]);
+            status = create_table_view(s, NULL, names[i]);
         free(names[i]);
     }
     free(names);
