@@ -617,6 +617,21 @@ static void test_parent_by_code_as_of_the_year(void **state)
     assert_string_equal(p->name, "济南市");
     p = bg_across_parent(regions, "370116", "district", 2020, parent);
     assert_string_equal(parent, "370100");
+    /* a split prefecture: 巢湖市 (341400) was divided among 合肥, 芜湖 and 马鞍山
+     * in 2011; 庐江县 had it as its parent in 2010 and 合肥市 from 2011 */
+    p = bg_across_parent(regions, "341421", "county", 2010, parent);
+    assert_string_equal(parent, "341400");
+    assert_non_null(p);
+    assert_string_equal(p->name, "巢湖市");
+    p = bg_across_parent(regions, "340124", "county", 2012, parent);
+    assert_string_equal(parent, "340100");
+    assert_non_null(p);
+    assert_string_equal(p->name, "合肥市");
+    p = bg_across_parent(regions, "341422", "county", 2010, parent); /* 无为县, to 芜湖 in 2011 */
+    assert_string_equal(parent, "341400");
+    p = bg_across_parent(regions, "340225", "county", 2015, parent);
+    assert_string_equal(parent, "340200");
+    assert_string_equal(p->name, "芜湖市");
     /* a county-level city under the province directly */
     p = bg_across_parent(regions, "429004", "county", 2018, parent);
     assert_string_equal(parent, "420000");
