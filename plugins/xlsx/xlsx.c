@@ -825,6 +825,11 @@ static bg_status write_table(xlsx_state *s, xlsx_table *t)
         }
         if (status == BG_OK && k == 0)
             status = xlsx_chart_insert(s, t, ws, sheet, rows);
+        /* a sheet with a chart prints its data alone, one page wide: the chart
+         * and its range beside the data would shrink the page to nothing */
+        if (status == BG_OK && k == 0 && rows > 0 && xlsx_chart_drawn(t) &&
+            worksheet_print_area(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(t->column_count - 1)) != LXW_NO_ERROR)
+            status = xlsx_host->fail(s->ctx, BG_ERR_FORMAT, "%s: table %s: cannot set the print area", s->path, t->name);
         done += rows;
     }
     free(cells);
