@@ -420,7 +420,16 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
         if (!digit || !names_a_figure(doc, names, &done, start, stop) ||
             bg_patterns_search(r->partial, r->partial_count, s, start, stop, md))
             continue;
-        size_t first = bg_rowset_count(scratch, 0);
+        /* the scratch rows of one sentence at a time: a long review holds no
+         * more than its longest sentence's */
+        if (bg_rowset_count(scratch, 0) > 0) {
+            bg_rowset_free(scratch);
+            if (!(scratch = bg_rowset_new(1, &ts))) {
+                nomem = true;
+                break;
+            }
+        }
+        size_t first = 0;
         if (bg_targets_read_span(targets, doc, start, stop, scratch, 0) < 0) {
             nomem = !bg_budget_exceeded();
             break;
@@ -473,8 +482,6 @@ long bg_outcomes_extract(const bg_outcomes_rules *r, const bg_targets_rules *tar
     free(done.keys);
     free(done.indicators);
     pcre2_match_data_free(md);
-    bool limit = scratch && scratch->limit_hit;
     bg_rowset_free(scratch);
-    (void)limit;
     return nomem ? -1 : rows;
 }
