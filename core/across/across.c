@@ -20,6 +20,7 @@ typedef struct adoc {
     int year;
     size_t first_target, target_count;
     size_t first_outcome, outcome_count;
+    bool counted; /* the report that counts for its region and year (set by bg_across_rows) */
 } adoc;
 
 typedef struct atarget {
@@ -426,12 +427,28 @@ static const adoc *index_find(const key_index *k, const char *key, int year)
     return NULL;
 }
 
-/* Whether d is the report that counts for its region and year: the first in
+/* Marks the reports that count for their region and year: the first in
  * source order (a second copy of a region's report, from another site, is
  * not a second region). */
-static bool counts(const key_index *by_now, const adoc *d)
+static void mark_counted(bg_across *a, const key_index *by_now)
 {
-    return index_find(by_now, d->code_now, d->year) == d;
+    for (size_t i = 0; i < a->doc_count; i++)
+        a->docs[i].counted = index_find(by_now, a->docs[i].code_now, a->docs[i].year) == &a->docs[i];
+}
+
+/* The next target, from *i on, of a report that counts (NULL after the
+ * last); *doc its report. */
+static const atarget *next_target(const bg_across *a, size_t *i, const adoc **doc)
+{
+    for (; *i < a->target_count; (*i)++) {
+        const atarget *t = &a->targets[*i];
+        if (a->docs[t->doc].counted) {
+            *doc = &a->docs[t->doc];
+            (*i)++;
+            return t;
+        }
+    }
+    return NULL;
 }
 
 /* A target of doc for indicator: of the same kind and unit when there is
@@ -531,11 +548,9 @@ static void put_region(writer *w, const adoc *d)
 static void target_outcomes(writer *w, const key_index *by_now)
 {
     bg_across *a = w->a;
-    for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
-        const atarget *t = &a->targets[i];
-        const adoc *d = &a->docs[t->doc];
-        if (!counts(by_now, d))
-            continue;
+    const atarget *t;
+    const adoc *d;
+    for (size_t i = 0; !w->nomem && (t = next_target(a, &i, &d));) {
         if (!begin(w, BG_TABLE_TARGET_OUTCOMES))
             return;
         put_region(w, d);
@@ -633,13 +648,13 @@ static summary_cell *summary_at(summary *s, int year, const char *indicator, con
 
 /* escalation: each rate target against its parent's and the country's of
  * the same plan year, when their reports are in the corpus. */
-static void escalation(writer *w, const key_index *by_now, const key_index *by_code, summary *sum)
+static void escalation(writer *w, const key_index *by_code, summary *sum)
 {
     bg_across *a = w->a;
-    for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
-        const atarget *t = &a->targets[i];
-        const adoc *d = &a->docs[t->doc];
-        if ((!absent(t) && !comparable(t)) || !counts(by_now, d))
+    const atarget *t;
+    const adoc *d;
+    for (size_t i = 0; !w->nomem && (t = next_target(a, &i, &d));) {
+        if (!absent(t) && !comparable(t))
             continue;
         char parent[7];
         const bg_division *pdiv = bg_across_parent(a->rules->regions, d->code, d->level, d->year, parent);
@@ -759,11 +774,9 @@ static void escalation_summary(writer *w, summary *sum)
 static void target_changes(writer *w, const key_index *by_now)
 {
     bg_across *a = w->a;
-    for (size_t i = 0; i < a->target_count && !w->nomem; i++) {
-        const atarget *t = &a->targets[i];
-        const adoc *d = &a->docs[t->doc];
-        if (!counts(by_now, d))
-            continue;
+    const atarget *t;
+    const adoc *d;
+    for (size_t i = 0; !w->nomem && (t = next_target(a, &i, &d));) {
         const adoc *prev = index_find(by_now, d->code_now, d->year - 1);
         const atarget *pt = prev ? target_of(a, prev, t->indicator, t->kind, t->unit, true) : NULL;
         if (!pt)
@@ -811,6 +824,8 @@ bg_error bg_across_rows(bg_across *a, bg_rowset *out)
     key_index by_now = {0}, by_code = {0};
     summary sum = {0};
     bool ok = index_build(&by_now, a, true) && index_build(&by_code, a, false);
+    if (ok)
+        mark_counted(a, &by_now);
     writer w = {.a = a, .out = out, .nomem = !ok};
     const int *at = a->rules->table_at;
     if (!w.nomem && at[BG_TABLE_TARGET_OUTCOMES] >= 0) {
@@ -831,7 +846,7 @@ bg_error bg_across_rows(bg_across *a, bg_rowset *out)
             e.nomem = !scratch;
         }
         if (!e.nomem)
-            escalation(&e, &by_now, &by_code, &sum);
+            escalation(&e, &by_code, &sum);
         w.nomem = e.nomem;
         bg_rowset_free(scratch);
     }
