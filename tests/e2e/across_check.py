@@ -61,7 +61,6 @@ def main():
                 bad += 1
             else:
                 matched += 1
-        extra = len(rows) - len(want)
         print(f"{table}: {matched}/{len(want)} expected rows match; the run wrote {len(rows)} rows")
     sys.exit(1 if bad else 0)
 
